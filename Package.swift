@@ -1,0 +1,34 @@
+// swift-tools-version:5.9
+import PackageDescription
+
+let package = Package(
+    name: "corral",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "corral", targets: ["corral"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "TUI", targets: ["TUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The code that runs between clone() and execve(), plus the per-container supervisor
+        // loop: C, because only async-signal-safe code may run in a child forked from Swift.
+        .target(name: "CSpawn", linkerSettings: [.linkedLibrary("cap")]),
+        // libarchive for image extraction (hostile-input safe extract flags).
+        .systemLibrary(name: "CArchive", path: "Sources/CArchive"),
+        .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        .target(name: "Engine", dependencies: ["CSpawn", "CArchive"]),
+        .target(name: "TUI", dependencies: ["Engine", "CNcurses"]),
+        .executableTarget(
+            name: "corral",
+            dependencies: [
+                "Engine", "TUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Engine"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),
+    ]
+)

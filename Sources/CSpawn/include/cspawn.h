@@ -1,0 +1,92 @@
+// The child side of container start, and the per-container supervisor loop.
+//
+// Everything here runs either in a child forked/cloned from a Swift process or in a
+// supervisor that must stay tiny, so the rule is: the Swift side prepares every string,
+// array and path before calling in; the C side only makes system calls (no malloc, no
+// stdio, no locks) between clone() and execve().
+#ifndef CSPAWN_H
+#define CSPAWN_H
+
+#include <sys/types.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+// Where a failed start broke: the step names the kernel call, err its errno.
+typedef struct cspawn_error {
+    int err;              // errno of the failing call (0 = no error)
+    char step[64];        // e.g. "pivot_root", "mount /proc", "write cgroup.procs"
+    char path[256];       // the path involved, if any ("" otherwise)
+} cspawn_error;
+
+typedef struct cspawn_config {
+    // --- the container ---
+    const char *rootfs;              // absolute; a directory (or overlay mount point) ready to pivot into
+    const char *hostname;            // sethostname() inside the new UTS ns
+    int share_host_net;              // 0: new netns with lo up ("--net none"); 1: host netns
+    const char *const *argv;         // NULL-terminated; argv[0] is resolved with PATH from envp inside the rootfs
+    const char *const *envp;         // NULL-terminated
+    const char *workdir;             // chdir() after pivot_root; "/" when not given
+    uid_t uid;
+    gid_t gid;
+    const int *caps;                 // capability numbers kept in bounding/permitted/effective
+    int ncaps;
+    int tty;                         // 1: the container gets a new pty as its controlling terminal
+
+    // --- the cgroup(s): the parent writes the child's pid into each before it may exec ---
+    const char *const *cgroup_procs; // NULL-terminated list of ".../cgroup.procs" paths
+
+    // --- stdio given to the container (fds in the caller); -1 means /dev/null ---
+    int stdin_fd;
+    int stdout_fd;
+    int stderr_fd;
+
+    // --- supervision (cspawn_supervise only) ---
+    const char *pid_file;            // "<pid> <starttime>\n" written once the container runs
+    const char *exit_file;           // "<exit code> <signal or 0>\n" written when it ends
+    const char *log_file;            // stdout+stderr of a detached container
+    int64_t log_max_bytes;           // log is truncated to its newest half past this size
+    const char *const *on_exit_argv; // NULL or an argv to execve after the exit is recorded (e.g. `corral rm -f`)
+} cspawn_config;
+
+// Clones the container init with new UTS, PID, mount, IPC (and NET unless share_host_net)
+// namespaces, writes its pid into every cgroup.procs path, then lets it set itself up and
+// execve. Returns the container's pid (in the caller's pid namespace) once execve has
+// succeeded, or -1 with *error filled in (setup failures in the child are reported back over
+// a CLOEXEC pipe, so "exec succeeded" is known, not assumed). If cfg->tty, *pty_master gets
+// the master side (else it is set to -1). The container gets PR_SET_PDEATHSIG(SIGKILL), so
+// it dies with whoever called this.
+pid_t cspawn_start(const cspawn_config *cfg, int *pty_master, cspawn_error *error);
+
+// Waits for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH
+// (as a window-size copy when pty_master >= 0) to it. When pty_master >= 0 it also relays
+// stdin -> pty and pty -> stdout with the caller's terminal in raw mode, restoring it after.
+// Returns the wait status (as waitpid gives it).
+int cspawn_wait_foreground(pid_t pid, int pty_master);
+
+// For `run -d`: call in a freshly forked child. Detaches (setsid, stdio to /dev/null), starts
+// the container with stdout/stderr into a pipe, writes pid_file, then writes one line to
+// notify_fd: "ok <pid>\n" or "error <errno> <step> <path>\n", and closes it. Then it relays the
+// pipe into log_file (capped), reaps the container, writes exit_file, and if on_exit_argv is
+// set execs it. Never returns.
+__attribute__((noreturn))
+void cspawn_supervise(const cspawn_config *cfg, int notify_fd);
+
+// For `corral exec`: joins the namespaces of target_pid (user, mnt, uts, ipc, net, pid, cgroup
+// where they differ from ours), its cgroup (cfg->cgroup_procs), applies cfg's user, caps,
+// no_new_privs, env and workdir and execs cfg->argv in a child. The joining process is made
+// non-dumpable first so the container cannot open /proc/<pid>/exe of it. Returns the child's
+// pid, or -1 with *error filled in.
+pid_t cspawn_exec(pid_t target_pid, const cspawn_config *cfg, int *pty_master, cspawn_error *error);
+
+// Reads "<starttime>" (field 22 of /proc/<pid>/stat), or 0 if the process is gone. Used to
+// tell a live container from a recycled pid.
+uint64_t cspawn_process_starttime(pid_t pid);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

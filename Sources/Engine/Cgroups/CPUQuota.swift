@@ -1,0 +1,44 @@
+/// A CPU bandwidth limit: `quotaUs` of CPU time per `periodUs` of wall time, as the kernel's
+/// CFS bandwidth control takes it. `quotaUs == nil` means unlimited.
+public struct CPUQuota: Equatable, Hashable, Codable, Sendable {
+    public static let defaultPeriodUs: Int64 = 100_000
+    public static let periodRange: ClosedRange<Int64> = 1_000...1_000_000
+    public static let minQuotaUs: Int64 = 1_000
+
+    public var quotaUs: Int64?
+    public var periodUs: Int64
+
+    public static let unlimited = CPUQuota(quotaUs: nil, periodUs: defaultPeriodUs)
+
+    /// Validates: period in 1000...1000000 µs, quota nil or ≥ 1000 µs.
+    public init(quotaUs: Int64?, periodUs: Int64 = CPUQuota.defaultPeriodUs) {
+        self.quotaUs = quotaUs
+        self.periodUs = periodUs
+    }
+
+    /// Docker's `--cpus F`: F cores = F × period of quota; 0 means unlimited.
+    public static func cores(_ cores: Double, periodUs: Int64 = defaultPeriodUs) throws -> CPUQuota {
+        guard cores.isFinite, cores >= 0 else {
+            throw EngineError.invalid("--cpus must be a number ≥ 0, got \(cores)")
+        }
+        if cores == 0 { return CPUQuota(quotaUs: nil, periodUs: periodUs) }
+        let q = CPUQuota(quotaUs: Int64((cores * Double(periodUs)).rounded()), periodUs: periodUs)
+        try q.validate()
+        return q
+    }
+
+    /// Throws `.invalid` when the kernel would refuse these values, before anything is written.
+    public func validate() throws {
+        guard Self.periodRange.contains(periodUs) else {
+            throw EngineError.invalid("cpu period must be 1000..1000000 µs, got \(periodUs)")
+        }
+        if let q = quotaUs, q < Self.minQuotaUs {
+            throw EngineError.invalid("cpu quota must be ≥ 1000 µs or -1 (unlimited), got \(q)")
+        }
+    }
+
+    /// Cores this quota allows, nil when unlimited.
+    public var cores: Double? {
+        quotaUs.map { Double($0) / Double(periodUs) }
+    }
+}

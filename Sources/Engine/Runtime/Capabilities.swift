@@ -1,0 +1,42 @@
+/// Linux capability names and numbers (linux/capability.h), and the default set a container
+/// keeps: Docker/containerd's 14.
+public enum Capabilities {
+    public static let all: [String] = [
+        "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
+        "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
+        "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
+        "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
+        "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
+        "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE",
+    ]
+
+    public static let dockerDefault: [String] = [
+        "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
+        "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE",
+    ]
+
+    /// "cap_sys_admin", "CAP_SYS_ADMIN" and "sys_admin" all name SYS_ADMIN; "ALL" names every one.
+    public static func canonical(_ name: String) throws -> String {
+        var n = name.uppercased()
+        if n.hasPrefix("CAP_") { n.removeFirst(4) }
+        guard n == "ALL" || all.contains(n) else {
+            throw EngineError.invalid("unknown capability \(ContainerName.quoted(name))")
+        }
+        return n
+    }
+
+    public static func number(_ name: String) -> Int32? {
+        all.firstIndex(of: name).map(Int32.init)
+    }
+
+    /// Docker's rule: start from the default set, drop (ALL drops everything), then add (ALL
+    /// adds everything). The result is sorted by capability number.
+    public static func resolve(add: [String], drop: [String]) throws -> [String] {
+        let addSet = try Set(add.map(canonical))
+        let dropSet = try Set(drop.map(canonical))
+        var kept = Set(dockerDefault)
+        if dropSet.contains("ALL") { kept.removeAll() } else { kept.subtract(dropSet) }
+        if addSet.contains("ALL") { kept.formUnion(all) } else { kept.formUnion(addSet) }
+        return all.filter { kept.contains($0) }
+    }
+}

@@ -1,0 +1,152 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Runtime {
+    /// Validates `spec`, then reserves the name and builds everything the container needs
+    /// (state dir, writable layer, cgroup with its limits). Either all of it exists afterwards,
+    /// or — on any error — none of it does.
+    public func create(_ spec: ContainerSpec) throws -> ContainerRecord {
+        let plan = try plan(spec)
+        return try store.withLock {
+            guard !store.exists(plan.name) else {
+                throw EngineError.conflict("a container named \(plan.name) already exists")
+            }
+            return try build(plan)
+        }
+    }
+
+    /// Everything checked and resolved with no side effects: bad input fails here.
+    struct Plan {
+        var name: String
+        var record: ContainerRecord
+        var imageRootfs: String?
+    }
+
+    func plan(_ spec: ContainerSpec) throws -> Plan {
+        let name = try spec.name ?? generatedName()
+        try ContainerName.validate(name)
+        try spec.limits.cpu.validate()
+        if let p = spec.limits.pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1 or -1 (unlimited), got \(p)") }
+        if let m = spec.limits.memoryBytes, m < 4 << 20 {
+            throw EngineError.invalid("--memory must be at least 4 MiB, got \(m) bytes")
+        }
+
+        var imageConfig = ImageConfig()
+        let lowerRootfs: String
+        let imageName: String?
+        switch (spec.image, spec.rootfs) {
+        case let (image?, nil):
+            let img = image == "busybox" ? try images.ensureBuiltinBusybox() : try images.image(named: image)
+            lowerRootfs = img.rootfs
+            imageConfig = img.config
+            imageName = img.name
+        case let (nil, dir?):
+            lowerRootfs = try Self.resolveRootfs(dir)
+            imageName = nil
+        case (nil, nil):
+            throw EngineError.invalid("no image or --rootfs given")
+        case (_?, _?):
+            throw EngineError.invalid("give an image or --rootfs, not both")
+        }
+
+        let command = spec.command.isEmpty ? (imageConfig.entrypoint ?? []) + (imageConfig.cmd ?? [])
+                                           : (imageConfig.entrypoint ?? []) + spec.command
+        guard let argv0 = command.first, !argv0.isEmpty else {
+            throw EngineError.invalid("no command given (corral run [options] IMAGE -- CMD [ARG...])")
+        }
+        for arg in command where arg.utf8.contains(0) {
+            throw EngineError.invalid("command arguments must not contain NUL bytes")
+        }
+
+        let hostname = spec.hostname ?? String(name.prefix(63))
+        try Self.validateHostname(hostname)
+        let workdir = spec.workdir ?? imageConfig.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
+        guard workdir.hasPrefix("/"), !workdir.utf8.contains(0) else {
+            throw EngineError.invalid("--workdir must be an absolute path, got \(ContainerName.quoted(workdir))")
+        }
+        let user = try UserSpec.resolve(spec.user ?? imageConfig.user, rootfs: lowerRootfs)
+        let env = try Environment.merge(
+            defaults: ["PATH=\(Environment.defaultPath)", "HOSTNAME=\(hostname)", "HOME=\(user.home)"]
+                + (spec.tty ? ["TERM=xterm"] : []),
+            image: imageConfig.env, user: spec.env)
+        let caps = try Capabilities.resolve(add: spec.capAdd, drop: spec.capDrop)
+
+        let record = ContainerRecord(
+            id: try Self.randomID(), name: name, created: Date(), command: command, image: imageName,
+            rootfs: imageName == nil ? lowerRootfs : store.directory(name) + "/rootfs",
+            rootfsIsOverlay: imageName != nil, hostname: hostname, network: spec.network, env: env,
+            workdir: workdir, uid: user.uid, gid: user.gid, capabilities: caps,
+            cgroup: CgroupPath(parent: config.cgroupParent, name: name), limits: spec.limits,
+            detached: spec.detached, autoRemove: spec.autoRemove, tty: spec.tty)
+        return Plan(name: name, record: record, imageRootfs: imageName == nil ? nil : lowerRootfs)
+    }
+
+    /// Runs under the store lock. Undoes what it did if a step fails.
+    func build(_ plan: Plan) throws -> ContainerRecord {
+        let record = plan.record
+        let dir = store.directory(record.name)
+        var undo: [() -> Void] = []
+        do {
+            guard mkdir(dir, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", dir) }
+            undo.append { try? SmallFile.removeTree(dir) }
+            try store.save(record)
+            if let lower = plan.imageRootfs {
+                for sub in ["upper", "work", "rootfs"] {
+                    guard mkdir(dir + "/" + sub, 0o755) == 0 else { throw EngineError.fromErrno("mkdir", dir + "/" + sub) }
+                }
+                try Overlay.mount(lower: lower, upper: dir + "/upper", work: dir + "/work", target: record.rootfs)
+                undo.append { try? Overlay.unmount(record.rootfs) }
+            }
+            try cgroups.create(record.cgroup)
+            undo.append { [cgroups] in
+                try? cgroups.remove(record.cgroup)
+                cgroups.removeParentsIfEmpty(record.cgroup)
+            }
+            try cgroups.setCPU(record.cgroup, record.limits.cpu)
+            try cgroups.setPidsLimit(record.cgroup, record.limits.pidsMax)
+            try cgroups.setMemoryLimit(record.cgroup, record.limits.memoryBytes)
+            return record
+        } catch {
+            for step in undo.reversed() { step() }
+            throw error
+        }
+    }
+
+    func generatedName() throws -> String {
+        // docker-style names would need a word list; a short id is unambiguous and valid.
+        "c-" + String(try Self.randomID().prefix(8))
+    }
+
+    static func randomID() throws -> String {
+        var bytes = [UInt8](repeating: 0, count: 6)
+        let n = bytes.withUnsafeMutableBytes { getrandom($0.baseAddress, 6, 0) }
+        guard n == 6 else { throw EngineError.fromErrno("getrandom") }
+        return bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+    }
+
+    static func resolveRootfs(_ dir: String) throws -> String {
+        guard let real = realpath(dir, nil) else {
+            throw EngineError.invalid("rootfs \(ContainerName.quoted(dir)): \(String(cString: strerror(errno)))")
+        }
+        defer { free(real) }
+        let path = String(cString: real)
+        guard SmallFile.isDirectory(path) else { throw EngineError.invalid("rootfs \(path) is not a directory") }
+        guard path != "/" else { throw EngineError.invalid("rootfs must not be the host's /") }
+        return path
+    }
+
+    static func validateHostname(_ h: String) throws {
+        let ok = !h.isEmpty && h.utf8.count <= 64 && h.utf8.allSatisfy {
+            ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) || $0 == 45 || $0 == 46
+        } && !h.hasPrefix("-") && !h.hasPrefix(".")
+        guard ok else { throw EngineError.invalid("invalid hostname \(ContainerName.quoted(h)): letters, digits, '-' and '.', at most 64") }
+    }
+}
+
+extension String {
+    func leftPadded(to n: Int, with c: Character = "0") -> String {
+        count >= n ? self : String(repeating: c, count: n - count) + self
+    }
+}

@@ -1,0 +1,37 @@
+import CSpawn
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Runtime {
+    /// Runs `command` inside a running container: its namespaces, cgroup, root, user,
+    /// capabilities and no_new_privs. Waits for it in the foreground (signals forwarded, a pty
+    /// relayed with `tty`) and returns its exit code.
+    public func exec(_ name: String, command: [String], tty: Bool, env: [String] = [], user: String? = nil, workdir: String? = nil) throws -> Int32 {
+        guard let first = command.first, !first.isEmpty else { throw EngineError.invalid("exec needs a command") }
+        let st = try status(name)
+        guard let pid = st.pid, st.state == .running else {
+            throw EngineError.conflict("container \(name) is \(st.state.rawValue), not running")
+        }
+        var record = st.record
+        record.tty = tty
+        if !env.isEmpty { record.env = try Environment.merge(defaults: record.env, image: [], user: env) }
+        if let user {
+            let u = try UserSpec.resolve(user, rootfs: "/proc/\(pid)/root")
+            record.uid = u.uid
+            record.gid = u.gid
+        }
+        if let workdir {
+            guard workdir.hasPrefix("/") else { throw EngineError.invalid("--workdir must be absolute") }
+            record.workdir = workdir
+        }
+        let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup), argv: command)
+        var err = cspawn_error()
+        var pty: Int32 = -1
+        let child = cspawn_exec(pid, &spawn.c, &pty, &err)
+        guard child > 0 else { throw err.engineError }
+        let status = cspawn_wait_foreground(child, pty)
+        if pty >= 0 { close(pty) }
+        return Self.exitCode(waitStatus: status).code
+    }
+}

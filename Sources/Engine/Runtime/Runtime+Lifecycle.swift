@@ -1,0 +1,128 @@
+import CSpawn
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Runtime {
+    /// SIGTERM to the container's pid 1, then SIGKILL to the whole cgroup after `timeout`
+    /// seconds if it is still running. Returns once it has exited.
+    public func stop(_ name: String, timeout: Double = 10) throws {
+        guard timeout >= 0, timeout.isFinite else { throw EngineError.invalid("--time must be ≥ 0") }
+        let st = try status(name)
+        guard let pid = st.pid, st.state == .running || st.state == .paused else { return }
+        if st.state == .paused { try cgroups.thaw(st.record.cgroup) }
+        _ = Glibc.kill(pid, SIGTERM)
+        if waitForExit(name, seconds: timeout) { return }
+        try? cgroups.killAll(st.record.cgroup, signal: SIGKILL)
+        _ = Glibc.kill(pid, SIGKILL)
+        guard waitForExit(name, seconds: 5) else {
+            throw EngineError.conflict("container \(name) did not exit after SIGKILL")
+        }
+    }
+
+    public func kill(_ name: String, signal: Int32) throws {
+        let st = try status(name)
+        guard let pid = st.pid, st.state == .running || st.state == .paused else {
+            throw EngineError.conflict("container \(name) is not running")
+        }
+        guard Glibc.kill(pid, signal) == 0 else { throw EngineError.fromErrno("kill", "pid \(pid)") }
+    }
+
+    public func pause(_ name: String) throws {
+        let st = try status(name)
+        guard st.state == .running else { throw EngineError.conflict("container \(name) is \(st.state.rawValue), not running") }
+        try cgroups.freeze(st.record.cgroup)
+    }
+
+    public func resume(_ name: String) throws {
+        let st = try status(name)
+        guard st.state == .paused else { throw EngineError.conflict("container \(name) is \(st.state.rawValue), not paused") }
+        try cgroups.thaw(st.record.cgroup)
+    }
+
+    /// Removes a container: its processes (with `force`), its writable layer and mount, its
+    /// cgroup in every hierarchy and its state directory.
+    public func remove(_ name: String, force: Bool) throws {
+        try ContainerName.validate(name)
+        try store.withLock {
+            let record: ContainerRecord
+            do {
+                record = try store.load(name)
+            } catch EngineError.invalid(let why) where force {
+                // A corrupt state file: clean what the name implies.
+                _ = why
+                try destroyByName(name)
+                return
+            }
+            let st = status(of: record)
+            if st.state == .running || st.state == .paused {
+                guard force else {
+                    throw EngineError.conflict("container \(name) is \(st.state.rawValue); stop it first or use rm -f")
+                }
+            }
+            try destroy(record)
+        }
+    }
+
+    /// Kills whatever is left, waits for the supervisor, unmounts, removes cgroup and state.
+    /// Runs under the store lock.
+    func destroy(_ record: ContainerRecord) throws {
+        if cgroups.exists(record.cgroup) {
+            try? cgroups.thaw(record.cgroup)
+            try? cgroups.killAll(record.cgroup, signal: SIGKILL)
+        }
+        if let p = store.readPid(record.name), cspawn_process_starttime(p.pid) == p.startTime {
+            _ = Glibc.kill(p.pid, SIGKILL)
+            waitForProcess(p.pid, startTime: p.startTime, seconds: 5)
+        }
+        if let s = readSupervisor(record.name) {
+            waitForProcess(s.pid, startTime: s.startTime, seconds: 2)
+        }
+        if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
+        try cgroups.remove(record.cgroup)
+        cgroups.removeParentsIfEmpty(record.cgroup)
+        try SmallFile.removeTree(store.directory(record.name))
+    }
+
+    /// `rm -f` of a container whose state file can't be read: its cgroup is at the default
+    /// place under our parent, its overlay (if any) at `<dir>/rootfs`.
+    func destroyByName(_ name: String) throws {
+        let group = CgroupPath(parent: config.cgroupParent, name: name)
+        if cgroups.exists(group) {
+            try? cgroups.thaw(group)
+            try? cgroups.killAll(group, signal: SIGKILL)
+            try cgroups.remove(group)
+            cgroups.removeParentsIfEmpty(group)
+        }
+        try Overlay.unmountIfMounted(store.directory(name) + "/rootfs")
+        try SmallFile.removeTree(store.directory(name))
+    }
+
+    func readSupervisor(_ name: String) -> (pid: pid_t, startTime: UInt64)? {
+        guard let text = try? SmallFile.readIfPresent(store.supervisorPath(name)) else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count >= 2, let pid = pid_t(parts[0]), let st = UInt64(parts[1]) else { return nil }
+        return (pid, st)
+    }
+
+    /// True once the container is no longer running (its exit recorded or its pid gone).
+    func waitForExit(_ name: String, seconds: Double) -> Bool {
+        let deadline = Clock.monotonicNs() + UInt64(seconds * 1e9)
+        repeat {
+            guard let st = try? status(name) else { return true }
+            if st.state == .exited || st.state == .created { return true }
+            usleep(10_000)
+        } while Clock.monotonicNs() < deadline
+        return false
+    }
+
+    func waitForProcess(_ pid: pid_t, startTime: UInt64, seconds: Double) {
+        let deadline = Clock.monotonicNs() + UInt64(seconds * 1e9)
+        while cspawn_process_starttime(pid) == startTime, Clock.monotonicNs() < deadline {
+            // Our own child (a foreground container started from this process) must be reaped.
+            var status: Int32 = 0
+            _ = waitpid(pid, &status, WNOHANG)
+            usleep(5_000)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import CSpawn
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Runtime {
+    /// The log of a detached container is cut to its newest half past this size.
+    public static let logMaxBytes: Int64 = 8 << 20
+
+    /// Runs a created container in this process's foreground: its stdio is ours (or a pty
+    /// relayed through ours with `tty`), signals we get are forwarded to it, and its exit code
+    /// is returned. With `autoRemove` the container is removed afterwards.
+    public func runForeground(_ record: ContainerRecord) throws -> Int32 {
+        let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
+        var err = cspawn_error()
+        var pty: Int32 = -1
+        let pid = cspawn_start(&spawn.c, &pty, &err)
+        guard pid > 0 else {
+            try? removeAfterFailedStart(record)
+            throw err.engineError
+        }
+        try? store.writePid(record.name, pid: pid, startTime: cspawn_process_starttime(pid))
+        let status = cspawn_wait_foreground(pid, pty)
+        if pty >= 0 { close(pty) }
+        let (code, sig) = Self.exitCode(waitStatus: status)
+        try? store.writeExit(record.name, code: code, signal: sig)
+        if record.autoRemove { try? remove(record.name, force: true) }
+        return code
+    }
+
+    /// Starts a created container under its own supervisor process and returns once the
+    /// container's program has been exec'd (or throws why it could not be).
+    @discardableResult
+    public func startDetached(_ record: ContainerRecord) throws -> pid_t {
+        let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
+        spawn.c.stdin_fd = -1
+        let onExit = record.autoRemove
+            ? [config.selfExecutable, "--root", config.stateRoot, "rm", "-f", record.name] : nil
+        spawn.setSupervision(store: store, name: record.name, logMaxBytes: Self.logMaxBytes, onExit: onExit)
+
+        var fds: [Int32] = [0, 0]
+        guard pipe2(&fds, O_CLOEXEC) == 0 else { throw EngineError.fromErrno("pipe2") }
+        let supervisor = fork()
+        if supervisor < 0 {
+            let e = EngineError.fromErrno("fork")
+            close(fds[0]); close(fds[1])
+            try? removeAfterFailedStart(record)
+            throw e
+        }
+        if supervisor == 0 {
+            close(fds[0])
+            cspawn_supervise(&spawn.c, fds[1])
+        }
+        close(fds[1])
+        let reply = Self.readAll(fds[0])
+        close(fds[0])
+        let words = reply.split(separator: " ", maxSplits: 3).map(String.init)
+        if words.first == "ok", words.count >= 2, let pid = pid_t(words[1].trimmingCharacters(in: "\n")) {
+            let st = cspawn_process_starttime(supervisor)
+            try? SmallFile.writeAtomically(store.supervisorPath(record.name), Array("\(supervisor) \(st)\n".utf8))
+            return pid
+        }
+        // The supervisor reported (or died with) a failed start; it exits by itself.
+        var status: Int32 = 0
+        waitpid(supervisor, &status, 0)
+        try? removeAfterFailedStart(record)
+        if words.first == "error", words.count >= 3, let e = Int32(words[1]) {
+            var ce = cspawn_error()
+            ce.err = e
+            Self.copy(words[2], into: &ce.step)
+            if words.count >= 4 { Self.copy(words[3].trimmingCharacters(in: "\n"), into: &ce.path) }
+            throw ce.engineError
+        }
+        throw EngineError.invalid("container supervisor exited before starting the container")
+    }
+
+    /// docker's convention: the code, or 128 + the signal that killed it.
+    static func exitCode(waitStatus s: Int32) -> (code: Int32, signal: Int32) {
+        let sig = s & 0x7f
+        if sig == 0 { return ((s >> 8) & 0xff, 0) }
+        return (128 + sig, sig)
+    }
+
+    func removeAfterFailedStart(_ record: ContainerRecord) throws {
+        try store.withLock { try destroy(record) }
+    }
+
+    static func readAll(_ fd: Int32) -> String {
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 512)
+        while true {
+            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            out += buf[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func copy<T>(_ s: String, into tuple: inout T) {
+        withUnsafeMutableBytes(of: &tuple) { raw in
+            let bytes = Array(s.utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,33 @@
+extension Runtime {
+    /// New limits for a container (running or not); each nil leaves that limit as it is.
+    /// Everything is validated before anything is written; the record follows the kernel.
+    /// Returns what was written where.
+    @discardableResult
+    public func update(_ name: String, cpu: CPUQuota? = nil, pidsMax: Int64?? = nil, memoryBytes: Int64?? = nil) throws -> [KernelWrite] {
+        try ContainerName.validate(name)
+        try cpu?.validate()
+        if case let .some(.some(p)) = pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1 or -1 (unlimited)") }
+        if case let .some(.some(m)) = memoryBytes, m < 4 << 20 { throw EngineError.invalid("--memory must be at least 4 MiB") }
+        return try store.withLock {
+            var record = try store.load(name)
+            guard status(of: record).state != .exited else {
+                throw EngineError.conflict("container \(name) has exited")
+            }
+            var writes: [KernelWrite] = []
+            if let cpu {
+                writes += try cgroups.setCPU(record.cgroup, cpu)
+                record.limits.cpu = cpu
+            }
+            if let pidsMax {
+                writes += try cgroups.setPidsLimit(record.cgroup, pidsMax)
+                record.limits.pidsMax = pidsMax
+            }
+            if let memoryBytes {
+                writes += try cgroups.setMemoryLimit(record.cgroup, memoryBytes)
+                record.limits.memoryBytes = memoryBytes
+            }
+            try store.save(record)
+            return writes
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+import CSpawn
+
+/// Where a Runtime keeps things and which cgroup layout it drives.
+public struct RuntimeConfig: Sendable {
+    public var stateRoot: String
+    public var imagesRoot: String
+    public var cgroupParent: String
+    /// The corral binary, for the `--rm` clean-up a supervisor runs when its container exits.
+    public var selfExecutable: String
+
+    public static let defaultStateRoot = "/run/corral"
+    public static let defaultImagesRoot = "/var/lib/corral"
+    public static let defaultCgroupParent = "corral"
+
+    public init(stateRoot: String, imagesRoot: String, cgroupParent: String, selfExecutable: String) {
+        self.stateRoot = stateRoot
+        self.imagesRoot = imagesRoot
+        self.cgroupParent = cgroupParent
+        self.selfExecutable = selfExecutable
+    }
+}
+
+/// The Engine's one entry point for containers: create, start, inspect, limit, stop, remove.
+/// Stateless between calls — everything lives in the state root and the kernel — so the CLI
+/// and the TUI can each hold one at the same time.
+public final class Runtime {
+    public let config: RuntimeConfig
+    public let store: StateStore
+    public let cgroups: CgroupDriver
+    public let images: ImageStore
+
+    public init(config: RuntimeConfig, cgroups: CgroupDriver? = nil) throws {
+        guard geteuid() == 0 else {
+            throw EngineError.invalid("corral needs root (namespaces, cgroups and mounts are root-only here)")
+        }
+        try ContainerName.validateCgroupParent(config.cgroupParent)
+        self.config = config
+        self.store = StateStore(root: config.stateRoot)
+        self.cgroups = try cgroups ?? CgroupDetector.detect()
+        self.images = ImageStore(root: config.imagesRoot)
+    }
+
+    /// Every container in the state root with its live state, sorted by name.
+    public func list() throws -> [ContainerStatus] {
+        try store.names().compactMap { name in
+            // A container removed between listing and loading is simply gone.
+            try? status(name)
+        }
+    }
+
+    public func status(_ name: String) throws -> ContainerStatus {
+        try ContainerName.validate(name)
+        let record = try store.load(name)
+        return status(of: record)
+    }
+
+    func status(of record: ContainerRecord) -> ContainerStatus {
+        var st = ContainerStatus(record: record, state: .created)
+        if let exit = store.readExit(record.name) {
+            st.state = .exited
+            st.exitCode = exit.code
+            if exit.signal == SIGKILL, (try? cgroups.oomKills(record.cgroup)) ?? 0 > 0 {
+                st.exitReason = "killed by the OOM killer"
+            }
+            return st
+        }
+        guard let p = store.readPid(record.name) else { return st }
+        if cspawn_process_starttime(p.pid) == p.startTime {
+            st.pid = p.pid
+            st.startTicks = p.startTime
+            st.state = ((try? cgroups.isFrozen(record.cgroup)) ?? false) ? .paused : .running
+        } else {
+            // pid 1 is gone and nobody recorded its end: the process holding it (supervisor or
+            // foreground CLI) was killed, and PDEATHSIG took the container with it.
+            st.state = .exited
+            st.exitCode = 128 + SIGKILL
+            st.exitReason = "supervisor lost"
+        }
+        return st
+    }
+}
+
+extension ContainerName {
+    /// A cgroup parent is one or more name components ("corral", "ci/corral-test-1").
+    public static func validateCgroupParent(_ parent: String) throws {
+        let parts = parent.split(separator: "/", omittingEmptySubsequences: true)
+        guard !parts.isEmpty else { throw EngineError.invalid("cgroup parent must not be empty") }
+        for p in parts {
+            do { try validate(String(p)) } catch {
+                throw EngineError.invalid("invalid cgroup parent \(quoted(parent)): each part must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+            }
+        }
+    }
+}

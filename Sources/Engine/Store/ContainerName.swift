@@ -1,0 +1,28 @@
+/// Container names as docker takes them: `[A-Za-z0-9][A-Za-z0-9_.-]{0,63}`. A name is also a
+/// directory name under the state root and a cgroup directory name, so nothing else may pass.
+public enum ContainerName {
+    public static func validate(_ name: String) throws {
+        let bytes = Array(name.utf8)
+        guard !bytes.isEmpty else { throw EngineError.invalid("container name must not be empty") }
+        guard bytes.count <= 64 else {
+            throw EngineError.invalid("container name is longer than 64 characters")
+        }
+        func alnum(_ b: UInt8) -> Bool {
+            (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+        }
+        guard alnum(bytes[0]), bytes.dropFirst().allSatisfy({ alnum($0) || $0 == 95 || $0 == 46 || $0 == 45 }) else {
+            throw EngineError.invalid("invalid container name \(quoted(name)): must match [A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+        }
+    }
+
+    /// A printable rendering of user input for error messages (non-printables escaped).
+    public static func quoted(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            if u.value < 0x20 || u.value == 0x7f { out += "\\u{\(String(u.value, radix: 16))}" }
+            else if u == "\"" { out += "\\\"" }
+            else { out.unicodeScalars.append(u) }
+        }
+        return out + "\""
+    }
+}

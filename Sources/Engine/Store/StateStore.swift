@@ -1,0 +1,114 @@
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The state root: one directory per container (`<root>/<name>/`) holding `state.json` (the
+/// record), and the small files the supervisor writes: `pid`, `exit`, `log`.
+public struct StateStore: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    public var lockPath: String { root + "/.lock" }
+    public func directory(_ name: String) -> String { root + "/" + name }
+    public func recordPath(_ name: String) -> String { directory(name) + "/state.json" }
+    public func pidPath(_ name: String) -> String { directory(name) + "/pid" }
+    public func exitPath(_ name: String) -> String { directory(name) + "/exit" }
+    public func logPath(_ name: String) -> String { directory(name) + "/log" }
+    public func supervisorPath(_ name: String) -> String { directory(name) + "/supervisor" }
+
+    /// Creates the root (mode 0700: state files name host paths and pids).
+    public func prepare() throws {
+        try SmallFile.makeDirectories(root, mode: 0o700)
+    }
+
+    public func withLock<T>(_ body: () throws -> T) throws -> T {
+        try prepare()
+        return try FileLock.withLock(lockPath, body)
+    }
+
+    public func exists(_ name: String) -> Bool {
+        SmallFile.exists(recordPath(name))
+    }
+
+    /// Names of every container directory that has a state file, sorted.
+    public func names() throws -> [String] {
+        guard let dir = opendir(root) else {
+            if errno == ENOENT { return [] }
+            throw EngineError.fromErrno("opendir", root)
+        }
+        defer { closedir(dir) }
+        var out: [String] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafePointer(to: ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name.hasPrefix(".") { continue }
+            if (try? ContainerName.validate(name)) != nil, SmallFile.exists(recordPath(name)) {
+                out.append(name)
+            }
+        }
+        return out.sorted()
+    }
+
+    public func load(_ name: String) throws -> ContainerRecord {
+        let path = recordPath(name)
+        let bytes: [UInt8]
+        do {
+            bytes = try SmallFile.readBytes(path)
+        } catch EngineError.system(_, _, let err) where err == ENOENT {
+            throw EngineError.notFound("no such container: \(name)")
+        }
+        do {
+            return try Self.decoder.decode(ContainerRecord.self, from: Data(bytes))
+        } catch {
+            throw EngineError.invalid("\(path): corrupt state file (\(error)); `corral rm -f \(name)` removes it")
+        }
+    }
+
+    public func save(_ record: ContainerRecord) throws {
+        let data = try Self.encoder.encode(record)
+        try SmallFile.writeAtomically(recordPath(record.name), Array(data))
+    }
+
+    /// "<pid> <starttime>" as the supervisor (or the foreground CLI) wrote it.
+    public func readPid(_ name: String) -> (pid: pid_t, startTime: UInt64)? {
+        guard let text = try? SmallFile.readIfPresent(pidPath(name)) else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count >= 2, let pid = pid_t(parts[0]), let st = UInt64(parts[1]), pid > 0 else { return nil }
+        return (pid, st)
+    }
+
+    /// "<exit code> <signal>" written when the container's pid 1 was reaped.
+    public func readExit(_ name: String) -> (code: Int32, signal: Int32)? {
+        guard let text = try? SmallFile.readIfPresent(exitPath(name)) else { return nil }
+        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard parts.count >= 1, let code = Int32(parts[0]) else { return nil }
+        let sig = parts.count >= 2 ? Int32(parts[1]) ?? 0 : 0
+        return (code, sig)
+    }
+
+    public func writePid(_ name: String, pid: pid_t, startTime: UInt64) throws {
+        try SmallFile.writeAtomically(pidPath(name), Array("\(pid) \(startTime)\n".utf8))
+    }
+
+    public func writeExit(_ name: String, code: Int32, signal: Int32) throws {
+        try SmallFile.writeAtomically(exitPath(name), Array("\(code) \(signal)\n".utf8))
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }()
+
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
+}

@@ -1,0 +1,32 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Every failure the Engine reports: what was being done, on which path, with which errno.
+/// `description` is one line, fit to follow `corral: error: `.
+public enum EngineError: Error, Equatable, CustomStringConvertible {
+    /// A system call failed: `step` names it ("write", "mkdir", "pivot_root"), `path` is the file.
+    case system(step: String, path: String, errno: Int32)
+    /// The user asked for something invalid (bad flag value, unknown name); nothing was changed.
+    case invalid(String)
+    /// The thing asked for does not exist.
+    case notFound(String)
+    /// The thing exists but is in the wrong state for the request (e.g. rm of a running container).
+    case conflict(String)
+
+    public var description: String {
+        switch self {
+        case let .system(step, path, err):
+            let reason = String(cString: strerror(err))
+            return path.isEmpty ? "\(step): \(reason) (errno \(err))"
+                                : "\(step) \(path): \(reason) (errno \(err))"
+        case let .invalid(msg), let .notFound(msg), let .conflict(msg):
+            return msg
+        }
+    }
+
+    /// Wraps the current `errno` after a failed call.
+    public static func fromErrno(_ step: String, _ path: String = "") -> EngineError {
+        .system(step: step, path: path, errno: errno)
+    }
+}

@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Reads and writes the small text files the kernel and the state root are made of
+/// (cgroup knobs, pid files, state.json) with plain system calls: no Foundation on the
+/// container start path, and errors that carry the path and errno.
+public enum SmallFile {
+    /// The whole file as a String. Throws `.system("open"/"read", path, errno)`.
+    public static func read(_ path: String) throws -> String {
+        let bytes = try readBytes(path)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    public static func readBytes(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
+        defer { close(fd) }
+        var out: [UInt8] = []
+        var buf = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buf.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EngineError.fromErrno("read", path)
+            }
+            if n == 0 { break }
+            out.append(contentsOf: buf[0..<n])
+        }
+        return out
+    }
+
+    /// The file's content, or nil when it does not exist.
+    public static func readIfPresent(_ path: String) throws -> String? {
+        do { return try read(path) } catch EngineError.system(_, _, let err) where err == ENOENT {
+            return nil
+        }
+    }
+
+    /// Writes `text` with one write(2), as the kernel wants for cgroup knobs: a refused value
+    /// comes back as the errno of that write (EINVAL, EBUSY, ...).
+    public static func write(_ path: String, _ text: String, create: Bool = false) throws {
+        let flags = O_WRONLY | O_CLOEXEC | (create ? (O_CREAT | O_TRUNC) : 0)
+        let fd = open(path, flags, 0o644)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
+        defer { close(fd) }
+        var bytes = Array(text.utf8)
+        if bytes.isEmpty { bytes = [] }
+        let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard n == bytes.count else { throw EngineError.fromErrno("write", path) }
+    }
+
+    /// Writes to a temporary file in the same directory, fsyncs and renames it over `path`,
+    /// so readers see the old or the new content, never half of it.
+    public static func writeAtomically(_ path: String, _ bytes: [UInt8]) throws {
+        let tmp = path + ".tmp.\(getpid())"
+        let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", tmp) }
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let e = EngineError.fromErrno("write", tmp)
+                close(fd); unlink(tmp)
+                throw e
+            }
+            off += n
+        }
+        fsync(fd)
+        close(fd)
+        guard rename(tmp, path) == 0 else {
+            let e = EngineError.fromErrno("rename", path)
+            unlink(tmp)
+            throw e
+        }
+    }
+
+    public static func exists(_ path: String) -> Bool {
+        access(path, F_OK) == 0
+    }
+
+    public static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// `mkdir -p`; existing directories are fine.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if mkdir(prefix, mode) != 0 && errno != EEXIST {
+                throw EngineError.fromErrno("mkdir", prefix)
+            }
+        }
+    }
+
+    /// `rm -rf` that never crosses into a mounted filesystem below `path` (it unmounts nothing
+    /// and refuses to descend through a mount point, so a forgotten bind mount can't take the
+    /// host's files with it).
+    public static func removeTree(_ path: String) throws {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if errno == ENOENT { return }
+            throw EngineError.fromErrno("lstat", path)
+        }
+        try removeTree(path, device: st.st_dev)
+    }
+
+    private static func removeTree(_ path: String, device: dev_t) throws {
+        var st = stat()
+        guard lstat(path, &st) == 0 else {
+            if errno == ENOENT { return }
+            throw EngineError.fromErrno("lstat", path)
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            guard st.st_dev == device else {
+                throw EngineError.system(step: "remove (mount point inside)", path: path, errno: EBUSY)
+            }
+            guard let dir = opendir(path) else { throw EngineError.fromErrno("opendir", path) }
+            var names: [String] = []
+            while let ent = readdir(dir) {
+                let name = withUnsafePointer(to: ent.pointee.d_name) {
+                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+                }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(dir)
+            for name in names { try removeTree(path + "/" + name, device: device) }
+            guard rmdir(path) == 0 || errno == ENOENT else { throw EngineError.fromErrno("rmdir", path) }
+        } else {
+            guard unlink(path) == 0 || errno == ENOENT else { throw EngineError.fromErrno("unlink", path) }
+        }
+    }
+}

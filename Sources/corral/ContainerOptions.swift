@@ -1,0 +1,144 @@
+import ArgumentParser
+import Engine
+
+/// The options that shape a new container (shared by `run`; `update` takes the limit ones).
+struct ContainerOptions: ParsableArguments {
+    @Option(name: .long, help: "Container name ([A-Za-z0-9][A-Za-z0-9_.-]{0,63}).")
+    var name: String?
+
+    @Option(name: .long, help: ArgumentHelp("Run on this directory as the root filesystem.", valueName: "dir"))
+    var rootfs: String?
+
+    @OptionGroup var limits: LimitOptions
+
+    @Option(name: .long, help: "Hostname inside (default: the container's name).")
+    var hostname: String?
+
+    @Option(name: .long, help: ArgumentHelp("none (own network namespace with lo) or host.", valueName: "mode"))
+    var net: String = "none"
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Set an environment variable.", valueName: "K=V"))
+    var env: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Working directory inside.", valueName: "dir"))
+    var workdir: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Run as this user.", valueName: "uid[:gid]"))
+    var user: String?
+
+    @Option(name: .long, help: ArgumentHelp("Add a capability (e.g. NET_ADMIN, ALL).", valueName: "cap"))
+    var capAdd: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Drop a capability (e.g. CHOWN, ALL).", valueName: "cap"))
+    var capDrop: [String] = []
+
+    func spec() throws -> ContainerSpec {
+        var spec = ContainerSpec()
+        spec.name = name
+        spec.rootfs = rootfs
+        guard let mode = NetworkMode(rawValue: net) else {
+            throw EngineError.invalid("invalid --net \(ContainerName.quoted(net)): expected none or host")
+        }
+        spec.network = mode
+        spec.hostname = hostname
+        spec.env = env
+        spec.workdir = workdir
+        spec.user = user
+        spec.capAdd = capAdd
+        spec.capDrop = capDrop
+        spec.limits.cpu = try limits.cpuQuota(current: .unlimited)
+        if let p = try limits.pids() { spec.limits.pidsMax = p }
+        if let m = try limits.memory() { spec.limits.memoryBytes = m }
+        return spec
+    }
+}
+
+/// --cpus / --cpu-quota / --cpu-period / --pids-limit / --memory, for `run` and `update`.
+struct LimitOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("CPU limit in cores, like docker (0 = unlimited).", valueName: "F"))
+    var cpus: String?
+
+    @Option(name: .long, help: ArgumentHelp("CFS quota per period in µs (-1 = unlimited).", valueName: "us"))
+    var cpuQuota: String?
+
+    @Option(name: .long, help: ArgumentHelp("CFS period in µs (1000..1000000, default 100000).", valueName: "us"))
+    var cpuPeriod: String?
+
+    @Option(name: .long, help: ArgumentHelp("Maximum number of processes (-1 = unlimited; default 4096).", valueName: "N"))
+    var pidsLimit: String?
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (-1 = unlimited).", valueName: "bytes"))
+    var memory: String?
+
+    var touchesCPU: Bool { cpus != nil || cpuQuota != nil || cpuPeriod != nil }
+
+    /// The CPU quota these flags ask for, starting from `current` for what they leave out.
+    func cpuQuota(current: CPUQuota) throws -> CPUQuota {
+        if cpus != nil && cpuQuota != nil {
+            throw EngineError.invalid("give --cpus or --cpu-quota, not both")
+        }
+        var period = current.periodUs
+        if let p = cpuPeriod {
+            guard let v = Int64(p) else { throw EngineError.invalid("invalid --cpu-period \(ContainerName.quoted(p)): expected whole microseconds") }
+            period = v
+        }
+        var result = current
+        result.periodUs = period
+        if let c = cpus {
+            guard let f = Double(c), f.isFinite, f >= 0 else {
+                throw EngineError.invalid("invalid --cpus \(ContainerName.quoted(c)): expected a number of cores ≥ 0")
+            }
+            guard f <= 1024 else { throw EngineError.invalid("invalid --cpus \(c): more than 1024 cores") }
+            result = try CPUQuota.cores(f, periodUs: period)
+        } else if let q = cpuQuota {
+            guard let v = Int64(q), v == -1 || v > 0 else {
+                throw EngineError.invalid("invalid --cpu-quota \(ContainerName.quoted(q)): expected µs ≥ 1000 or -1")
+            }
+            result.quotaUs = v == -1 ? nil : v
+        } else if let q = current.quotaUs, cpuPeriod != nil {
+            // A new period alone keeps the same number of cores, as docker update does.
+            result.quotaUs = Int64((Double(q) / Double(current.periodUs) * Double(period)).rounded())
+        }
+        try result.validate()
+        return result
+    }
+
+    /// nil: not given; .some(nil): unlimited.
+    func pids() throws -> Int64?? {
+        guard let p = pidsLimit else { return nil }
+        guard let v = Int64(p), v == -1 || v >= 1 else {
+            throw EngineError.invalid("invalid --pids-limit \(ContainerName.quoted(p)): expected N ≥ 1 or -1")
+        }
+        return .some(v == -1 ? nil : v)
+    }
+
+    func memory() throws -> Int64?? {
+        guard let m = memory else { return nil }
+        if m == "-1" { return .some(nil) }
+        guard let v = ByteSize.parse(m) else {
+            throw EngineError.invalid("invalid --memory \(ContainerName.quoted(m)): expected bytes, e.g. 64m or 1g")
+        }
+        guard v >= 4 << 20 else { throw EngineError.invalid("invalid --memory \(m): at least 4m") }
+        return .some(v)
+    }
+}
+
+enum ByteSize {
+    /// "1048576", "512k", "64m", "1g" (also "64MB", "1GiB").
+    static func parse(_ text: String) -> Int64? {
+        var s = text.lowercased()
+        for suffix in ["ib", "b"] where s.hasSuffix(suffix) && s.count > suffix.count { s.removeLast(suffix.count); break }
+        var mult: Int64 = 1
+        switch s.last {
+        case "k": mult = 1 << 10
+        case "m": mult = 1 << 20
+        case "g": mult = 1 << 30
+        case "t": mult = 1 << 40
+        default: break
+        }
+        if mult > 1 { s.removeLast() }
+        guard let n = Int64(s), n >= 0 else { return nil }
+        let (r, overflow) = n.multipliedReportingOverflow(by: mult)
+        return overflow ? nil : r
+    }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+struct Corral: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "corral",
+        abstract: "Isolated Linux containers with live CPU quotas, and a TUI to watch and tune them.",
+        discussion: """
+            State lives in /run/corral (--root, $CORRAL_ROOT), images in /var/lib/corral \
+            ($CORRAL_IMAGES), container cgroups under "corral" ($CORRAL_CGROUP_PARENT).
+            """,
+        subcommands: [
+            Run.self, Ps.self, Stats.self, Update.self, Stop.self, Kill.self, Pause.self, Resume.self,
+            Rm.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self,
+        ])
+}

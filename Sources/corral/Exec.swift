@@ -1,0 +1,21 @@
+import ArgumentParser
+import Engine
+
+struct Exec: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a command inside a running container.")
+    @OptionGroup var globals: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Keep stdin open.") var interactive = false
+    @Flag(name: .shortAndLong, help: "Give the command a pseudo-terminal.") var tty = false
+    @Option(name: [.short, .long], help: ArgumentHelp("Set an environment variable.", valueName: "K=V")) var env: [String] = []
+    @Option(name: [.short, .long], help: ArgumentHelp("Run as this user.", valueName: "uid[:gid]")) var user: String?
+    @Option(name: [.short, .long], help: ArgumentHelp("Working directory inside.", valueName: "dir")) var workdir: String?
+    @Argument(help: "Container name.") var name: String
+    @Argument(parsing: .captureForPassthrough, help: "-- CMD [ARG...]") var command: [String] = []
+
+    func run() throws {
+        var cmd = command
+        if cmd.first == "--" { cmd.removeFirst() }
+        let code = try globals.runtime().exec(name, command: cmd, tty: tty, env: env, user: user, workdir: workdir)
+        if code != 0 { throw ContainerExit(code: code) }
+    }
+}

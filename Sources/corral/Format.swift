@@ -1,0 +1,50 @@
+import FoundationEssentials
+
+/// Plain-text formatting for the CLI's tables.
+enum Format {
+    static func table(_ rows: [[String]]) -> String {
+        guard let first = rows.first else { return "" }
+        var widths = [Int](repeating: 0, count: first.count)
+        for r in rows { for (i, cell) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) } }
+        var out = ""
+        for r in rows {
+            var line = ""
+            for (i, cell) in r.enumerated() {
+                line += i == r.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count + 3)
+            }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    static func cores(_ c: Double) -> String {
+        var s = String(Double((c * 1000).rounded()) / 1000)
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
+
+    static func age(since date: Date) -> String {
+        duration(max(0, Date().timeIntervalSince(date)))
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let s = Int(seconds)
+        if s < 60 { return "\(s)s" }
+        if s < 3600 { return "\(s / 60)m\(s % 60)s" }
+        if s < 86400 { return "\(s / 3600)h\((s % 3600) / 60)m" }
+        return "\(s / 86400)d\((s % 86400) / 3600)h"
+    }
+
+    static func percent(_ p: Double) -> String {
+        String(format1: p) + "%"
+    }
+}
+
+extension String {
+    /// One decimal, without Foundation's String(format:).
+    init(format1 v: Double) {
+        let tenths = Int((v * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        self = sign + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
+    }
+}

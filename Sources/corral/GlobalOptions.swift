@@ -1,0 +1,57 @@
+import ArgumentParser
+import Engine
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Options every verb takes: where state and images live and which cgroup parent to use.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("State root (default /run/corral, or $CORRAL_ROOT).", valueName: "dir"))
+    var root: String?
+
+    @Option(name: .long, help: ArgumentHelp("Cgroup parent for new containers (default corral, or $CORRAL_CGROUP_PARENT).", valueName: "path"))
+    var cgroupParent: String?
+
+    var env: [String: String] { ProcessInfo.processInfo.environment }
+
+    var stateRoot: String {
+        root ?? env["CORRAL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? RuntimeConfig.defaultStateRoot
+    }
+
+    /// $CORRAL_IMAGES, else `<root>/images-store` when the state root was moved (so a test's
+    /// --root keeps its images to itself), else /var/lib/corral.
+    var imagesRoot: String {
+        if let e = env["CORRAL_IMAGES"], !e.isEmpty { return e }
+        if root != nil || env["CORRAL_ROOT"].map({ !$0.isEmpty }) == true { return stateRoot + "/images-store" }
+        return RuntimeConfig.defaultImagesRoot
+    }
+
+    var parent: String {
+        cgroupParent ?? env["CORRAL_CGROUP_PARENT"].flatMap { $0.isEmpty ? nil : $0 } ?? RuntimeConfig.defaultCgroupParent
+    }
+
+    func runtime() throws -> Runtime {
+        try Runtime(config: RuntimeConfig(
+            stateRoot: absolute(stateRoot), imagesRoot: absolute(imagesRoot),
+            cgroupParent: parent, selfExecutable: Self.selfExecutable()))
+    }
+
+    func isImageInUse(_ image: String) -> Bool {
+        guard let rt = try? runtime(), let all = try? rt.list() else { return false }
+        return all.contains { $0.record.image == image }
+    }
+
+    private func absolute(_ path: String) -> String {
+        if path.hasPrefix("/") { return path }
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
+        guard getcwd(&buf, buf.count) != nil else { return path }
+        return String(cString: buf) + "/" + path
+    }
+
+    static func selfExecutable() -> String {
+        var buf = [CChar](repeating: 0, count: Int(PATH_MAX))
+        let n = readlink("/proc/self/exe", &buf, buf.count - 1)
+        return n > 0 ? String(cString: buf) : CommandLine.arguments[0]
+    }
+}

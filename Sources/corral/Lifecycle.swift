@@ -1,0 +1,86 @@
+import ArgumentParser
+import Engine
+
+struct Stop: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
+    @OptionGroup var globals: GlobalOptions
+    @Option(name: .shortAndLong, help: "Seconds to wait before SIGKILL.") var time: Double = 10
+    @Argument(help: "Container name.") var name: String
+
+    func validate() throws {
+        guard time >= 0, time.isFinite, time <= 86400 else { throw ValidationError("--time must be 0..86400 seconds") }
+    }
+
+    func run() throws {
+        try globals.runtime().stop(name, timeout: time)
+    }
+}
+
+struct Kill: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Send a signal to a container's pid 1 (default SIGKILL).")
+    @OptionGroup var globals: GlobalOptions
+    @Option(name: .shortAndLong, help: "Signal name or number.") var signal: String = "KILL"
+    @Argument(help: "Container name.") var name: String
+
+    func run() throws {
+        let sig = try Signals.parse(signal)
+        try globals.runtime().kill(name, signal: sig)
+    }
+}
+
+struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Freeze every process of a container (cgroup freezer).")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "Container name.") var name: String
+    func run() throws { try globals.runtime().pause(name) }
+}
+
+struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Thaw a paused container.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "Container name.") var name: String
+    func run() throws { try globals.runtime().resume(name) }
+}
+
+struct Rm: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Remove a container (its cgroups, mounts and state).")
+    @OptionGroup var globals: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Kill it first if it is running.") var force = false
+    @Argument(help: "Container names.") var names: [String]
+
+    func validate() throws {
+        guard !names.isEmpty else { throw ValidationError("rm needs a container name") }
+    }
+
+    func run() throws {
+        let runtime = try globals.runtime()
+        var firstError: Error?
+        for name in names {
+            do { try runtime.remove(name, force: force) } catch {
+                if firstError == nil { firstError = error }
+            }
+        }
+        if let firstError { throw firstError }
+    }
+}
+
+struct Update: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Change a container's CPU, pids or memory limits while it runs.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var limits: LimitOptions
+    @Flag(name: .shortAndLong, help: "Print each kernel file written and its new value.") var verbose = false
+    @Argument(help: "Container name.") var name: String
+
+    func run() throws {
+        let runtime = try globals.runtime()
+        let current = try runtime.status(name)
+        let cpu = limits.touchesCPU ? try limits.cpuQuota(current: current.record.limits.cpu) : nil
+        let pids = try limits.pids()
+        let memory = try limits.memory()
+        guard cpu != nil || pids != nil || memory != nil else {
+            throw EngineError.invalid("update needs --cpus, --cpu-quota, --cpu-period, --pids-limit or --memory")
+        }
+        let writes = try runtime.update(name, cpu: cpu, pidsMax: pids, memoryBytes: memory)
+        if verbose { for w in writes { print("\(w.path) ← \(w.value)") } }
+    }
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Engine
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Logs: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print what a detached container wrote to stdout and stderr.")
+    @OptionGroup var globals: GlobalOptions
+    @Flag(name: .shortAndLong, help: "Keep printing new output until the container exits.") var follow = false
+    @Option(name: .long, help: "Only the last N lines.") var tail: Int?
+    @Argument(help: "Container name.") var name: String
+
+    func validate() throws {
+        if let tail, tail < 0 { throw ValidationError("--tail must be ≥ 0") }
+    }
+
+    func run() throws {
+        let runtime = try globals.runtime()
+        _ = try runtime.status(name)
+        let path = runtime.store.logPath(name)
+        var fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return } // foreground containers write to the terminal, not a log
+            throw EngineError.fromErrno("open", path)
+        }
+        defer { close(fd) }
+        var content = try SmallFile.readBytes(path)
+        if let tail { content = LogTail.lastLines(content, tail) }
+        writeOut(content)
+        guard follow else { return }
+        var offset = lseek(fd, 0, SEEK_END)
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
+            if n > 0 {
+                writeOut(Array(buf[0..<n]))
+                offset += off_t(n)
+                continue
+            }
+            // The supervisor halves a full log by renaming a new file over it: follow the new one.
+            var open_ = stat(), named = stat()
+            if fstat(fd, &open_) == 0, stat(path, &named) == 0, open_.st_ino != named.st_ino {
+                let newFd = open(path, O_RDONLY | O_CLOEXEC)
+                if newFd >= 0 { close(fd); fd = newFd; offset = 0; continue }
+            }
+            guard let st = try? runtime.status(name), st.state != .exited else { return }
+            usleep(100_000)
+        }
+    }
+
+    private func writeOut(_ bytes: [UInt8]) {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + off, $0.count - off) }
+            if n <= 0 { return }
+            off += n
+        }
+    }
+}
+
+enum LogTail {
+    static func lastLines(_ bytes: [UInt8], _ n: Int) -> [UInt8] {
+        if n == 0 { return [] }
+        var end = bytes.count
+        if end > 0 && bytes[end - 1] == 10 { end -= 1 }
+        var seen = 0
+        var i = end
+        while i > 0 {
+            if bytes[i - 1] == 10 { seen += 1; if seen == n { break } }
+            i -= 1
+        }
+        return Array(bytes[i...])
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Engine
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a command in a new container.",
+        discussion: """
+            corral run [options] IMAGE [-- CMD [ARG...]]      (image from the store; busybox is builtin)
+            corral run [options] --rootfs DIR -- CMD [ARG...] (a directory as the root)
+            """)
+
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var options: ContainerOptions
+
+    @Flag(name: .shortAndLong, help: "Run in the background under a supervisor; print the container's name.")
+    var detach = false
+
+    @Flag(name: .long, help: "Remove the container when it exits.")
+    var rm = false
+
+    @Flag(name: .shortAndLong, help: "Keep stdin open (attach it to the container).")
+    var interactive = false
+
+    @Flag(name: .shortAndLong, help: "Give the container a pseudo-terminal.")
+    var tty = false
+
+    @Argument(parsing: .captureForPassthrough, help: "IMAGE, then -- and the command.")
+    var imageAndCommand: [String] = []
+
+    mutating func run() throws {
+        var spec = try options.spec()
+        var rest = imageAndCommand
+        if let first = rest.first, first != "--" {
+            guard options.rootfs == nil else {
+                throw EngineError.invalid("give an image or --rootfs, not both (put the command after --)")
+            }
+            spec.image = first
+            rest.removeFirst()
+        }
+        if rest.first == "--" { rest.removeFirst() }
+        spec.command = rest
+        spec.detached = detach
+        spec.autoRemove = rm
+        spec.tty = tty
+        spec.interactive = interactive
+        let runtime = try globals.runtime()
+        let record = try runtime.create(spec)
+        if detach {
+            try runtime.startDetached(record)
+            print(record.name)
+            return
+        }
+        let code = try runtime.runForeground(record)
+        if code != 0 { throw ContainerExit(code: code) }
+    }
+}

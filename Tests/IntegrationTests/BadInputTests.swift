@@ -1,0 +1,83 @@
+import Foundation
+import XCTest
+
+/// Every bad input: one line `corral: error: ...`, a non-zero exit, and nothing left behind.
+final class BadInputTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    func assertRefused(_ args: [String], contains: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        let r = try fx.corral(args)
+        XCTAssertNotEqual(r.code, 0, "accepted: \(args)", file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), "stderr for \(args): \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "not one line for \(args): \(r.stderr)", file: file, line: line)
+        if let contains { XCTAssertTrue(r.stderr.contains(contains), "\(r.stderr) lacks \(contains)", file: file, line: line) }
+        XCTAssertEqual(fx.stateEntries(), [], "state left by \(args)", file: file, line: line)
+        XCTAssertEqual(fx.cgroupDirs(), [], "cgroup dirs left by \(args)", file: file, line: line)
+        XCTAssertEqual(fx.mounts(), [], "mounts left by \(args)", file: file, line: line)
+    }
+
+    func testBadRunInputsLeaveNothing() throws {
+        let rootfs = CorralFixture.rootfs
+        let run = ["run", "--rootfs", rootfs]
+        try assertRefused(run + ["--name", "../x", "--", "true"], contains: "name")
+        try assertRefused(run + ["--name", "", "--", "true"])
+        try assertRefused(run + ["--name", String(repeating: "a", count: 65), "--", "true"])
+        try assertRefused(run + ["--name", "a b", "--", "true"])
+        try assertRefused(run + ["--name", "-x", "--", "true"])
+        try assertRefused(["run", "--rootfs", "/nonexistent/rootfs", "--", "true"], contains: "/nonexistent/rootfs")
+        try assertRefused(["run", "--rootfs", "/etc/passwd", "--", "true"], contains: "not a directory")
+        try assertRefused(run + ["--"], contains: "command")
+        try assertRefused(run)
+        try assertRefused(run + ["--", "/no/such/command"], contains: "/no/such/command")
+        try assertRefused(run + ["--cpus", "-0.5", "--", "true"])
+        try assertRefused(run + ["--cpus", "lots", "--", "true"])
+        try assertRefused(run + ["--cpus", "0.001", "--", "true"])
+        try assertRefused(run + ["--cpu-quota", "999", "--", "true"])
+        try assertRefused(run + ["--cpu-quota", "-2", "--", "true"])
+        try assertRefused(run + ["--cpu-period", "0", "--", "true"])
+        try assertRefused(run + ["--cpu-period", "2000000", "--", "true"])
+        try assertRefused(run + ["--cpu-period", "99999999999999999999", "--", "true"])
+        try assertRefused(run + ["--net", "bridge", "--", "true"], contains: "--net")
+        try assertRefused(run + ["--env", "=x", "--", "true"])
+        try assertRefused(run + ["--env", "NOEQUALS", "--", "true"])
+        try assertRefused(run + ["--workdir", "relative", "--", "true"])
+        try assertRefused(run + ["--workdir", "/does/not/exist", "--", "true"])
+        try assertRefused(run + ["--user", "nosuchuser", "--", "true"])
+        try assertRefused(run + ["--user", "1:", "--", "true"])
+        try assertRefused(run + ["--cap-add", "CAP_WHATEVER", "--", "true"], contains: "capability")
+        try assertRefused(run + ["--cap-drop", "", "--", "true"])
+        try assertRefused(run + ["--hostname", "bad host", "--", "true"])
+        try assertRefused(run + ["--pids-limit", "0", "--", "true"])
+        try assertRefused(run + ["--memory", "1k", "--", "true"])
+        try assertRefused(run + ["--memory", "12x", "--", "true"])
+        try assertRefused(run + ["--bogus-flag", "--", "true"])
+        try assertRefused(["run", "nosuchimage", "--", "true"], contains: "nosuchimage")
+        try assertRefused(["--root", "/tmp/corral-test-\(fx.id)/state", "--cgroup-parent", "../escape", "run", "--rootfs", rootfs, "--", "true"])
+    }
+
+    func testDuplicateNameIsRefusedAndTheFirstSurvives() throws {
+        try fx.detached("dup", ["sleep", "1000"])
+        let r = try fx.corral(["run", "-d", "--name", "dup", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1"])
+        XCTAssertNotEqual(r.code, 0)
+        XCTAssertTrue(r.stderr.contains("already exists"), r.stderr)
+        XCTAssertEqual(try fx.container("dup")?["state"] as? String, "running")
+    }
+
+    func testVerbsOnMissingContainers() throws {
+        for verb in [["stop"], ["kill"], ["pause"], ["resume"], ["rm"], ["logs"], ["update", "--cpus", "1"], ["exec"]] {
+            try assertRefused(verb + ["ghost"] + (verb == ["exec"] ? ["--", "true"] : []), contains: "ghost")
+        }
+        try assertRefused(["stop", "../../etc"])
+        try assertRefused(["stop", "--time", "-1", "x"])
+        try assertRefused(["logs", "--tail", "-3", "x"])
+    }
+
+    func testUnknownVerb() throws {
+        let r = try fx.corral(["frobnicate"])
+        XCTAssertNotEqual(r.code, 0)
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), r.stderr)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import XCTest
+
+/// What a process inside a default container sees: it is pid 1 in its own namespaces, on its
+/// own root, with runc's masks and Docker's 14 capabilities, and nothing else open.
+final class IsolationTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    func sh(_ script: String, options: [String] = []) throws -> CorralFixture.Result {
+        try fx.runInContainer(["/bin/sh", "-c", script], options: options)
+    }
+
+    func testIsPidOneWithItsOwnHostname() throws {
+        let r = try sh("echo pid=$$; hostname", options: ["--name", "iso1"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "pid=1\niso1\n")
+        let h = try sh("hostname", options: ["--hostname", "box.example"])
+        XCTAssertEqual(h.stdout, "box.example\n")
+    }
+
+    func testSeesOnlyItsOwnProcessesAndRoot() throws {
+        let r = try sh("ls /proc | grep -E '^[0-9]+$' | wc -l; ls /; cat /proc/self/mountinfo | wc -l")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        // sh, and the pipeline's children: a handful, never the host's hundreds.
+        XCTAssertLessThan(Int(lines[0].trimmingCharacters(in: .whitespaces)) ?? 999, 6)
+        XCTAssertTrue(lines.contains("bin"))
+        XCTAssertFalse(lines.contains("work"), "host's /work visible: \(r.stdout)")
+        XCTAssertFalse(lines.contains("opt"), "host's /opt visible: \(r.stdout)")
+        let hostMounts = (try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)).split(separator: "\n").count
+        XCTAssertLessThan(Int(lines.last!.trimmingCharacters(in: .whitespaces))!, hostMounts + 30)
+        XCTAssertFalse(try sh("cat /proc/self/mountinfo").stdout.contains("/opt/swift"))
+    }
+
+    func testCapabilitiesAreDockersFourteenAndNoNewPrivs() throws {
+        let r = try sh("grep -E '^(CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs)' /proc/self/status")
+        XCTAssertEqual(r.code, 0, r.stderr)
+        var f: [String: String] = [:]
+        for line in r.stdout.split(separator: "\n") {
+            let kv = line.split(separator: ":", maxSplits: 1)
+            f[String(kv[0])] = kv[1].trimmingCharacters(in: .whitespaces)
+        }
+        // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW
+        // SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP = bits 0,1,3,4,5,6,7,8,10,13,18,27,29,31
+        XCTAssertEqual(f["CapBnd"], "00000000a80425fb")
+        XCTAssertEqual(f["CapEff"], "00000000a80425fb")
+        XCTAssertEqual(f["CapPrm"], "00000000a80425fb")
+        XCTAssertEqual(f["CapInh"], "0000000000000000")
+        XCTAssertEqual(f["CapAmb"], "0000000000000000")
+        XCTAssertEqual(f["NoNewPrivs"], "1")
+
+        let dropped = try sh("grep CapBnd /proc/self/status", options: ["--cap-drop", "ALL", "--cap-add", "KILL"])
+        XCTAssertEqual(dropped.stdout, "CapBnd:\t0000000000000020\n")
+        let added = try sh("grep CapEff /proc/self/status", options: ["--cap-add", "NET_ADMIN", "--cap-drop", "MKNOD"])
+        // MKNOD (bit 27) dropped, NET_ADMIN (bit 12) added.
+        XCTAssertEqual(added.stdout, "CapEff:\t00000000a00435fb\n")
+    }
+
+    func testMaskedAndReadOnlyPaths() throws {
+        let r = try sh("""
+            wc -c < /proc/kcore; \
+            echo 1 > /proc/sys/kernel/domainname && echo sys-writable || echo sys-ro; \
+            echo b > /proc/sysrq-trigger && echo sysrq-writable || echo sysrq-ro; \
+            ls /proc/acpi 2>/dev/null | wc -l
+            """)
+        let lines = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertEqual(lines.first, "0", "kcore readable: \(r.stdout) \(r.stderr)")
+        XCTAssertTrue(lines.contains("sys-ro"), r.stdout)
+        XCTAssertTrue(lines.contains("sysrq-ro"), r.stdout)
+        XCTAssertEqual(lines.last, "0")
+    }
+
+    func testOnlyStdioIsOpen() throws {
+        // ls itself opens the directory it lists; everything else must be 0, 1, 2.
+        let r = try sh("ls /proc/self/fd")
+        let fds = Set(r.stdout.split(whereSeparator: { $0 == "\n" || $0 == " " }).map(String.init))
+        XCTAssertTrue(fds.isSuperset(of: ["0", "1", "2"]))
+        XCTAssertLessThanOrEqual(fds.count, 4, "fds open inside: \(fds.sorted())")
+    }
+
+    func testChrootEscapeFindsNoHostFiles() throws {
+        // The classic escape: chroot into a subdir, then chdir("..") past the new root and
+        // chroot("."). With pivot_root and the old root detached there is nothing above "/".
+        let marker = "/tmp/corral-test-escape-marker-\(getpid())"
+        FileManager.default.createFile(atPath: marker, contents: Data("host".utf8))
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let r = try sh("""
+            mkdir -p /tmp/jail && cd /tmp && \
+            chroot /tmp/jail /bin/busybox true 2>/dev/null; \
+            cd /; for i in 1 2 3 4 5 6 7 8; do cd ..; done; \
+            ls / ; cat \(marker) 2>&1; ls /work 2>&1
+            """)
+        XCTAssertFalse(r.stdout.contains("host\n"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("opt\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("No such file"), r.stdout)
+    }
+
+    func testNetworkNoneHasOnlyLoopbackUp() throws {
+        let r = try sh("cat /proc/net/dev | tail -n +3 | cut -d: -f1; ping -c1 -W1 127.0.0.1 >/dev/null && echo lo-ok")
+        let ifs = r.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertEqual(ifs.first, "lo")
+        XCTAssertTrue(ifs.contains("lo-ok"), r.stdout + r.stderr)
+        XCTAssertEqual(ifs.filter { $0 != "lo-ok" }.count, 1, "interfaces: \(ifs)")
+        let host = try sh("cat /proc/net/dev | wc -l", options: ["--net", "host"])
+        let hostIfs = (try String(contentsOfFile: "/proc/net/dev", encoding: .utf8)).split(separator: "\n").count
+        XCTAssertEqual(Int(host.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), hostIfs)
+    }
+
+    func testEnvWorkdirAndUser() throws {
+        let r = try sh("echo $GREETING; pwd; id -u; id -g", options: ["--env", "GREETING=hi there", "--workdir", "/tmp", "--user", "65534:65534"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "hi there\n/tmp\n65534\n65534\n")
+        let caps = try sh("grep CapEff /proc/self/status", options: ["--user", "1000"])
+        XCTAssertEqual(caps.stdout, "CapEff:\t0000000000000000\n")
+    }
+
+    func testExitCodeAndOutputStreams() throws {
+        let r = try sh("echo out; echo err >&2; exit 7")
+        XCTAssertEqual(r.code, 7)
+        XCTAssertEqual(r.stdout, "out\n")
+        XCTAssertEqual(r.stderr, "err\n")
+        XCTAssertEqual(try sh("kill -9 $$").code, 137)
+    }
+
+    func testContainerIsInItsCgroup() throws {
+        let r = try sh("cat /proc/self/cgroup", options: ["--name", "cg1"])
+        XCTAssertTrue(r.stdout.contains(":cpu:/\(fx.cgroupParent)/cg1") || r.stdout.contains("cpu,cpuacct:/\(fx.cgroupParent)/cg1") || r.stdout.contains(":cpu:/"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("\(fx.cgroupParent)/cg1"), r.stdout)
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+
+/// Detached containers under their supervisors: listed, logged, stopped, killed and removed,
+/// leaving nothing behind — also when the supervisor or the container is SIGKILLed.
+final class LifecycleTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    func assertNothingLeft(_ name: String, file: StaticString = #filePath, line: UInt = #line) {
+        for h in ["cpu", "cpuacct", "freezer", "pids", "memory"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fx.cgroupDir(h, name)), "cgroup left in \(h)", file: file, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/" + name), "state dir left", file: file, line: line)
+        XCTAssertEqual(fx.mounts(), [], file: file, line: line)
+        XCTAssertEqual(fx.processesInOurCgroups(), [], file: file, line: line)
+    }
+
+    func testPsShowsDetachedContainerWithEveryField() throws {
+        try fx.detached("web", ["sleep", "1000"], options: ["--cpus", "0.25"])
+        let c = try XCTUnwrap(try fx.container("web"))
+        XCTAssertEqual(c["state"] as? String, "running")
+        XCTAssertEqual(c["cpuQuotaUs"] as? Int, 25000)
+        XCTAssertEqual(c["cpuPeriodUs"] as? Int, 100000)
+        XCTAssertEqual(c["cpus"] as? Double, 0.25)
+        XCTAssertEqual(c["command"] as? [String], ["sleep", "1000"])
+        XCTAssertEqual(c["cgroup"] as? String, "/\(fx.cgroupParent)/web")
+        XCTAssertTrue(c["exitCode"] is NSNull)
+        XCTAssertEqual((c["id"] as? String)?.count, 12)
+        XCTAssertNotNil(ISO8601DateFormatter().date(from: c["created"] as? String ?? ""))
+        let pid = try XCTUnwrap(c["pid"] as? Int)
+        let cmdline = try String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)
+        XCTAssertTrue(cmdline.hasPrefix("sleep"), cmdline)
+        let procs = try String(contentsOfFile: fx.cgroupDir("cpu", "web") + "/cgroup.procs", encoding: .utf8)
+        XCTAssertTrue(procs.split(separator: "\n").contains(Substring(String(pid))))
+        let table = try fx.corral(["ps"])
+        XCTAssertTrue(table.stdout.contains("web"), table.stdout)
+    }
+
+    func testLogsOfDetachedContainer() throws {
+        try fx.detached("chatty", ["/bin/sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; echo oops >&2; sleep 1000"])
+        XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "chatty"]).stdout.contains("oops")) == true })
+        let all = try fx.corral(["logs", "chatty"])
+        XCTAssertTrue(all.stdout.hasPrefix("line 1\nline 2\n"), all.stdout)
+        let tail = try fx.corral(["logs", "--tail", "2", "chatty"])
+        XCTAssertEqual(tail.stdout, "line 5\noops\n")
+    }
+
+    func testExitIsRecordedWithItsCode() throws {
+        try fx.detached("quick", ["/bin/sh", "-c", "exit 3"])
+        XCTAssertTrue(fx.wait { (try? fx.container("quick")?["state"] as? String) == "exited" })
+        XCTAssertEqual(try fx.container("quick")?["exitCode"] as? Int, 3)
+        XCTAssertTrue(try fx.corral(["ps"]).stdout.contains("quick") == false, "ps without -a lists exited")
+        XCTAssertEqual(try fx.corral(["rm", "quick"]).code, 0)
+        assertNothingLeft("quick")
+    }
+
+    func testStopSendsTermThenKill() throws {
+        // sh as pid 1 ignores SIGTERM without a trap: stop must fall back to SIGKILL.
+        try fx.detached("stubborn", ["sleep", "1000"])
+        let t0 = Date()
+        XCTAssertEqual(try fx.corral(["stop", "--time", "1", "stubborn"]).code, 0)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(t0), 0.9)
+        XCTAssertEqual(try fx.container("stubborn")?["state"] as? String, "exited")
+        XCTAssertEqual(try fx.container("stubborn")?["exitCode"] as? Int, 137)
+
+        try fx.detached("polite", ["/bin/sh", "-c", "trap 'exit 0' TERM; while :; do sleep 0.1; done"])
+        usleep(200_000)
+        XCTAssertEqual(try fx.corral(["stop", "polite"]).code, 0)
+        XCTAssertEqual(try fx.container("polite")?["exitCode"] as? Int, 0)
+    }
+
+    func testKillWithSignal() throws {
+        try fx.detached("k", ["/bin/sh", "-c", "trap 'exit 42' USR1; while :; do sleep 0.1; done"])
+        usleep(200_000)
+        XCTAssertEqual(try fx.corral(["kill", "--signal", "USR1", "k"]).code, 0)
+        XCTAssertTrue(fx.wait { (try? fx.container("k")?["exitCode"] as? Int) == 42 })
+        XCTAssertNotEqual(try fx.corral(["kill", "--signal", "NOPE", "k"]).code, 0)
+    }
+
+    func testRmOfRunningNeedsForceAndLeavesNothing() throws {
+        try fx.detached("busy", ["sleep", "1000"])
+        let r = try fx.corral(["rm", "busy"])
+        XCTAssertNotEqual(r.code, 0)
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), r.stderr)
+        XCTAssertEqual(try fx.container("busy")?["state"] as? String, "running")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "busy"]).code, 0)
+        assertNothingLeft("busy")
+    }
+
+    func testKilledSupervisorIsReportedExitedAndRemovable() throws {
+        try fx.detached("orphan", ["sleep", "1000"])
+        let sup = try String(contentsOfFile: fx.stateRoot + "/orphan/supervisor", encoding: .utf8)
+        let supPid = try XCTUnwrap(Int32(sup.split(separator: " ")[0]))
+        XCTAssertEqual(kill(supPid, SIGKILL), 0)
+        XCTAssertTrue(fx.wait { (try? fx.container("orphan")?["state"] as? String) == "exited" })
+        XCTAssertEqual(try fx.corral(["rm", "orphan"]).code, 0)
+        assertNothingLeft("orphan")
+    }
+
+    func testKilledContainerIsReportedExited() throws {
+        try fx.detached("victim", ["sleep", "1000"])
+        let pid = try XCTUnwrap(try fx.container("victim")?["pid"] as? Int)
+        kill(Int32(pid), SIGKILL)
+        XCTAssertTrue(fx.wait { (try? fx.container("victim")?["state"] as? String) == "exited" })
+        XCTAssertEqual(try fx.container("victim")?["exitCode"] as? Int, 137)
+        XCTAssertEqual(try fx.corral(["rm", "victim"]).code, 0)
+        assertNothingLeft("victim")
+    }
+
+    func testAutoRemoveDetachedAndForeground() throws {
+        try fx.detached("gone", ["true"], options: ["--rm"])
+        XCTAssertTrue(fx.wait { (try? fx.container("gone")) == nil && !FileManager.default.fileExists(atPath: fx.stateRoot + "/gone") })
+        assertNothingLeft("gone")
+        let r = try fx.runInContainer(["true"], options: ["--name", "fg"])
+        XCTAssertEqual(r.code, 0)
+        assertNothingLeft("fg")
+    }
+
+    func testForegroundWithoutRmStaysAsExited() throws {
+        let r = try fx.corral(["run", "--name", "kept", "--rootfs", CorralFixture.rootfs, "--", "sh", "-c", "exit 5"])
+        XCTAssertEqual(r.code, 5)
+        XCTAssertEqual(try fx.container("kept")?["state"] as? String, "exited")
+        XCTAssertEqual(try fx.container("kept")?["exitCode"] as? Int, 5)
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import XCTest
+
+/// CPU quotas as the kernel enforces them: written at run, rewritten by update, measured from
+/// the kernel's own counters by `corral stats`.
+final class QuotaTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    let burner = ["/bin/sh", "-c", "while :; do :; done"]
+
+    func quotaFiles(_ name: String) throws -> (quota: String, period: String) {
+        let dir = fx.cgroupDir("cpu", name)
+        let q = try String(contentsOfFile: dir + "/cpu.cfs_quota_us", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let p = try String(contentsOfFile: dir + "/cpu.cfs_period_us", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return (q, p)
+    }
+
+    func stats(_ name: String) throws -> [String: Any] {
+        let r = try fx.corral(["stats", "--no-stream", "--json", name])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let arr = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        return try XCTUnwrap(arr.first { $0["name"] as? String == name })
+    }
+
+    func testQuotaIsWrittenAtRunAndUpdate() throws {
+        try fx.detached("q1", ["sleep", "1000"], options: ["--cpus", "0.5"])
+        XCTAssertEqual(try quotaFiles("q1").quota, "50000")
+        XCTAssertEqual(try quotaFiles("q1").period, "100000")
+
+        XCTAssertEqual(try fx.corral(["update", "q1", "--cpu-quota", "25000", "--cpu-period", "50000"]).code, 0)
+        XCTAssertEqual(try quotaFiles("q1").quota, "25000")
+        XCTAssertEqual(try quotaFiles("q1").period, "50000")
+
+        let v = try fx.corral(["update", "--verbose", "q1", "--cpus", "1.5"])
+        XCTAssertEqual(v.code, 0, v.stderr)
+        XCTAssertTrue(v.stdout.contains("cpu.cfs_quota_us ← 75000"), v.stdout)
+        XCTAssertEqual(try quotaFiles("q1").quota, "75000")
+
+        XCTAssertEqual(try fx.corral(["update", "q1", "--cpus", "0"]).code, 0)
+        XCTAssertEqual(try quotaFiles("q1").quota, "-1")
+        let ps = try XCTUnwrap(try fx.container("q1"))
+        XCTAssertEqual(ps["cpuQuotaUs"] as? Int, -1)
+        XCTAssertTrue(ps["cpus"] is NSNull)
+    }
+
+    func testBadUpdateValuesWriteNothing() throws {
+        try fx.detached("q2", ["sleep", "1000"], options: ["--cpus", "0.5"])
+        for args in [["--cpus", "-1"], ["--cpus", "abc"], ["--cpu-quota", "10"], ["--cpu-period", "999"],
+                     ["--cpu-period", "1000001"], ["--cpus", "0.5", "--cpu-quota", "20000"], ["--cpus", "nan"], []] {
+            let r = try fx.corral(["update", "q2"] + args)
+            XCTAssertNotEqual(r.code, 0, "update \(args) succeeded")
+            XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), r.stderr)
+            XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, r.stderr)
+            XCTAssertEqual(try quotaFiles("q2").quota, "50000", "after update \(args)")
+        }
+        XCTAssertNotEqual(try fx.corral(["update", "nosuch", "--cpus", "1"]).code, 0)
+    }
+
+    func testBusyLoopIsHeldToItsQuotaAndFollowsUpdate() throws {
+        try fx.detached("burn", burner, options: ["--cpus", "0.3"])
+        usleep(300_000)
+        let a = try stats("burn")
+        let cpuA = try XCTUnwrap(a["cpuPercent"] as? Double)
+        XCTAssertEqual(cpuA, 30, accuracy: 9, "at --cpus 0.3: \(a)")
+        XCTAssertGreaterThan(try XCTUnwrap(a["throttledPercent"] as? Double), 50, "a busy loop at 0.3 cores is throttled most periods: \(a)")
+        XCTAssertGreaterThan(try XCTUnwrap(a["throttledPeriods"] as? Int), 0)
+
+        XCTAssertEqual(try fx.corral(["update", "burn", "--cpus", "0.6"]).code, 0)
+        let b = try stats("burn")
+        XCTAssertEqual(try XCTUnwrap(b["cpuPercent"] as? Double), 60, accuracy: 12, "after update --cpus 0.6: \(b)")
+        XCTAssertEqual(b["cpus"] as? Double, 0.6)
+    }
+
+    func testPauseStopsCPUAndResumeRestartsIt() throws {
+        try fx.detached("pz", burner, options: ["--cpus", "0.5"])
+        XCTAssertEqual(try fx.corral(["pause", "pz"]).code, 0)
+        XCTAssertEqual(try fx.container("pz")?["state"] as? String, "paused")
+        let frozen = try String(contentsOfFile: fx.cgroupDir("freezer", "pz") + "/freezer.state", encoding: .utf8)
+        XCTAssertEqual(frozen.trimmingCharacters(in: .whitespacesAndNewlines), "FROZEN")
+        let s = try stats("pz")
+        XCTAssertLessThan(try XCTUnwrap(s["cpuPercent"] as? Double), 1.0, "paused yet using CPU: \(s)")
+        XCTAssertNotEqual(try fx.corral(["pause", "pz"]).code, 0, "pausing twice should fail")
+
+        XCTAssertEqual(try fx.corral(["resume", "pz"]).code, 0)
+        XCTAssertEqual(try fx.container("pz")?["state"] as? String, "running")
+        XCTAssertGreaterThan(try XCTUnwrap(try stats("pz")["cpuPercent"] as? Double), 20)
+    }
+
+    func testStatsJSONHasEveryField() throws {
+        try fx.detached("st", ["sleep", "1000"])
+        let s = try stats("st")
+        for key in ["name", "cpuPercent", "throttledPercent", "usageNs", "periods", "throttledPeriods", "throttledTimeNs", "cpus"] {
+            XCTAssertTrue(s.keys.contains(key), "missing \(key) in \(s)")
+        }
+    }
+}
