@@ -29,9 +29,11 @@ enum CgroupTree {
                 dir += "/" + part
                 if mkdir(dir, 0o755) == 0 {
                     made.append(dir)
-                } else if !(errno == EEXIST && i < parts.count - 1 && SmallFile.isDirectory(dir)) {
-                    throw EngineError.fromErrno("mkdir", dir)
+                    continue
                 }
+                let err = errno
+                let sharedAncestor = err == EEXIST && i < parts.count - 1 && SmallFile.isDirectory(dir)
+                if !sharedAncestor { throw EngineError.system(step: "mkdir", path: dir, errno: err) }
             }
             return made
         } catch {
@@ -86,9 +88,9 @@ enum CgroupTree {
     /// Sends `signal` to each pid; one that exited meanwhile (ESRCH) is fine.
     static func signal(_ pids: [pid_t], _ signal: Int32, procsFile: String) throws {
         for pid in pids where pid > 0 {
-            if kill(pid, signal) != 0 && errno != ESRCH {
-                throw EngineError.system(step: "kill \(pid)", path: procsFile, errno: errno)
-            }
+            guard kill(pid, signal) != 0 else { continue }
+            let err = errno
+            if err != ESRCH { throw EngineError.system(step: "kill \(pid)", path: procsFile, errno: err) }
         }
     }
 
