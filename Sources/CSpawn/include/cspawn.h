@@ -66,13 +66,24 @@ pid_t cspawn_start(const cspawn_config *cfg, int *pty_master, cspawn_error *erro
 // Returns the wait status (as waitpid gives it).
 int cspawn_wait_foreground(pid_t pid, int pty_master);
 
-// For `run -d`: call in a freshly forked child. Detaches (setsid, stdio to /dev/null), starts
-// the container with stdout/stderr into a pipe, writes pid_file, then writes one line to
-// notify_fd: "ok <pid>\n" or "error <errno> <step> <path>\n", and closes it. Then it relays the
-// pipe into log_file (capped), reaps the container, writes exit_file, and if on_exit_argv is
-// set execs it. Never returns.
+// For `run -d`: call in a freshly forked child, which becomes the supervisor (no further
+// fork here: its pid is the supervisor's). Detaches (setsid, SIGHUP/SIGINT/SIGTERM/SIGPIPE
+// ignored, comm "corral-sup", cwd /, stdio to /dev/null, every fd but notify_fd closed so
+// no lock or pipe of the caller is held), starts the container with
+// stdout/stderr into a pipe (or with cfg->tty a pty), writes pid_file, then writes one line to
+// notify_fd: "ok <pid>\n" or "error <errno> <step>\t<path>\n" (tab: steps contain spaces),
+// and closes it. Then it relays the output into log_file (capped: past log_max_bytes the file
+// is replaced by its newest half via rename, so followers must reopen it), reaps the
+// container, writes exit_file ("<code> <signal>\n", code 128+signal when killed), and if
+// on_exit_argv is set execs it (absolute argv[0], the supervisor's own environment, default
+// signal dispositions). Paths must be absolute. Never returns.
 __attribute__((noreturn))
 void cspawn_supervise(const cspawn_config *cfg, int notify_fd);
+
+// Reads the supervisor's line from notify_fd (the read end of the pipe whose write end was
+// passed to cspawn_supervise). Returns 0 with *pid = the container's pid, or -1 with *error
+// filled in (EPROTO "supervisor exited without reporting" if the pipe closed without a line).
+int cspawn_read_notify(int notify_fd, pid_t *pid, cspawn_error *error);
 
 // For `corral exec`: joins the namespaces of target_pid (user, mnt, uts, ipc, net, pid, cgroup
 // where they differ from ours), its cgroup (cfg->cgroup_procs), applies cfg's user, caps,

@@ -1,0 +1,180 @@
+// cspawn_wait_foreground: the caller of a foreground container waits for it, passes its
+// signals on, and with a pty relays the terminal both ways.
+//
+// Signal handlers only write the signal number into a self-pipe; one poll() loop then
+// forwards, relays and notices the exit (through a pidfd, or a short poll timeout on
+// kernels without one). Handlers rather than signalfd because in a multithreaded caller a
+// signal may land on any thread that does not block it.
+#define _GNU_SOURCE
+#include "internal.h"
+#include "terminal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+enum { NFORWARDED = sizeof forwarded / sizeof forwarded[0] };
+
+static volatile int signal_pipe = -1;
+
+static void on_signal(int sig) {
+    int saved = errno;
+    unsigned char b = (unsigned char)sig;
+    if (signal_pipe >= 0) (void)!write(signal_pipe, &b, 1);
+    errno = saved;
+}
+
+typedef struct relay {
+    int master;              // -1 without pty, or once the slave side is gone
+    int stdin_open;
+    int stdout_open;
+    char in[4096];           // read from stdin, not yet written to the pty
+    size_t in_len, in_off;
+} relay;
+
+// stdout may be non-blocking (shared with other processes): wait for room instead of
+// dropping output.
+static void write_out(relay *r, const char *buf, size_t n) {
+    while (r->stdout_open && n > 0) {
+        ssize_t w = write(STDOUT_FILENO, buf, n);
+        if (w > 0) {
+            buf += w;
+            n -= (size_t)w;
+        } else if (w < 0 && errno == EAGAIN) {
+            struct pollfd pf = {.fd = STDOUT_FILENO, .events = POLLOUT};
+            poll(&pf, 1, 1000);
+        } else if (w < 0 && errno == EINTR) {
+            continue;
+        } else {
+            r->stdout_open = 0;   // reader gone: keep draining the pty, discard
+        }
+    }
+}
+
+static void pump_master(relay *r) {
+    char buf[8192];
+    for (;;) {
+        ssize_t n = read(r->master, buf, sizeof buf);
+        if (n > 0) {
+            write_out(r, buf, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return;
+        // EIO: every slave fd is closed, the container side is gone.
+        r->master = -1;
+        return;
+    }
+}
+
+static void pump_stdin(relay *r) {
+    ssize_t n = read(STDIN_FILENO, r->in, sizeof r->in);
+    if (n > 0) {
+        r->in_len = (size_t)n;
+        r->in_off = 0;
+    } else if (n == 0 || errno != EINTR) {
+        // End of a non-terminal stdin: pass it on as the EOF character (^D), as a terminal
+        // would, so a shell reading from the pty ends too.
+        r->stdin_open = 0;
+        r->in[0] = 4;
+        r->in_len = 1;
+        r->in_off = 0;
+    }
+}
+
+static void pump_to_master(relay *r) {
+    ssize_t n = write(r->master, r->in + r->in_off, r->in_len - r->in_off);
+    if (n > 0) r->in_off += (size_t)n;
+    else if (n < 0 && errno != EAGAIN && errno != EINTR) r->in_off = r->in_len;
+    if (r->in_off >= r->in_len) r->in_len = r->in_off = 0;
+}
+
+static void handle_signals(int rd, pid_t pid, const relay *r) {
+    unsigned char sigs[64];
+    ssize_t n, i;
+    while ((n = read(rd, sigs, sizeof sigs)) > 0) {
+        for (i = 0; i < n; i++) {
+            if (sigs[i] == SIGWINCH && r->master >= 0) cs_terminal_copy_size(r->master);
+            else kill(pid, sigs[i]);
+        }
+    }
+}
+
+int cspawn_wait_foreground(pid_t pid, int pty_master) {
+    struct sigaction sa, old[NFORWARDED], old_pipe;
+    sigset_t set, old_mask;
+    cs_terminal term = {.active = 0};
+    relay r = {.master = pty_master, .stdin_open = pty_master >= 0, .stdout_open = 1};
+    int sp[2], pidfd, status = -1, i;
+
+    if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) < 0) {
+        // Without the self-pipe nothing can be forwarded; still return the exit status.
+        return cs_waitpid(pid, &status, 0) == pid ? status : -1;
+    }
+    signal_pipe = sp[1];
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigfillset(&sa.sa_mask);
+    sigemptyset(&set);
+    for (i = 0; i < NFORWARDED; i++) {
+        sigaction(forwarded[i], &sa, &old[i]);
+        sigaddset(&set, forwarded[i]);
+    }
+    pthread_sigmask(SIG_UNBLOCK, &set, &old_mask);
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, &old_pipe);
+
+    pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (r.master >= 0) {
+        cs_terminal_raw(&term);
+        cs_terminal_copy_size(r.master);
+        fcntl(r.master, F_SETFL, fcntl(r.master, F_GETFL) | O_NONBLOCK);
+    }
+
+    for (;;) {
+        struct pollfd pf[4];
+        int n = 0, at_sig, at_master = -1, at_stdin = -1;
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid) break;
+        if (w < 0 && errno != EINTR) {
+            status = -1;
+            break;
+        }
+        at_sig = n;
+        pf[n++] = (struct pollfd){.fd = sp[0], .events = POLLIN};
+        if (pidfd >= 0) pf[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+        if (r.master >= 0) {
+            at_master = n;
+            pf[n++] = (struct pollfd){.fd = r.master, .events = (short)(POLLIN | (r.in_len ? POLLOUT : 0))};
+        }
+        if (r.master >= 0 && r.stdin_open && !r.in_len) {
+            at_stdin = n;
+            pf[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        }
+        if (poll(pf, (nfds_t)n, pidfd >= 0 ? -1 : 100) < 0) continue;
+        if (pf[at_sig].revents) handle_signals(sp[0], pid, &r);
+        if (at_master >= 0 && (pf[at_master].revents & (POLLIN | POLLHUP | POLLERR))) pump_master(&r);
+        if (at_master >= 0 && r.master >= 0 && (pf[at_master].revents & POLLOUT)) pump_to_master(&r);
+        if (at_stdin >= 0 && (pf[at_stdin].revents & (POLLIN | POLLHUP | POLLERR))) pump_stdin(&r);
+    }
+    // The pty may still hold the last output of the container.
+    if (r.master >= 0) pump_master(&r);
+
+    cs_terminal_restore(&term);
+    sigaction(SIGPIPE, &old_pipe, NULL);
+    pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
+    for (i = 0; i < NFORWARDED; i++) sigaction(forwarded[i], &old[i], NULL);
+    signal_pipe = -1;
+    close(sp[0]);
+    close(sp[1]);
+    if (pidfd >= 0) close(pidfd);
+    return status;
+}

@@ -1,0 +1,45 @@
+// Start time of a process, to tell a live container from a recycled pid.
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+uint64_t cspawn_process_starttime(pid_t pid) {
+    char path[64] = "/proc/";
+    char buf[2048];
+    size_t len = 6;
+    ssize_t n, got = 0;
+    const char *s;
+    int fd, field;
+
+    if (pid <= 0) return 0;
+    len += cs_utoa(path + len, (unsigned long)pid);
+    cs_copy(path + len, sizeof path - len, "/stat");
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return 0;
+    while ((size_t)got < sizeof buf - 1) {
+        n = read(fd, buf + got, sizeof buf - 1 - (size_t)got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    // comm (field 2) may hold spaces and parentheses: count fields after the LAST ')'.
+    s = strrchr(buf, ')');
+    if (!s) return 0;
+    s++;
+    // After ") " comes field 3 (state); starttime is field 22.
+    for (field = 3; field < 22; field++) {
+        while (*s == ' ') s++;
+        if (!*s) return 0;
+        while (*s && *s != ' ') s++;
+    }
+    while (*s == ' ') s++;
+    if (*s < '0' || *s > '9') return 0;
+    return strtoull(s, NULL, 10);
+}

@@ -1,0 +1,182 @@
+// cspawn_supervise: the small per-container process behind `run -d`. It holds the
+// container as its child, writes its output to the capped log, reaps it, records the exit
+// and then runs the on-exit command (e.g. `corral rm -f` for --rm).
+#define _GNU_SOURCE
+#include "internal.h"
+#include "notify.h"
+#include "supervisor_files.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+__attribute__((noreturn))
+static void fail(int notify_fd, int err, const char *step, const char *path) {
+    cspawn_error e;
+    cs_set_error(&e, err, step, path);
+    cs_notify_error(notify_fd, &e);
+    _exit(1);
+}
+
+static void set_signals(void (*handler)(int)) {
+    static const int session_signals[] = {SIGHUP, SIGINT, SIGTERM, SIGPIPE};
+    struct sigaction sa;
+    sigset_t none;
+    size_t i;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = handler;
+    for (i = 0; i < sizeof session_signals / sizeof session_signals[0]; i++)
+        sigaction(session_signals[i], &sa, NULL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+// Leaves only 0-2 and the notify fd: a lock or pipe of the forking CLI must not be held
+// for the container's whole life.
+static int detach_fds(int notify_fd) {
+    int devnull, moved = fcntl(notify_fd, F_DUPFD_CLOEXEC, 3);
+    if (moved < 0) moved = notify_fd;
+    else close(notify_fd);
+    devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (devnull >= 0) {
+        dup2(devnull, 0);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        if (devnull > 2) close(devnull);
+    }
+    if (moved > 3) syscall(SYS_close_range, 3U, (unsigned)moved - 1, 0);
+    syscall(SYS_close_range, (unsigned)moved + 1, ~0U, 0);
+    return moved;
+}
+
+static int reap(pid_t pid, int *status) {
+    int st, found = 0;
+    pid_t r;
+    while ((r = waitpid(-1, &st, WNOHANG)) > 0) {
+        if (r == pid) {
+            *status = st;
+            found = 1;
+        }
+    }
+    return found;
+}
+
+static int pump(int src, cs_log *log) {
+    char buf[16384];
+    for (;;) {
+        ssize_t n = read(src, buf, sizeof buf);
+        if (n > 0) {
+            cs_log_append(log, buf, (size_t)n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return 1;
+        return 0;   // EOF, or EIO from a pty whose slave side is gone
+    }
+}
+
+// Relays until the container is reaped; its output is read to the end (by the time pid 1
+// of a pid namespace can be reaped, every other process in it has exited).
+static int relay_and_reap(int src, pid_t pid, cs_log *log) {
+    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    int status = 0;
+    fcntl(src, F_SETFL, fcntl(src, F_GETFL) | O_NONBLOCK);
+    for (;;) {
+        struct pollfd pf[2];
+        int n = 0;
+        if (src >= 0) pf[n++] = (struct pollfd){.fd = src, .events = POLLIN};
+        if (pidfd >= 0) pf[n++] = (struct pollfd){.fd = pidfd, .events = POLLIN};
+        if (n == 0) {   // no pidfd (old kernel) and the output is done: just wait
+            int st;
+            pid_t r;
+            while ((r = cs_waitpid(-1, &st, 0)) > 0 && r != pid) {}
+            if (r == pid) status = st;
+            break;
+        }
+        if (poll(pf, (nfds_t)n, -1) < 0 && errno != EINTR) break;
+        if (src >= 0 && !pump(src, log)) {
+            close(src);
+            src = -1;
+        }
+        if (reap(pid, &status)) break;
+    }
+    if (src >= 0) {
+        pump(src, log);
+        close(src);
+    }
+    if (pidfd >= 0) close(pidfd);
+    return status;
+}
+
+void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
+    char line[64];
+    cspawn_config c;
+    cspawn_error err;
+    cs_log log;
+    int pipefd[2], master = -1, src, status, n;
+    pid_t pid;
+
+    // A session of its own, ignoring the signals a closing terminal or a Ctrl-C sends to
+    // it: `corral stop` signals the container, never the supervisor.
+    setsid();
+    set_signals(SIG_IGN);
+    prctl(PR_SET_NAME, "corral-sup", 0, 0, 0);
+    notify_fd = detach_fds(notify_fd);
+    if (chdir("/") < 0) fail(notify_fd, errno, "chdir", "/");
+
+    if (cs_log_open(&log, cfg->log_file, cfg->log_max_bytes) < 0)
+        fail(notify_fd, errno, "open log", cfg->log_file);
+    if (pipe2(pipefd, O_CLOEXEC) < 0) fail(notify_fd, errno, "pipe", "");
+    c = *cfg;
+    c.stdin_fd = -1;
+    c.stdout_fd = pipefd[1];
+    c.stderr_fd = pipefd[1];
+    pid = cspawn_start(&c, &master, &err);
+    close(pipefd[1]);
+    if (pid < 0) {
+        cs_notify_error(notify_fd, &err);
+        _exit(1);
+    }
+    if (master >= 0) {
+        close(pipefd[0]);
+        src = master;
+    } else {
+        src = pipefd[0];
+    }
+    if (cfg->pid_file) {
+        n = snprintf(line, sizeof line, "%d %llu\n", (int)pid,
+                     (unsigned long long)cspawn_process_starttime(pid));
+        if (cs_write_file_atomic(cfg->pid_file, line, (size_t)n) < 0) {
+            int e = errno;
+            kill(pid, SIGKILL);
+            cs_waitpid(pid, NULL, 0);
+            fail(notify_fd, e, "write pid file", cfg->pid_file);
+        }
+    }
+    cs_notify_ok(notify_fd, pid);
+    close(notify_fd);
+
+    status = relay_and_reap(src, pid, &log);
+    cs_log_close(&log);
+    if (WIFSIGNALED(status))
+        n = snprintf(line, sizeof line, "%d %d\n", 128 + WTERMSIG(status), WTERMSIG(status));
+    else
+        n = snprintf(line, sizeof line, "%d 0\n", WEXITSTATUS(status));
+    if (cfg->exit_file) cs_write_file_atomic(cfg->exit_file, line, (size_t)n);
+
+    if (cfg->on_exit_argv && cfg->on_exit_argv[0]) {
+        set_signals(SIG_DFL);
+        execve(cfg->on_exit_argv[0], (char *const *)cfg->on_exit_argv, environ);
+    }
+    _exit(0);
+}

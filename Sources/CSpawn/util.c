@@ -1,0 +1,98 @@
+// Small helpers that are safe to call between clone() and execve(): no allocation, no locks.
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+size_t cs_copy(char *dst, size_t cap, const char *src) {
+    size_t n = 0;
+    if (cap == 0) return 0;
+    if (src) {
+        while (src[n] && n + 1 < cap) {
+            dst[n] = src[n];
+            n++;
+        }
+    }
+    dst[n] = '\0';
+    return n;
+}
+
+void cs_set_error(cspawn_error *e, int err, const char *step, const char *path) {
+    if (!e) return;
+    e->err = err;
+    cs_copy(e->step, sizeof e->step, step);
+    cs_copy(e->path, sizeof e->path, path);
+}
+
+size_t cs_utoa(char *buf, unsigned long v) {
+    char tmp[24];
+    size_t n = 0, i;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (i = 0; i < n; i++) buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+    return n;
+}
+
+int cs_write_all(int fd, const void *buf, size_t n) {
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+// Called by the parent of a container (or by the exec helper for itself): the pid must be in
+// every hierarchy before the process may run user code.
+int cs_write_cgroups(const char *const *procs, pid_t pid, cspawn_error *error) {
+    char num[24];
+    size_t len = cs_utoa(num, (unsigned long)pid);
+    if (!procs) return 0;
+    for (; *procs; procs++) {
+        int fd = open(*procs, O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            cs_set_error(error, errno, "open cgroup.procs", *procs);
+            return -1;
+        }
+        if (cs_write_all(fd, num, len) < 0) {
+            int err = errno;
+            close(fd);
+            cs_set_error(error, err, "write cgroup.procs", *procs);
+            return -1;
+        }
+        close(fd);
+    }
+    return 0;
+}
+
+pid_t cs_waitpid(pid_t pid, int *status, int flags) {
+    pid_t r;
+    do {
+        r = waitpid(pid, status, flags);
+    } while (r < 0 && errno == EINTR);
+    return r;
+}
+
+// Blocks every signal around clone()/fork() so no handler of the calling (Swift) process runs
+// in the child before it has reset the dispositions.
+void cs_block_signals(sigset_t *old) {
+    sigset_t all;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, old);
+}
+
+void cs_restore_signals(const sigset_t *old) {
+    pthread_sigmask(SIG_SETMASK, old, NULL);
+}

@@ -1,0 +1,454 @@
+// Starting, failing, supervising, joining and talking to containers.
+#include "harness.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int reap(pid_t pid) {
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return -1;
+    return st;
+}
+
+void check_cgroup(void) {
+    char procs[300], want[300], out[2048];
+    const char *list[] = {procs, NULL};
+    const char *argv[] = {"cat", "/proc/self/cgroup", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    int st, r;
+    if (mkdir(h_cgroup, 0755) < 0 && errno != EEXIST) {
+        h_fail("mkdir %s: %s", h_cgroup, strerror(errno));
+        return;
+    }
+    snprintf(procs, sizeof procs, "%s/cgroup.procs", h_cgroup);
+    snprintf(want, sizeof want, ":cpu:/corral-test-%d\n", (int)getpid());
+    c.cgroup_procs = list;
+    r = h_run(&c, out, sizeof out, &st, &err);
+    CHECK(r == 0, "start: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(strstr(out, want), "not in the cgroup from the start:\n%s", out);
+    CHECK(rmdir(h_cgroup) == 0, "rmdir %s: %s", h_cgroup, strerror(errno));
+}
+
+static int start_error(cspawn_config *c, cspawn_error *err) {
+    pid_t pid = cspawn_start(c, NULL, err);
+    if (pid >= 0) {
+        kill(pid, SIGKILL);
+        reap(pid);
+        return -1;
+    }
+    return 0;
+}
+
+#define EXPECT_ERROR(cfg, errno_, step_, path_) do {                                       \
+        cspawn_error e_;                                                                \
+        int st_;                                                                        \
+        CHECK(start_error(&(cfg), &e_) == 0, "started although it should fail");        \
+        CHECK(e_.err == (errno_) && strcmp(e_.step, step_) == 0 && strcmp(e_.path, path_) == 0, \
+              "got (%s, \"%s\", \"%s\"), want (%s, \"%s\", \"%s\")", strerror(e_.err),     \
+              e_.step, e_.path, strerror(errno_), step_, path_);                          \
+        CHECK(waitpid(-1, &st_, WNOHANG) < 0 && errno == ECHILD, "a child is left");     \
+    } while (0)
+
+void check_errors(void) {
+    const char *missing[] = {"no-such-command", NULL};
+    const char *abs_missing[] = {"/bin/no-such-command", NULL};
+    const char *sh[] = {"sh", "-c", "true", NULL};
+    const char *bad_cg[] = {"/nonexistent-corral-test/cgroup.procs", NULL};
+    char bad_root[400], link_path[500], target[400];
+    cspawn_config c;
+
+    c = h_config(missing);
+    EXPECT_ERROR(c, ENOENT, "exec", "no-such-command");
+    c = h_config(abs_missing);
+    EXPECT_ERROR(c, ENOENT, "exec", "/bin/no-such-command");
+    c = h_config(sh);
+    c.rootfs = "/nonexistent-corral-test";
+    EXPECT_ERROR(c, ENOENT, "bind rootfs", "/nonexistent-corral-test");
+    c = h_config(sh);
+    c.workdir = "/no/such/dir";
+    EXPECT_ERROR(c, ENOENT, "chdir", "/no/such/dir");
+    c = h_config(sh);
+    c.cgroup_procs = bad_cg;
+    EXPECT_ERROR(c, ENOENT, "open cgroup.procs", "/nonexistent-corral-test/cgroup.procs");
+
+    // A rootfs whose /proc points at a host directory: refused, the target untouched.
+    snprintf(bad_root, sizeof bad_root, "%s/bad-rootfs", h_base);
+    snprintf(target, sizeof target, "%s/symlink-target", h_base);
+    snprintf(link_path, sizeof link_path, "%s/proc", bad_root);
+    CHECK(mkdir(bad_root, 0755) == 0 && mkdir(target, 0755) == 0 && symlink(target, link_path) == 0,
+          "set-up of the bad rootfs");
+    c = h_config(sh);
+    c.rootfs = bad_root;
+    EXPECT_ERROR(c, ELOOP, "unsafe rootfs", "/proc");
+    unlink(link_path);
+    CHECK(mkdir(link_path, 0755) == 0, "mkdir");
+    snprintf(link_path, sizeof link_path, "%s/dev", bad_root);
+    CHECK(symlink("/dev", link_path) == 0, "symlink");
+    EXPECT_ERROR(c, ELOOP, "unsafe rootfs", "/dev");
+}
+
+// Forks a supervisor for cfg the way the Engine does (an intermediate child that exits at
+// once, so the supervisor is reparented to init); returns the container pid (or -1, *err).
+static pid_t supervise(const cspawn_config *cfg, cspawn_error *err) {
+    int p[2], st;
+    pid_t child, pid;
+    if (pipe2(p, O_CLOEXEC) < 0) return -1;
+    child = fork();
+    if (child == 0) {
+        close(p[0]);
+        if (fork() == 0) cspawn_supervise(cfg, p[1]);
+        _exit(0);
+    }
+    close(p[1]);
+    if (cspawn_read_notify(p[0], &pid, err) < 0) pid = -1;
+    close(p[0]);
+    st = reap(child);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "intermediate child exited with status %d\n", st);
+        return -1;
+    }
+    return pid;
+}
+
+static pid_t parent_of(pid_t pid) {
+    char path[64], buf[1024], *s;
+    snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+    if (h_read_file(path, buf, sizeof buf) < 0 || !(s = strrchr(buf, ')'))) return -1;
+    return (pid_t)atoi(s + 4);   // ") S <ppid>"
+}
+
+static int gone(pid_t pid, int timeout_ms) {
+    int waited;
+    for (waited = 0; waited < timeout_ms; waited += 20) {
+        if (kill(pid, 0) < 0 && errno == ESRCH) return 1;
+        h_sleep_ms(20);
+    }
+    return 0;
+}
+
+void check_supervise(void) {
+    char pidf[400], exitf[400], logf[400], marker[400], script[500], buf[4096], comm[64], path[64];
+    const char *argv[] = {"sh", "-c", "echo out-line; echo err-line >&2; sleep 1; exit 3", NULL};
+    const char *on_exit[] = {"/bin/sh", "-c", script, NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    unsigned long long start = 0;
+    int pid_in_file = 0;
+    pid_t pid, sup;
+
+    snprintf(pidf, sizeof pidf, "%s/sup.pid", h_base);
+    snprintf(exitf, sizeof exitf, "%s/sup.exit", h_base);
+    snprintf(logf, sizeof logf, "%s/sup.log", h_base);
+    snprintf(marker, sizeof marker, "%s/on-exit-ran", h_base);
+    snprintf(script, sizeof script, "echo ran > %s", marker);
+    c.pid_file = pidf;
+    c.exit_file = exitf;
+    c.log_file = logf;
+    c.log_max_bytes = 1 << 20;
+    c.on_exit_argv = on_exit;
+    pid = supervise(&c, &err);
+    CHECK(pid > 0, "supervise: %s %s: %s", err.step, err.path, strerror(err.err));
+
+    CHECK(h_read_file(pidf, buf, sizeof buf) == 0, "no pid file");
+    CHECK(sscanf(buf, "%d %llu", &pid_in_file, &start) == 2 && pid_in_file == pid, "pid file: %s", buf);
+    CHECK(start == cspawn_process_starttime(pid), "pid file start time %llu, /proc says %llu", start,
+          (unsigned long long)cspawn_process_starttime(pid));
+
+    sup = parent_of(pid);
+    snprintf(path, sizeof path, "/proc/%d/comm", (int)sup);
+    CHECK(sup > 1 && h_read_file(path, comm, sizeof comm) == 0 && strcmp(comm, "corral-sup\n") == 0,
+          "container's parent %d is %s", (int)sup, comm);
+    // The session's signals must not take the supervisor (and its records) away.
+    kill(sup, SIGHUP);
+    kill(sup, SIGINT);
+    kill(sup, SIGTERM);
+    h_sleep_ms(100);
+    CHECK(kill(sup, 0) == 0, "the supervisor died of a session signal");
+
+    CHECK(h_wait_file(exitf, 10000) == 0, "no exit file");
+    CHECK(h_read_file(exitf, buf, sizeof buf) == 0 && strcmp(buf, "3 0\n") == 0, "exit file: %s", buf);
+    CHECK(h_read_file(logf, buf, sizeof buf) == 0 && strstr(buf, "out-line\n") && strstr(buf, "err-line\n"),
+          "log: %s", buf);
+    CHECK(h_wait_file(marker, 5000) == 0, "the on-exit command did not run");
+    CHECK(gone(sup, 5000), "the supervisor is still there");
+}
+
+void check_supervise_killed(void) {
+    char exitf[400], buf[256];
+    const char *argv[] = {"sleep", "100", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    pid_t pid, sup;
+    snprintf(exitf, sizeof exitf, "%s/killed.exit", h_base);
+    c.exit_file = exitf;
+    pid = supervise(&c, &err);
+    CHECK(pid > 0, "supervise: %s %s: %s", err.step, err.path, strerror(err.err));
+    sup = parent_of(pid);
+    kill(pid, SIGKILL);
+    CHECK(h_wait_file(exitf, 10000) == 0, "no exit file");
+    CHECK(h_read_file(exitf, buf, sizeof buf) == 0 && strcmp(buf, "137 9\n") == 0, "exit file: %s", buf);
+    CHECK(gone(sup, 5000), "the supervisor is still there");
+}
+
+void check_supervise_log_cap(void) {
+    char exitf[400], logf[400], buf[16384];
+    const char *argv[] = {"sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line-$i; i=$((i+1)); done", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    struct stat st;
+    pid_t pid;
+    snprintf(exitf, sizeof exitf, "%s/cap.exit", h_base);
+    snprintf(logf, sizeof logf, "%s/cap.log", h_base);
+    c.exit_file = exitf;
+    c.log_file = logf;
+    c.log_max_bytes = 4096;
+    pid = supervise(&c, &err);
+    CHECK(pid > 0, "supervise: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(h_wait_file(exitf, 10000) == 0, "no exit file");
+    CHECK(stat(logf, &st) == 0 && st.st_size <= 4096 && st.st_size >= 1024, "log size %lld",
+          (long long)st.st_size);
+    CHECK(h_read_file(logf, buf, sizeof buf) == 0, "read log");
+    CHECK(strncmp(buf, "line-", 5) == 0, "log does not start at a line: %.40s", buf);
+    CHECK(strstr(buf, "line-2999\n") && !strstr(buf, "line-100\n"), "not the newest lines kept");
+}
+
+void check_supervise_error(void) {
+    const char *argv[] = {"no-such-command", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    CHECK(supervise(&c, &err) < 0, "started");
+    CHECK(err.err == ENOENT && strcmp(err.step, "exec") == 0 && strcmp(err.path, "no-such-command") == 0,
+          "got (%d, %s, %s)", err.err, err.step, err.path);
+}
+
+static pid_t start_sleeper(const char *const *cgroups, cspawn_error *err) {
+    static const char *argv[] = {"sleep", "30", NULL};
+    cspawn_config c = h_config(argv);
+    c.hostname = "corral-test-exec";
+    c.cgroup_procs = cgroups;
+    return cspawn_start(&c, NULL, err);
+}
+
+void check_exec(void) {
+    char procs[300], want_cg[300], out[4096];
+    const char *list[] = {procs, NULL};
+    const char *argv[] = {"sh", "-c",
+                          "hostname; echo pid=$$; tr '\\0' ' ' < /proc/1/cmdline; echo; grep ':cpu:' /proc/self/cgroup; "
+                          "grep -E '^(CapBnd|NoNewPrivs)' /proc/self/status; ls /rootfs-marker; exit 5", NULL};
+    const char *missing[] = {"no-such-command", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    int p[2], st, inner = 0;
+    pid_t target, pid;
+    char *s;
+
+    CHECK(mkdir(h_cgroup, 0755) == 0 || errno == EEXIST, "mkdir cgroup");
+    snprintf(procs, sizeof procs, "%s/cgroup.procs", h_cgroup);
+    snprintf(want_cg, sizeof want_cg, ":cpu:/corral-test-%d\n", (int)getpid());
+    target = start_sleeper(list, &err);
+    CHECK(target > 0, "start: %s %s: %s", err.step, err.path, strerror(err.err));
+
+    CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe");
+    c.stdout_fd = c.stderr_fd = p[1];
+    c.cgroup_procs = list;
+    pid = cspawn_exec(target, &c, NULL, &err);
+    close(p[1]);
+    if (pid > 0) h_read_all(p[0], out, sizeof out);
+    close(p[0]);
+    if (pid > 0) st = reap(pid);
+    kill(target, SIGKILL);
+    reap(target);
+    rmdir(h_cgroup);
+    CHECK(pid > 0, "exec: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(h_exit_code(st) == 5, "exit code %d (is the process our child?)", h_exit_code(st));
+    CHECK(strncmp(out, "corral-test-exec\n", 17) == 0, "hostname:\n%s", out);
+    s = strstr(out, "pid=");
+    CHECK(s && (inner = atoi(s + 4)) > 1 && inner < 100 && inner != pid, "pid inside:\n%s", out);
+    CHECK(strstr(out, "sleep 30 \n"), "pid 1 is not the container's:\n%s", out);
+    CHECK(strstr(out, want_cg), "not in the container's cgroup:\n%s", out);
+    CHECK(h_status_hex(out, "CapBnd:") == h_cap_mask(h_docker_caps, 14), "CapBnd:\n%s", out);
+    CHECK(strstr(out, "NoNewPrivs:\t1"), "no_new_privs:\n%s", out);
+    CHECK(strstr(out, "/rootfs-marker\n"), "not in the container's root:\n%s", out);
+
+    c = h_config(missing);
+    target = start_sleeper(NULL, &err);
+    CHECK(target > 0, "start: %s", strerror(err.err));
+    pid = cspawn_exec(target, &c, NULL, &err);
+    kill(target, SIGKILL);
+    reap(target);
+    CHECK(pid < 0 && err.err == ENOENT && strcmp(err.step, "exec") == 0, "missing command: pid %d (%s, %s)",
+          (int)pid, err.step, strerror(err.err));
+    pid = cspawn_exec(target, &c, NULL, &err);
+    CHECK(pid < 0 && strcmp(err.step, "open namespace") == 0, "exec into a dead container: %s", err.step);
+}
+
+// Reads a pty master until the slave side is gone (EIO).
+static void read_pty(int master, char *out, size_t cap) {
+    size_t len = 0;
+    for (;;) {
+        ssize_t n = read(master, out + len, cap - 1 - len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        len += (size_t)n;
+    }
+    out[len] = '\0';
+}
+
+void check_tty(void) {
+    const char *argv[] = {"sh", "-c", "tty; stat -c %t,%T /dev/console; [ -t 0 ] && echo stdin-is-tty", NULL};
+    const char *exec_argv[] = {"tty", NULL};
+    const char *sleeper[] = {"sleep", "30", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    char out[1024];
+    int master = -1, st;
+    pid_t pid, target;
+
+    c.tty = 1;
+    pid = cspawn_start(&c, &master, &err);
+    CHECK(pid > 0, "start: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(master >= 0, "no master");
+    read_pty(master, out, sizeof out);
+    close(master);
+    st = reap(pid);
+    CHECK(h_exit_code(st) == 0, "exit %d", h_exit_code(st));
+    CHECK(strstr(out, "/dev/pts/0\r\n") && strstr(out, "88,0\r\n") && strstr(out, "stdin-is-tty"),
+          "inside:\n%s", out);
+
+    c = h_config(sleeper);
+    c.tty = 1;
+    target = cspawn_start(&c, &master, &err);
+    CHECK(target > 0, "start: %s", strerror(err.err));
+    close(master);   // its /dev/pts/0 stays open in the container
+    c = h_config(exec_argv);
+    c.tty = 1;
+    pid = cspawn_exec(target, &c, &master, &err);
+    if (pid > 0) {
+        read_pty(master, out, sizeof out);
+        close(master);
+        reap(pid);
+    }
+    kill(target, SIGKILL);
+    reap(target);
+    CHECK(pid > 0, "exec: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(strstr(out, "/dev/pts/1\r\n"), "exec tty:\n%s", out);
+}
+
+// A child process plays `corral run -t`: its stdin/stdout are pipes held here.
+void check_foreground_pty(void) {
+    const char *argv[] = {"sh", NULL};
+    const char input[] = "echo hi-$((40+2))\nexit 7\n";
+    int in[2], out[2], st;
+    char buf[4096];
+    pid_t child;
+    CHECK(pipe(in) == 0 && pipe(out) == 0, "pipe");
+    child = fork();
+    if (child == 0) {
+        cspawn_config c = h_config(argv);
+        cspawn_error err;
+        int master;
+        pid_t pid;
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]); close(in[1]); close(out[0]); close(out[1]);
+        c.tty = 1;
+        pid = cspawn_start(&c, &master, &err);
+        if (pid < 0) _exit(100);
+        _exit(h_exit_code(cspawn_wait_foreground(pid, master)));
+    }
+    close(in[0]);
+    close(out[1]);
+    CHECK(write(in[1], input, sizeof input - 1) == (ssize_t)sizeof input - 1, "write");
+    close(in[1]);
+    h_read_all(out[0], buf, sizeof buf);
+    close(out[0]);
+    st = reap(child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 7, "exit status %d, output:\n%s", st, buf);
+    CHECK(strstr(buf, "hi-42"), "output:\n%s", buf);
+}
+
+void check_foreground_signal(void) {
+    const char *argv[] = {"sh", "-c", "trap 'echo got-term; exit 9' TERM; echo ready; while :; do sleep 0.05; done",
+                          NULL};
+    int out[2], st;
+    char buf[256];
+    ssize_t n;
+    pid_t child;
+    CHECK(pipe(out) == 0, "pipe");
+    child = fork();
+    if (child == 0) {
+        cspawn_config c = h_config(argv);
+        cspawn_error err;
+        sigset_t term;
+        pid_t pid;
+        // Held back until cspawn_wait_foreground is ready to forward it (as a CLI should).
+        sigemptyset(&term);
+        sigaddset(&term, SIGTERM);
+        sigprocmask(SIG_BLOCK, &term, NULL);
+        close(out[0]);
+        c.stdout_fd = out[1];
+        pid = cspawn_start(&c, NULL, &err);
+        close(out[1]);
+        if (pid < 0) _exit(100);
+        _exit(h_exit_code(cspawn_wait_foreground(pid, -1)));
+    }
+    close(out[1]);
+    n = read(out[0], buf, sizeof buf - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    if (!strstr(buf, "ready")) {
+        kill(child, SIGKILL);
+        reap(child);
+        close(out[0]);
+        h_fail("no ready: %s", buf);
+        return;
+    }
+    kill(child, SIGTERM);
+    h_read_all(out[0], buf, sizeof buf);
+    close(out[0]);
+    st = reap(child);
+    CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 9, "status %d, output %s", st, buf);
+    CHECK(strstr(buf, "got-term"), "output %s", buf);
+}
+
+// A comm with spaces and parentheses must not shift the fields.
+void check_starttime(void) {
+    int go[2], done[2];
+    uint64_t before, after, self;
+    char c = 0;
+    pid_t child;
+    CHECK(pipe(go) == 0 && pipe(done) == 0, "pipe");
+    child = fork();
+    if (child == 0) {
+        close(go[1]);
+        close(done[0]);
+        if (read(go[0], &c, 1) == 1) prctl(PR_SET_NAME, "a) b (c) d e", 0, 0, 0);
+        if (write(done[1], "x", 1) != 1) _exit(1);
+        pause();
+        _exit(0);
+    }
+    close(go[0]);
+    close(done[1]);
+    before = cspawn_process_starttime(child);
+    if (write(go[1], "x", 1) != 1 || read(done[0], &c, 1) != 1) c = 0;
+    after = cspawn_process_starttime(child);
+    self = cspawn_process_starttime(getpid());
+    kill(child, SIGKILL);
+    reap(child);
+    close(go[1]);
+    close(done[0]);
+    CHECK(before > 0 && before == after, "start time %llu, after rename %llu", (unsigned long long)before,
+          (unsigned long long)after);
+    CHECK(self > 0 && self <= before, "own start time %llu", (unsigned long long)self);
+    CHECK(cspawn_process_starttime(child) == 0, "a reaped pid still has a start time");
+}
