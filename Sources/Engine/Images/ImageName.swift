@@ -1,0 +1,65 @@
+/// Image names: `[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?`, no "..", and how they map to
+/// directory names in the store.
+public enum ImageName {
+    public static func validate(_ name: String) throws {
+        let bytes = Array(name.utf8)
+        func bad(_ why: String) -> EngineError {
+            .invalid("invalid image name \(quoted(name)): \(why)")
+        }
+        guard let first = bytes.first else { throw bad("empty") }
+        guard isLowerAlnum(first) else { throw bad("must start with a lowercase letter or digit") }
+        let colon = bytes.firstIndex(of: UInt8(ascii: ":"))
+        let repo = bytes[..<(colon ?? bytes.endIndex)]
+        guard repo.allSatisfy({ isLowerAlnum($0) || $0 == dot || $0 == underscore || $0 == dash || $0 == slash }) else {
+            throw bad("the repository part allows a-z, 0-9, '.', '_', '-' and '/'")
+        }
+        if let colon {
+            let tag = bytes[(colon + 1)...]
+            guard !tag.isEmpty, tag.allSatisfy({ isAlnum($0) || $0 == dot || $0 == underscore || $0 == dash }) else {
+                throw bad("the tag after ':' allows A-Z, a-z, 0-9, '.', '_' and '-'")
+            }
+        }
+        guard !name.contains("..") else { throw bad("must not contain \"..\"") }
+        guard escaped(name).utf8.count <= 200 else { throw bad("too long") }
+    }
+
+    /// The store directory name: '/' and ':' become %2F and %3A. '%' never occurs in a valid
+    /// name, so the mapping can't collide, and a valid name never starts with '.', so image
+    /// directories never clash with the store's own `.lock` and `.tmp-*`.
+    static func escaped(_ name: String) -> String {
+        var out = ""
+        for ch in name {
+            switch ch {
+            case "/": out += "%2F"
+            case ":": out += "%3A"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// docker's familiar form: `docker.io/library/alpine:3.19` is `alpine:3.19`.
+    static func familiar(_ reference: String) -> String {
+        for prefix in ["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"]
+        where reference.hasPrefix(prefix) {
+            return String(reference.dropFirst(prefix.count))
+        }
+        return reference
+    }
+
+    /// Names to try for a lookup: the name itself, then `name:latest` when no tag was given.
+    static func candidates(_ name: String) -> [String] {
+        name.contains(":") ? [name] : [name, name + ":latest"]
+    }
+
+    static func quoted(_ s: String) -> String { "\"" + s + "\"" }
+
+    private static let dot = UInt8(ascii: "."), underscore = UInt8(ascii: "_")
+    private static let dash = UInt8(ascii: "-"), slash = UInt8(ascii: "/")
+    private static func isLowerAlnum(_ c: UInt8) -> Bool {
+        (c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z")) || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9"))
+    }
+    private static func isAlnum(_ c: UInt8) -> Bool {
+        isLowerAlnum(c) || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z"))
+    }
+}
