@@ -452,3 +452,46 @@ void check_starttime(void) {
     CHECK(self > 0 && self <= before, "own start time %llu", (unsigned long long)self);
     CHECK(cspawn_process_starttime(child) == 0, "a reaped pid still has a start time");
 }
+
+// CVE-2019-5736: while `exec` joins, a root process in the container must not be able to
+// open /proc/<pid>/exe of the joining process (a copy of the host binary). exe-watch scans
+// /proc as pid 1 while exec runs `true` through a long PATH of missing directories, which
+// keeps the joined process alive as a host binary for a while before execve succeeds.
+// (Without PR_SET_DUMPABLE 0 in the helper this check fails: the watcher opens the binary.)
+void check_exec_not_exposed(void) {
+    static char path_env[400 * 12 + 32];
+    const char *watch_argv[] = {"exe-watch", "4000", "harness", NULL};
+    const char *true_argv[] = {"true", NULL};
+    const char *env[] = {path_env, NULL};
+    cspawn_config c = h_config(watch_argv);
+    cspawn_error err;
+    char out[512];
+    int p[2], i, execs = 0, seen = -1, opened = -1, denied = -1;
+    size_t len;
+    pid_t target;
+
+    len = (size_t)snprintf(path_env, sizeof path_env, "PATH=");
+    for (i = 0; i < 400; i++) len += (size_t)snprintf(path_env + len, sizeof path_env - len, "/nope%d:", i);
+    snprintf(path_env + len, sizeof path_env - len, "/bin");
+
+    CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe");
+    c.stdout_fd = p[1];
+    target = cspawn_start(&c, NULL, &err);
+    close(p[1]);
+    CHECK(target > 0, "start: %s", strerror(err.err));
+    if (read(p[0], out, 9) != 9) out[0] = '\0';
+    for (i = 0; i < 30 && out[0] == 'w'; i++) {
+        cspawn_config e = h_config(true_argv);
+        pid_t pid;
+        e.envp = env;
+        pid = cspawn_exec(target, &e, NULL, &err);
+        if (pid > 0 && h_exit_code(reap(pid)) == 0) execs++;
+    }
+    h_read_all(p[0], out, sizeof out);
+    close(p[0]);
+    reap(target);
+    CHECK(execs == 30, "only %d of 30 execs succeeded", execs);
+    CHECK(sscanf(out, "seen=%d opened=%d denied=%d", &seen, &opened, &denied) == 3, "watcher said: %s", out);
+    CHECK(seen == 0 && opened == 0, "the host binary was visible: %s", out);
+    CHECK(denied > 0, "the watcher never caught a joining process, the check proves nothing: %s", out);
+}

@@ -1,5 +1,5 @@
 // Runs every check against real containers; prints "ok"/"not ok" per check and exits
-// non-zero on any failure. Must run as root. Usage: harness ESCAPE_BINARY
+// non-zero on any failure. Must run as root. Usage: harness ESCAPE_BINARY EXE_WATCH_BINARY
 #include "harness.h"
 
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-char h_base[256], h_rootfs[320], h_cgroup[256], h_escape[512];
+char h_base[256], h_rootfs[320], h_cgroup[256], h_escape[512], h_exe_watch[512];
 
 const int h_docker_caps[14] = {
     CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FSETID,  CAP_FOWNER,           CAP_MKNOD,
@@ -165,6 +165,8 @@ static int build_rootfs(void) {
     if (copy_file("/bin/busybox", path, 0755) < 0) return -1;
     snprintf(path, sizeof path, "%s/bin/escape", h_rootfs);
     if (copy_file(h_escape, path, 0755) < 0) return -1;
+    snprintf(path, sizeof path, "%s/bin/exe-watch", h_rootfs);
+    if (copy_file(h_exe_watch, path, 0755) < 0) return -1;
     snprintf(cmd, sizeof cmd, "chroot %s /bin/busybox --install -s /bin", h_rootfs);
     if (system(cmd) != 0) return -1;
     snprintf(path, sizeof path, "%s/etc/passwd", h_rootfs);
@@ -243,6 +245,7 @@ int main(int argc, char **argv) {
         {"supervise: log cap", check_supervise_log_cap},
         {"supervise: start error", check_supervise_error},
         {"exec joins namespaces and cgroup", check_exec},
+        {"exec: joining process hidden from the container (CVE-2019-5736)", check_exec_not_exposed},
         {"tty", check_tty},
         {"foreground with pty", check_foreground_pty},
         {"foreground forwards signals", check_foreground_signal},
@@ -252,12 +255,12 @@ int main(int argc, char **argv) {
     int mounts_before, mounts_after;
     size_t i;
 
-    if (argc < 2 || geteuid() != 0) {
-        fprintf(stderr, "usage (as root): %s ESCAPE_BINARY\n", argv[0]);
+    if (argc < 3 || geteuid() != 0) {
+        fprintf(stderr, "usage (as root): %s ESCAPE_BINARY EXE_WATCH_BINARY\n", argv[0]);
         return 2;
     }
-    if (!realpath(argv[1], h_escape)) {
-        perror(argv[1]);
+    if (!realpath(argv[1], h_escape) || !realpath(argv[2], h_exe_watch)) {
+        perror("static test binaries");
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);

@@ -13,6 +13,7 @@ extern char h_base[256];       // /tmp/corral-test-<pid>: removed at exit
 extern char h_rootfs[320];     // h_base/rootfs: busybox
 extern char h_cgroup[256];     // /sys/fs/cgroup/cpu/corral-test-<pid>: removed at exit
 extern char h_escape[512];     // static escape binary (host path)
+extern char h_exe_watch[512];  // static exe-watch binary (host path)
 extern const int h_docker_caps[14];
 extern const char *const h_env[];
 
@@ -53,6 +54,7 @@ void check_supervise_killed(void);
 void check_supervise_log_cap(void);
 void check_supervise_error(void);
 void check_exec(void);
+void check_exec_not_exposed(void);
 void check_tty(void);
 void check_foreground_pty(void);
 void check_foreground_signal(void);
