@@ -236,6 +236,15 @@ final class CgroupV2DriverTests: XCTestCase {
         XCTAssertFalse(driver.exists(CgroupPath("web")))
         try driver.remove(CgroupPath("web"))
 
+        // Never the root itself, never above it.
+        for bad in ["", "/", "web/..", "../x"] {
+            XCTAssertThrowsError(try driver.remove(CgroupPath(bad)), bad) { err in
+                guard case .invalid = err as? EngineError else { return XCTFail("got \(err)") }
+            }
+            XCTAssertThrowsError(try driver.killAll(CgroupPath(bad), signal: SIGKILL), bad)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/cgroup.controllers"))
+
         try makeKernelFiles("busy")
         XCTAssertThrowsError(try driver.remove(CgroupPath("busy"))) { err in
             XCTAssertEqual(err as? EngineError, .system(step: "rmdir", path: root + "/busy", errno: ENOTEMPTY))

@@ -16,11 +16,8 @@ enum CgroupTree {
     @discardableResult
     static func makeGroup(root: String, relative: String,
                           beforeEach: (_ parent: String) throws -> Void = { _ in }) throws -> [String] {
+        try check(relative)
         let parts = relative.split(separator: "/")
-        guard !parts.isEmpty else { throw EngineError.invalid("cgroup path must not be empty") }
-        guard !parts.contains(where: { $0 == "." || $0 == ".." }) else {
-            throw EngineError.invalid("cgroup path must not contain . or ..: \(relative)")
-        }
         var made: [String] = []
         do {
             var dir = root
@@ -39,6 +36,16 @@ enum CgroupTree {
         } catch {
             unmake(made)
             throw error
+        }
+    }
+
+    /// A group path must name a group below the root: never the root itself (removing it would
+    /// walk every cgroup on the machine) and never up out of it.
+    static func check(_ relative: String) throws {
+        let parts = relative.split(separator: "/")
+        guard !parts.isEmpty else { throw EngineError.invalid("cgroup path must not be empty") }
+        guard !parts.contains(where: { $0 == "." || $0 == ".." }) else {
+            throw EngineError.invalid("cgroup path must not contain . or ..: \(relative)")
         }
     }
 

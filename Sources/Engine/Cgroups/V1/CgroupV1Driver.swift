@@ -61,6 +61,7 @@ public struct CgroupV1Driver: CgroupDriver {
     }
 
     public func remove(_ group: CgroupPath) throws {
+        try CgroupTree.check(group.relative)
         let deadline = Clock.monotonicNs() + CgroupTree.removeWaitNs
         var firstError: Error?
         for root in hierarchies {
@@ -124,6 +125,7 @@ public struct CgroupV1Driver: CgroupDriver {
     /// v1 has no cgroup.kill: signal each pid. The group is frozen meanwhile (when a freezer is
     /// mounted) so a forking process can't add pids behind the list being signalled.
     public func killAll(_ group: CgroupPath, signal: Int32) throws {
+        try CgroupTree.check(group.relative)
         let procs = try directory(group, controller: V1CPU.name) + "/cgroup.procs"
         let canFreeze = mounts[V1Freezer.name] != nil
         let wasFrozen = canFreeze ? ((try? isFrozen(group)) ?? false) : false

@@ -28,6 +28,7 @@ public struct CgroupV2Driver: CgroupDriver {
     }
 
     public func remove(_ group: CgroupPath) throws {
+        try CgroupTree.check(group.relative)
         try CgroupTree.removeGroup(directory(group), deadlineNs: Clock.monotonicNs() + CgroupTree.removeWaitNs)
     }
 
@@ -74,6 +75,7 @@ public struct CgroupV2Driver: CgroupDriver {
     /// SIGKILL goes through cgroup.kill, which no fork can outrun; other signals (and SIGKILL on
     /// kernels before 5.14) go to each pid, with the group frozen meanwhile.
     public func killAll(_ group: CgroupPath, signal: Int32) throws {
+        try CgroupTree.check(group.relative)
         let dir = directory(group)
         if signal == SIGKILL, try V2Core.kill(in: dir) { return }
         let procs = dir + "/" + V2Core.procsFile
