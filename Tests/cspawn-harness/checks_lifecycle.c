@@ -223,6 +223,23 @@ void check_supervise_log_cap(void) {
     CHECK(strstr(buf, "line-2999\n") && !strstr(buf, "line-100\n"), "not the newest lines kept");
 }
 
+// `run -d -t`: the pty's output goes to the log.
+void check_supervise_tty(void) {
+    char exitf[400], logf[400], buf[1024];
+    const char *argv[] = {"tty", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    snprintf(exitf, sizeof exitf, "%s/tty.exit", h_base);
+    snprintf(logf, sizeof logf, "%s/tty.log", h_base);
+    c.exit_file = exitf;
+    c.log_file = logf;
+    c.tty = 1;
+    CHECK(supervise(&c, &err) > 0, "supervise: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(h_wait_file(exitf, 10000) == 0, "no exit file");
+    CHECK(h_read_file(exitf, buf, sizeof buf) == 0 && strcmp(buf, "0 0\n") == 0, "exit file: %s", buf);
+    CHECK(h_read_file(logf, buf, sizeof buf) == 0 && strcmp(buf, "/dev/pts/0\r\n") == 0, "log: %s", buf);
+}
+
 void check_supervise_error(void) {
     const char *argv[] = {"no-such-command", NULL};
     cspawn_config c = h_config(argv);

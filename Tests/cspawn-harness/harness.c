@@ -243,6 +243,7 @@ int main(int argc, char **argv) {
         {"supervise: pid, log, exit, on-exit", check_supervise},
         {"supervise: killed container", check_supervise_killed},
         {"supervise: log cap", check_supervise_log_cap},
+        {"supervise: tty output to the log", check_supervise_tty},
         {"supervise: start error", check_supervise_error},
         {"exec joins namespaces and cgroup", check_exec},
         {"exec: joining process hidden from the container (CVE-2019-5736)", check_exec_not_exposed},

@@ -52,6 +52,7 @@ void check_errors(void);
 void check_supervise(void);
 void check_supervise_killed(void);
 void check_supervise_log_cap(void);
+void check_supervise_tty(void);
 void check_supervise_error(void);
 void check_exec(void);
 void check_exec_not_exposed(void);

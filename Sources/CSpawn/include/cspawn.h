@@ -55,15 +55,24 @@ typedef struct cspawn_config {
 // namespaces, writes its pid into every cgroup.procs path, then lets it set itself up and
 // execve. Returns the container's pid (in the caller's pid namespace) once execve has
 // succeeded, or -1 with *error filled in (setup failures in the child are reported back over
-// a CLOEXEC pipe, so "exec succeeded" is known, not assumed). If cfg->tty, *pty_master gets
-// the master side (else it is set to -1). The container gets PR_SET_PDEATHSIG(SIGKILL), so
-// it dies with whoever called this.
+// a CLOEXEC socket whose EOF means execve succeeded: known, not assumed). If cfg->tty,
+// *pty_master gets the master side (else -1). The container gets PR_SET_PDEATHSIG(SIGKILL), so
+// it dies with whoever called this -- precisely, with the calling THREAD: call it from a
+// thread that lives as long as the container should (the main thread, or the supervisor).
+// The pty is opened from the container's own devpts, so `tty` inside prints /dev/pts/0 and
+// /dev/console is that pty. Error steps contain spaces; paths are as the container sees them
+// (e.g. ("unsafe rootfs", "/proc") for a symlinked /proc, ("exec", argv[0]) ENOENT for a
+// missing command, ("bind rootfs", rootfs) for a missing rootfs).
 pid_t cspawn_start(const cspawn_config *cfg, int *pty_master, cspawn_error *error);
 
 // Waits for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH
 // (as a window-size copy when pty_master >= 0) to it. When pty_master >= 0 it also relays
 // stdin -> pty and pty -> stdout with the caller's terminal in raw mode, restoring it after.
-// Returns the wait status (as waitpid gives it).
+// Returns the wait status (as waitpid gives it), or -1 if pid cannot be waited for.
+// A signal arriving between cspawn_start and this call would hit the caller itself: block
+// the forwarded signals before cspawn_start (the container's mask is reset anyway); this
+// function unblocks them in the calling thread while it waits, and restores mask and
+// handlers before returning. With a pty, EOF on a non-terminal stdin is sent on as ^D.
 int cspawn_wait_foreground(pid_t pid, int pty_master);
 
 // For `run -d`: call in a freshly forked child, which becomes the supervisor (no further
@@ -88,8 +97,11 @@ int cspawn_read_notify(int notify_fd, pid_t *pid, cspawn_error *error);
 // For `corral exec`: joins the namespaces of target_pid (user, mnt, uts, ipc, net, pid, cgroup
 // where they differ from ours), its cgroup (cfg->cgroup_procs), applies cfg's user, caps,
 // no_new_privs, env and workdir and execs cfg->argv in a child. The joining process is made
-// non-dumpable first so the container cannot open /proc/<pid>/exe of it. Returns the child's
-// pid, or -1 with *error filled in.
+// non-dumpable first so the container cannot open /proc/<pid>/exe of it. The final process is
+// cloned with CLONE_PARENT, so it is the CALLER's child: waitpid / cspawn_wait_foreground on
+// the returned pid work. cfg->rootfs, hostname, share_host_net are ignored (the container's
+// apply). Returns the child's pid, or -1 with *error filled in (("open namespace",
+// "/proc/<pid>/ns/..") ENOENT when the target is gone).
 pid_t cspawn_exec(pid_t target_pid, const cspawn_config *cfg, int *pty_master, cspawn_error *error);
 
 // Reads "<starttime>" (field 22 of /proc/<pid>/stat), or 0 if the process is gone. Used to
