@@ -1,0 +1,149 @@
+// ncursesw for Swift: the wide-character API plus static-inline wrappers for the macros and
+// globals Swift cannot import (getmaxyx, COLOR_PAIR, A_*, BUTTON*_*, KEY_F(n), stdscr), and the
+// few async-signal-level helpers the TUI needs to never leave the terminal broken.
+#ifndef CORRAL_CNCURSES_SHIM_H
+#define CORRAL_CNCURSES_SHIM_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <ncursesw/curses.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <string.h>
+#include <wchar.h>
+
+static inline WINDOW *cn_stdscr(void) { return stdscr; }
+static inline int cn_lines(void) { int y, x; getmaxyx(stdscr, y, x); (void)x; return y; }
+static inline int cn_cols(void) { int y, x; getmaxyx(stdscr, y, x); (void)y; return x; }
+static inline int cn_colors(void) { return COLORS; }
+static inline int cn_color_pairs(void) { return COLOR_PAIRS; }
+
+static inline attr_t cn_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
+static inline attr_t cn_a_normal(void) { return A_NORMAL; }
+static inline attr_t cn_a_bold(void) { return A_BOLD; }
+static inline attr_t cn_a_dim(void) { return A_DIM; }
+static inline attr_t cn_a_reverse(void) { return A_REVERSE; }
+static inline attr_t cn_a_underline(void) { return A_UNDERLINE; }
+
+static inline int cn_key_f(int n) { return KEY_F(n); }
+static inline int cn_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int cn_key_resize(void) { return KEY_RESIZE; }
+static inline int cn_key_mouse(void) { return KEY_MOUSE; }
+static inline int cn_key_btab(void) { return KEY_BTAB; }
+
+static inline mmask_t cn_mouse_all(void) { return ALL_MOUSE_EVENTS | REPORT_MOUSE_POSITION; }
+static inline mmask_t cn_button1_pressed(void) { return BUTTON1_PRESSED; }
+static inline mmask_t cn_button1_released(void) { return BUTTON1_RELEASED; }
+static inline mmask_t cn_button1_clicked(void) {
+    return BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON1_TRIPLE_CLICKED;
+}
+static inline mmask_t cn_button4_pressed(void) { return BUTTON4_PRESSED; }
+#ifdef BUTTON5_PRESSED
+static inline mmask_t cn_button5_pressed(void) { return BUTTON5_PRESSED; }
+#else
+static inline mmask_t cn_button5_pressed(void) { return 0; }
+#endif
+static inline mmask_t cn_report_position(void) { return REPORT_MOUSE_POSITION; }
+
+/// Button-event mouse tracking (xterm mode 1002): motion is reported while a button is held, so
+/// a slider can be dragged. ncurses only asks for clicks (1000) even with REPORT_MOUSE_POSITION.
+/// putp writes to stdout, not through ncurses' buffer, so call this after a doupdate has sent
+/// ncurses' own 1000h (which would otherwise override it). Only for terminals whose terminfo
+/// has an xterm-style mouse (kmous = ESC [ ...).
+static inline void cn_mouse_drag(int on) {
+    char *kmous = tigetstr("kmous");
+    if (kmous == NULL || kmous == (char *)-1 || kmous[0] != '\033' || kmous[1] != '[') return;
+    putp(on ? "\033[?1002h" : "\033[?1002l");
+    fflush(stdout);
+}
+
+/// 1 when the current locale's character set is UTF-8 (call after setlocale(LC_ALL, "")).
+static inline int cn_locale_is_utf8(void) {
+    const char *cs = nl_langinfo(CODESET);
+    return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
+}
+
+// Signals. The handlers live here, in C, because a signal handler may only touch a volatile
+// sig_atomic_t; Swift globals go through lazy initialisers. The state sits in function-local
+// statics (Swift emits the static inline functions it calls, but not a header's file-scope
+// statics), and only one Swift file (Terminal/TerminalSignals.swift) calls these functions, so
+// there is exactly one copy of it.
+
+#define CN_HANDLED_SIGNAL_COUNT 9
+#define CN_QUIT_SIGNAL_COUNT 3
+
+struct cn_signal_state {
+    volatile sig_atomic_t quit_signal;
+    int saved_valid;
+    struct sigaction saved[CN_HANDLED_SIGNAL_COUNT];
+};
+
+static inline struct cn_signal_state *cn_signal_state(void) {
+    static struct cn_signal_state state;
+    return &state;
+}
+
+static inline int cn_handled_signal(int i) {
+    static const int sigs[CN_HANDLED_SIGNAL_COUNT] = {
+        SIGINT, SIGTERM, SIGHUP,                            // quit: set a flag
+        SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP,  // crash: restore the terminal, re-raise
+    };
+    return sigs[i];
+}
+
+static inline void cn_on_quit_signal(int sig) { cn_signal_state()->quit_signal = sig; }
+
+/// On a crash, give the terminal back first, then die of the same signal (core dump and exit
+/// status intact). endwin is not async-signal-safe, but the process is dying anyway; htop does
+/// the same. Swift traps (array bounds, force unwrap, fatalError) arrive as SIGILL or SIGTRAP.
+static inline void cn_on_crash_signal(int sig) {
+    endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+/// SIGINT/SIGTERM/SIGHUP only set a flag: the key loop sees it within one timeout, leaves
+/// curses normally, and the caller still runs its clean-up (e.g. `corral demo` removing what it
+/// started). Crash signals restore the terminal and re-raise. The previous actions are saved.
+static inline void cn_install_signal_handlers(void) {
+    struct cn_signal_state *st = cn_signal_state();
+    st->quit_signal = 0;
+    for (int i = 0; i < CN_HANDLED_SIGNAL_COUNT; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sigemptyset(&sa.sa_mask);
+        if (i < CN_QUIT_SIGNAL_COUNT) {
+            sa.sa_handler = cn_on_quit_signal;
+        } else {
+            sa.sa_handler = cn_on_crash_signal;
+            sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+        }
+        sigaction(cn_handled_signal(i), &sa, &st->saved[i]);
+    }
+    st->saved_valid = 1;
+}
+
+/// Puts back the actions that were in place before cn_install_signal_handlers.
+static inline void cn_restore_signal_handlers(void) {
+    struct cn_signal_state *st = cn_signal_state();
+    if (!st->saved_valid) return;
+    for (int i = 0; i < CN_HANDLED_SIGNAL_COUNT; i++)
+        sigaction(cn_handled_signal(i), &st->saved[i], NULL);
+    st->saved_valid = 0;
+}
+
+/// The quit signal received since the last call (0 if none), clearing it.
+static inline int cn_take_quit_signal(void) {
+    struct cn_signal_state *st = cn_signal_state();
+    int sig = st->quit_signal;
+    st->quit_signal = 0;
+    return sig;
+}
+
+#endif

@@ -1,0 +1,40 @@
+/// How `runTop` starts.
+public struct TopOptions: Equatable, Sendable {
+    /// Seconds between sweeps (the `+`/`-` keys change it while running).
+    public var refreshInterval: Double
+    /// Draw without colour (attributes only), as the `NO_COLOR` environment variable also does.
+    public var noColor: Bool
+    /// Shown at the left of the title bar, e.g. "corral top" or "corral demo".
+    public var title: String
+
+    public init(refreshInterval: Double = 1, noColor: Bool = false, title: String = "corral top") {
+        self.refreshInterval = refreshInterval
+        self.noColor = noColor
+        self.title = title
+    }
+}
+
+/// How the screen was left.
+public enum TopExit: Equatable, Sendable {
+    /// The user quit (q / F10).
+    case quit
+    /// SIGINT, SIGTERM or SIGHUP arrived; the terminal has been restored. The caller may clean
+    /// up and then exit with 128+signal.
+    case signal(Int32)
+}
+
+/// Runs the full-screen `corral top` on the terminal until the user quits or a quit signal
+/// arrives, and gives the terminal back as it found it (also on crash signals). Single-threaded:
+/// every backend call is made from this thread. Containers are left as they are.
+/// Throws when stdin/stdout is not a terminal or curses can't start.
+@discardableResult
+public func runTop(backend: TopBackend, options: TopOptions) throws -> TopExit {
+    let screen = try CursesScreen(noColor: options.noColor)
+    TerminalSignals.install()
+    defer {
+        screen.close()
+        TerminalSignals.restore()
+    }
+    let app = TopApp(backend: backend, screen: screen, options: options)
+    return app.run()
+}

@@ -1,0 +1,18 @@
+import CNcurses
+
+/// The signal handlers that keep the terminal usable. This is the only Swift file calling the
+/// shim's signal functions: the shim's flag is a static in a header, one copy per calling file.
+enum TerminalSignals {
+    /// SIGINT/SIGTERM/SIGHUP set a flag read by `takeQuitSignal`; crash signals restore the
+    /// terminal and re-raise. Saves the handlers in place before.
+    static func install() { cn_install_signal_handlers() }
+
+    /// Puts back the handlers saved by `install`.
+    static func restore() { cn_restore_signal_handlers() }
+
+    /// The quit signal received since the last call, if any.
+    static func takeQuitSignal() -> Int32? {
+        let sig = cn_take_quit_signal()
+        return sig == 0 ? nil : Int32(sig)
+    }
+}

@@ -1,0 +1,241 @@
+/// One container up close: a large CPU graph with the quota line, a throttling graph, the kernel
+/// files behind the numbers with their current values, and the processes inside.
+enum DetailView {
+    static func draw(_ state: TopState, name: String, into frame: inout Frame, glyphs: Glyphs) {
+        guard let c = state.container(named: name) else {
+            frame.put(" \(name) is gone.", x: 0, y: 2, style: Style(.dim))
+            return
+        }
+        let w = frame.width
+        let hostCores = state.snapshot.host.cores
+        let live = c.state == .running || c.state == .paused
+
+        // Line 1: who it is.
+        var x = frame.put(" " + c.name, x: 0, y: 1, style: Style(.bold))
+        x += frame.put("  " + TableView.stateText(c), x: x, y: 1, style: Style(TableView.stateRole(c.state)))
+        var facts: [String] = []
+        if let pid = c.pid { facts.append("pid \(pid)") }
+        facts.append("id \(String(c.id.prefix(12)))")
+        if !c.image.isEmpty { facts.append("image \(c.image)") }
+        if live { facts.append("up \(Format.duration(c.uptimeSeconds ?? 0))") }
+        x += frame.put("  " + facts.joined(separator: "  "), x: x, y: 1, style: Style(.dim))
+        frame.put("  " + c.command, x: x, y: 1, style: Style(.normal), limit: max(0, w - x))
+        if x < w, c.command.unicodeScalars.count + 2 > w - x {
+            frame.put(glyphs.ellipsis, x: w - glyphs.ellipsis.unicodeScalars.count, y: 1)
+        }
+
+        // Line 2: the numbers and the slider (clickable here too).
+        x = frame.put(" CPU ", x: 0, y: 2, style: Style(.bold))
+        let cap = min(c.quotaCores ?? Double(hostCores), Double(hostCores))
+        x += frame.put(Format.percent(c.cpuPercent) + "%", x: x, y: 2,
+                       style: Style(live ? Gauges.useRole(c.cpuPercent / 100 / max(cap, 0.01)) : .dim))
+        x += frame.put("  ", x: x, y: 2)
+        let sliderWidth = min(42, max(14, w / 4))
+        TableView.drawSlider(c, hostCores: hostCores, x: x, y: 2, width: sliderWidth, into: &frame, glyphs: glyphs)
+        x += sliderWidth
+        x += frame.put("  quota ", x: x, y: 2, style: Style(.dim))
+        x += frame.put(Format.quota(c.quotaCores, ascii: glyphs.ascii) + (c.quotaCores == nil ? "" : " cores"),
+                       x: x, y: 2, style: Style(.quotaMark))
+        x += frame.put("  throttled ", x: x, y: 2, style: Style(.dim))
+        x += frame.put("\(Int(c.throttledPercent.rounded()))%", x: x, y: 2,
+                       style: Style(c.throttledPercent >= 0.5 ? .throttled : .dim))
+        frame.put(", \(Format.throttledTime(c.throttledTimeNs)) in all", x: x, y: 2, style: Style(.dim))
+
+        // The graphs and the panes share the rows between line 3 and the status line: the panes
+        // get what their contents need (within half), the CPU graph most of the rest.
+        let free = frame.height - 5
+        let shown = state.detail?.name == name ? state.detail : nil
+        let paneNeed = 1 + max(6, shown.map { max(fileLines($0, width: w * 3 / 5 - 1).count, $0.processes.count) } ?? 0)
+        let paneHeight = min(paneNeed, max(6, free / 2))
+        let graphRows = free - paneHeight - 2
+        let thrHeight = max(2, graphRows / 4)
+        let cpuHeight = graphRows - thrHeight
+        let paneTop = frame.height - 2 - paneHeight
+
+        let history = state.history[c.id] ?? History()
+        let axis = 7
+        let graphWidth = max(1, w - axis - 1)
+        let cpuCores = history.resample(buckets: graphWidth, now: state.now) { $0.cpuPercent / 100 }
+        let top = graphTop(quota: c.quotaCores, peak: cpuCores.compactMap { $0 }.max() ?? 0, hostCores: hostCores)
+        let cpuValues = cpuCores.map { $0.map { $0 / top } }
+        let quotaLine = c.quotaCores.flatMap { $0 < top ? $0 / top : nil }
+
+        x = frame.put(" CPU (cores), last 60 s", x: 0, y: 3, style: Style(.bold))
+        if let q = c.quotaCores {
+            x += frame.put("   \(String(repeating: Character(glyphs.hLine), count: 2)) quota \(Format.cores(q))",
+                           x: x, y: 3, style: Style(.quotaMark))
+        }
+        frame.put("   now \(Format.cores(c.cpuPercent / 100))", x: x, y: 3, style: Style(.dim))
+        axisLabels(top: Format.cores(top), mid: Format.cores(top / 2), y: 4, height: cpuHeight,
+                   width: axis, into: &frame, glyphs: glyphs)
+        Gauges.graph(into: &frame, x: axis, y: 4, width: graphWidth, height: cpuHeight, values: cpuValues,
+                     line: quotaLine, glyphs: glyphs, role: .graphCPU, lineRole: .quotaMark)
+
+        let thrTop = 4 + cpuHeight
+        x = frame.put(" Throttled, % of periods", x: 0, y: thrTop, style: Style(.bold))
+        frame.put("   now \(Int(c.throttledPercent.rounded()))%", x: x, y: thrTop, style: Style(.dim))
+        let thrValues = history.resample(buckets: graphWidth, now: state.now) { $0.throttledPercent }
+            .map { $0.map { $0 / 100 } }
+        axisLabels(top: "100%", mid: nil, y: thrTop + 1, height: thrHeight, width: axis, into: &frame, glyphs: glyphs)
+        Gauges.graph(into: &frame, x: axis, y: thrTop + 1, width: graphWidth, height: thrHeight, values: thrValues,
+                     line: nil, glyphs: glyphs, role: .graphThrottle, lineRole: .quotaMark)
+
+        let filesWidth = w * 3 / 5
+        drawFiles(shown, x: 0, y: paneTop, width: filesWidth - 1, height: paneHeight, into: &frame, glyphs: glyphs)
+        drawProcesses(shown, x: filesWidth, y: paneTop, width: w - filesWidth, height: paneHeight,
+                      into: &frame, glyphs: glyphs)
+    }
+
+    /// The CPU graph's top in cores: the smallest of 0.25, 0.5, 1, 2, 4, ... cores that leaves
+    /// room above the quota and the peak of the last minute, at most the machine's cores, so a
+    /// 0.2-core quota isn't a sliver at the bottom of a 2-core scale.
+    static func graphTop(quota: Double?, peak: Double, hostCores: Int) -> Double {
+        let need = max(quota ?? Double(hostCores), peak) * 1.1
+        var top = 0.25
+        while top < need && top < Double(hostCores) { top *= 2 }
+        return min(top, Double(hostCores))
+    }
+
+    private static func axisLabels(top: String, mid: String?, y: Int, height: Int, width: Int,
+                                   into frame: inout Frame, glyphs: Glyphs) {
+        for row in 0..<height {
+            frame.put(glyphs.vLine, x: width - 1, y: y + row, style: Style(.border))
+        }
+        frame.put(Format.right(top, width - 2), x: 0, y: y, style: Style(.dim))
+        frame.put(glyphs.axisTick, x: width - 1, y: y, style: Style(.border))
+        if let mid, height >= 5 {
+            let midRow = y + height / 2
+            frame.put(Format.right(mid, width - 2), x: 0, y: midRow, style: Style(.dim))
+            frame.put(glyphs.axisTick, x: width - 1, y: midRow, style: Style(.border))
+        }
+        frame.put(Format.right("0", width - 2), x: 0, y: y + height - 1, style: Style(.dim))
+        frame.put(glyphs.axisTick, x: width - 1, y: y + height - 1, style: Style(.border))
+    }
+
+    /// One pane line: a path (empty on continuation lines) and a piece of its value.
+    struct FileLine: Equatable {
+        var path: String
+        var value: String
+    }
+
+    /// How the files are named in the pane: by file name when those are unique, with their
+    /// directories folded into the title ("/sys/fs/cgroup/{cpu,cpuacct}/corral/web/"); else by
+    /// path relative to the directory they share.
+    static func fileLabels(_ files: [KernelFileValue]) -> (title: String, labels: [String]) {
+        let dirs = files.map { Chrome.directory(of: $0.path) }
+        let names = files.map { String($0.path.dropFirst(Chrome.directory(of: $0.path).count)) }
+        var uniqueDirs: [String] = []
+        for d in dirs where !uniqueDirs.contains(d) { uniqueDirs.append(d) }
+        if Set(names).count == names.count, let folded = foldDirectories(uniqueDirs) {
+            return (folded, names)
+        }
+        guard var prefix = dirs.first else { return ("", []) }
+        for file in files.dropFirst() {
+            while !prefix.isEmpty && !file.path.hasPrefix(prefix) {
+                prefix.removeLast()
+                prefix = Chrome.directory(of: prefix)
+            }
+        }
+        return (prefix, files.map { String($0.path.dropFirst(prefix.count)) })
+    }
+
+    /// One directory, or several that differ in a single path segment written as {a,b,c}.
+    static func foldDirectories(_ dirs: [String]) -> String? {
+        guard let first = dirs.first else { return "" }
+        if dirs.count == 1 { return first }
+        let split = dirs.map { $0.split(separator: "/", omittingEmptySubsequences: false).map(String.init) }
+        guard split.allSatisfy({ $0.count == split[0].count }) else { return nil }
+        let differing = (0..<split[0].count).filter { i in split.contains { $0[i] != split[0][i] } }
+        guard differing.count == 1, let i = differing.first else { return nil }
+        var parts = split[0]
+        var choices: [String] = []
+        for s in split where !choices.contains(s[i]) { choices.append(s[i]) }
+        parts[i] = "{" + choices.joined(separator: ",") + "}"
+        return parts.joined(separator: "/")
+    }
+
+    /// The files' lines in a pane `width` wide: paths relative to the shared directory, long
+    /// values (cpu.stat) wrapped at their two-space separators onto following lines.
+    static func fileLines(_ detail: ContainerDetail, width: Int) -> [FileLine] {
+        let paths = fileLabels(detail.kernelFiles).labels
+        let pathWidth = min(paths.map { $0.unicodeScalars.count }.max() ?? 0, max(8, width / 2))
+        let valueWidth = max(8, width - pathWidth - 3)
+        var lines: [FileLine] = []
+        for (path, file) in zip(paths, detail.kernelFiles) {
+            var first = true
+            var current = ""
+            for part in file.value.split(separator: "  ", omittingEmptySubsequences: true).map(String.init) {
+                let joined = current.isEmpty ? part : current + "  " + part
+                if joined.unicodeScalars.count <= valueWidth || current.isEmpty {
+                    current = joined
+                } else {
+                    lines.append(FileLine(path: first ? path : "", value: current))
+                    first = false
+                    current = part
+                }
+            }
+            lines.append(FileLine(path: first ? path : "", value: current))
+        }
+        return lines
+    }
+
+    private static func drawFiles(_ detail: ContainerDetail?, x: Int, y: Int, width: Int, height: Int,
+                                  into frame: inout Frame, glyphs: Glyphs) {
+        frame.fill(x: x, y: y, width: width, style: Style(.columnTitle))
+        guard let detail else {
+            frame.put(" KERNEL FILES", x: x, y: y, style: Style(.columnTitle), limit: width)
+            frame.put(" reading" + glyphs.ellipsis, x: x, y: y + 1, style: Style(.dim), limit: width)
+            return
+        }
+        let dir = fileLabels(detail.kernelFiles).title
+        frame.put(" KERNEL FILES" + (dir.isEmpty ? "" : " in " + dir), x: x, y: y, style: Style(.columnTitle),
+                  limit: width)
+        let lines = fileLines(detail, width: width)
+        let pathWidth = min(lines.map { $0.path.unicodeScalars.count }.max() ?? 0, max(8, width / 2))
+        let rows = height - 1
+        for (i, line) in lines.prefix(rows).enumerated() {
+            let row = y + 1 + i
+            if i == rows - 1 && lines.count > rows {
+                frame.put(" +\(lines.count - i) more lines", x: x, y: row, style: Style(.dim), limit: width)
+                break
+            }
+            frame.put(" " + leftFit(line.path, pathWidth, glyphs), x: x, y: row, style: Style(.kernel), limit: pathWidth + 1)
+            frame.put(glyphs.fit(line.value, width - pathWidth - 3), x: x + pathWidth + 3, y: row,
+                      style: Style(.bold), limit: max(0, width - pathWidth - 3))
+        }
+    }
+
+    private static func drawProcesses(_ detail: ContainerDetail?, x: Int, y: Int, width: Int, height: Int,
+                                      into frame: inout Frame, glyphs: Glyphs) {
+        frame.fill(x: x, y: y, width: width, style: Style(.columnTitle))
+        let count = detail.map { " (\($0.processes.count))" } ?? ""
+        frame.put(" PROCESSES" + count, x: x, y: y, style: Style(.columnTitle), limit: width)
+        guard let detail else { return }
+        let rows = height - 1
+        for (i, p) in detail.processes.prefix(rows).enumerated() {
+            let row = y + 1 + i
+            if i == rows - 1 && detail.processes.count > rows {
+                frame.put(" +\(detail.processes.count - i) more", x: x, y: row, style: Style(.dim), limit: width)
+                break
+            }
+            let pid = Format.right(String(p.pid), 7)
+            frame.put(pid, x: x, y: row, style: Style(.dim), limit: width)
+            frame.put(glyphs.fit(p.command, width - 9), x: x + 8, y: row, limit: max(0, width - 8))
+        }
+    }
+
+    /// `text` cut from the left so its end (the file name) stays visible.
+    static func leftFit(_ text: String, _ width: Int, _ glyphs: Glyphs) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard width > 0 else { return "" }
+        if scalars.count <= width { return text }
+        let marker = glyphs.ellipsis.unicodeScalars.count
+        return glyphs.ellipsis + String(String.UnicodeScalarView(scalars.suffix(max(0, width - marker))))
+    }
+
+    static func hints(_ glyphs: Glyphs) -> [(String, String)] {
+        [(glyphs.leftRight, "quota"), ("H/L", glyphs.ascii ? "+-0.5" : "±0.5"), ("0", "unlimited"), ("=", "set"),
+         (glyphs.upDown, "next container"), ("s", "stop/start"), ("p", "pause"), ("K", "kill"), ("d", "remove"),
+         ("o", "logs"), ("e", "shell"), ("Esc", "back"), ("?", "help")]
+    }
+}
