@@ -1,7 +1,12 @@
 // The container's /dev: a small tmpfs with the device nodes runc and docker give every
 // container, the usual symlinks, a private devpts instance, /dev/shm and /dev/mqueue.
-// Runs before pivot_root with the rootfs as cwd, so every path is relative ("dev/null");
-// the host's /dev is still reachable for the bind fallback.
+// Runs before pivot_root with the rootfs as cwd, so every path is relative ("dev/null")
+// and the host's /dev is still reachable.
+//
+// The tmpfs is nodev, like the rootfs (mounts.c): the container keeps CAP_MKNOD (docker's
+// default set), and without a devices cgroup a node it makes could be the host's disk.
+// So the six nodes are not made here but bound from the host's /dev: a bind mount keeps
+// the flags of its source mount, so they work while anything made later does not.
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -9,16 +14,12 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
-// Each path is shown to the user as written and used relative to the rootfs as path + 1.
-static const struct {
-    const char *path;
-    unsigned major, minor;
-} nodes[] = {
-    {"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-    {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+// Each path is shown to the user as written and used relative to the rootfs as path + 1;
+// the host node has the same absolute path.
+static const char *const nodes[] = {
+    "/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty",
 };
 
 static const struct {
@@ -29,13 +30,8 @@ static const struct {
     {"/dev/ptmx", "pts/ptmx"},
 };
 
-// mknod is refused where the caller lacks CAP_MKNOD (e.g. in a user namespace): bind the
-// host's node over an empty file instead.
-static void make_node(int sock, const char *path, unsigned major, unsigned minor) {
-    int fd;
-    if (mknod(path + 1, S_IFCHR | 0666, makedev(major, minor)) == 0) return;
-    if (errno != EPERM) cs_child_fail(sock, errno, "mknod", path);
-    fd = open(path + 1, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+static void bind_node(int sock, const char *path) {
+    int fd = open(path + 1, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
     if (fd < 0) cs_child_fail(sock, errno, "create", path);
     close(fd);
     if (mount(path, path + 1, NULL, MS_BIND, NULL) < 0) cs_child_fail(sock, errno, "bind device", path);
@@ -47,10 +43,9 @@ static void make_dir(int sock, const char *path, mode_t mode) {
 
 void cs_setup_dev(int sock) {
     size_t i;
-    if (mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k") < 0)
+    if (mount("tmpfs", "dev", "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=755,size=65536k") < 0)
         cs_child_fail(sock, errno, "mount tmpfs", "/dev");
-    for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++)
-        make_node(sock, nodes[i].path, nodes[i].major, nodes[i].minor);
+    for (i = 0; i < sizeof nodes / sizeof nodes[0]; i++) bind_node(sock, nodes[i]);
     for (i = 0; i < sizeof links / sizeof links[0]; i++)
         if (symlink(links[i].target, links[i].path + 1) < 0)
             cs_child_fail(sock, errno, "symlink", links[i].path);

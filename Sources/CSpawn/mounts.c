@@ -46,7 +46,7 @@ static unsigned long kept_mount_flags(const char *path) {
     struct statfs sf;
     if (statfs(path, &sf) < 0) return MS_NOSUID | MS_NODEV | MS_NOEXEC;
     return (unsigned long)sf.f_flags &
-           (MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+           (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
 }
 
 static void mount_sys(const cs_plan *p) {
@@ -76,6 +76,10 @@ void cs_setup_rootfs(const cs_plan *p) {
     // pivot_root needs the new root to be a mount point.
     if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         cs_child_fail(sock, errno, "bind rootfs", rootfs);
+    // nodev: a device node made inside (CAP_MKNOD is in the default set) must not open the
+    // host's disk. The real nodes in /dev are bound from the host (devices.c).
+    if (mount(NULL, rootfs, NULL, MS_BIND | MS_REMOUNT | MS_NODEV | kept_mount_flags(rootfs), NULL) < 0)
+        cs_child_fail(sock, errno, "remount nodev", rootfs);
     if (chdir(rootfs) < 0) cs_child_fail(sock, errno, "chdir", rootfs);
 
     require_plain_dir(sock, "/proc");

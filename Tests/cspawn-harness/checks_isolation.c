@@ -172,6 +172,23 @@ void check_dev(void) {
     CHECK(strstr(out, "\n1777\n5\npts/ptmx\n1\n"), "shm, zero, ptmx or devpts wrong:\n%s", out);
 }
 
+// Root inside keeps CAP_MKNOD (docker's set); a node it makes must not open (on a real
+// disk that would read the host's disk): the rootfs and /dev are nodev.
+void check_mknod_useless(void) {
+    const char *argv[] = {"sh", "-c",
+                          "mknod /tmp/z c 1 5 && mknod /dev/z c 1 5 && echo made; "
+                          "for f in /tmp/z /dev/z /dev/zero; do head -c 4 $f 2>&1 | tr -d '\\0'; echo \" $f\"; done",
+                          NULL};
+    cspawn_config c = h_config(argv);
+    char out[1024];
+    int st;
+    RUN(argv, &c, out, st);
+    CHECK(strncmp(out, "made\n", 5) == 0, "mknod itself failed, the check proves nothing:\n%s", out);
+    CHECK(strstr(out, "head: /tmp/z: Permission denied\n /tmp/z\n") &&
+          strstr(out, "head: /dev/z: Permission denied\n /dev/z\n"), "a node made inside opened:\n%s", out);
+    CHECK(strstr(out, "\n /dev/zero\n"), "the real /dev/zero does not work:\n%s", out);
+}
+
 void check_net_none(void) {
     const char *argv[] = {"sh", "-c", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; ip link show lo", NULL};
     cspawn_config c = h_config(argv);

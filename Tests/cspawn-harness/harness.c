@@ -234,6 +234,7 @@ int main(int argc, char **argv) {
         {"only fds 0-2", check_only_stdio_fds},
         {"chroot escape stays inside", check_chroot_escape},
         {"/dev", check_dev},
+        {"mknod'ed devices do not open", check_mknod_useless},
         {"net none: own netns, lo up", check_net_none},
         {"net host", check_net_host},
         {"workdir, env", check_workdir_env},

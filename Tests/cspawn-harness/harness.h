@@ -42,6 +42,7 @@ void check_readonly_paths(void);
 void check_only_stdio_fds(void);
 void check_chroot_escape(void);
 void check_dev(void);
+void check_mknod_useless(void);
 void check_net_none(void);
 void check_net_host(void);
 void check_workdir_env(void);
