@@ -48,7 +48,7 @@ struct ContainerOptions: ParsableArguments {
         spec.capDrop = capDrop
         spec.limits.cpu = try limits.cpuQuota(current: .unlimited)
         if let p = try limits.pids() { spec.limits.pidsMax = p }
-        if let m = try limits.memory() { spec.limits.memoryBytes = m }
+        if let m = try limits.memoryLimit() { spec.limits.memoryBytes = m }
         return spec
     }
 }
@@ -67,8 +67,8 @@ struct LimitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Maximum number of processes (-1 = unlimited; default 4096).", valueName: "N"))
     var pidsLimit: String?
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (-1 = unlimited).", valueName: "bytes"))
-    var memory: String?
+    @Option(name: [.short, .customLong("memory")], help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (-1 = unlimited).", valueName: "bytes"))
+    var memoryText: String?
 
     var touchesCPU: Bool { cpus != nil || cpuQuota != nil || cpuPeriod != nil }
 
@@ -112,8 +112,8 @@ struct LimitOptions: ParsableArguments {
         return .some(v == -1 ? nil : v)
     }
 
-    func memory() throws -> Int64?? {
-        guard let m = memory else { return nil }
+    func memoryLimit() throws -> Int64?? {
+        guard let m = memoryText else { return nil }
         if m == "-1" { return .some(nil) }
         guard let v = ByteSize.parse(m) else {
             throw EngineError.invalid("invalid --memory \(ContainerName.quoted(m)): expected bytes, e.g. 64m or 1g")

@@ -76,7 +76,7 @@ struct Update: ParsableCommand {
         let current = try runtime.status(name)
         let cpu = limits.touchesCPU ? try limits.cpuQuota(current: current.record.limits.cpu) : nil
         let pids = try limits.pids()
-        let memory = try limits.memory()
+        let memory = try limits.memoryLimit()
         guard cpu != nil || pids != nil || memory != nil else {
             throw EngineError.invalid("update needs --cpus, --cpu-quota, --cpu-period, --pids-limit or --memory")
         }

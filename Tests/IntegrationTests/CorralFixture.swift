@@ -38,11 +38,18 @@ final class CorralFixture {
             try! fm.createDirectory(atPath: dir + "/" + d, withIntermediateDirectories: true)
         }
         try! fm.copyItem(atPath: "/bin/busybox", toPath: dir + "/bin/busybox")
-        let install = Process()
-        install.executableURL = URL(fileURLWithPath: dir + "/bin/busybox")
-        install.arguments = ["--install", "-s", dir + "/bin"]
-        try! install.run()
-        install.waitUntilExit()
+        // Relative links: `busybox --install -s` would point them at this host path.
+        let list = Process()
+        let out = Pipe()
+        list.executableURL = URL(fileURLWithPath: "/bin/busybox")
+        list.arguments = ["--list"]
+        list.standardOutput = out
+        try! list.run()
+        let applets = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        list.waitUntilExit()
+        for applet in applets.split(separator: "\n") where applet != "busybox" {
+            try? fm.createSymbolicLink(atPath: dir + "/bin/" + applet, withDestinationPath: "busybox")
+        }
         try! "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n"
             .write(toFile: dir + "/etc/passwd", atomically: true, encoding: .utf8)
         try! "root:x:0:\nnogroup:x:65534:\n".write(toFile: dir + "/etc/group", atomically: true, encoding: .utf8)

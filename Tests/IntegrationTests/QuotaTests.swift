@@ -64,13 +64,17 @@ final class QuotaTests: XCTestCase {
         usleep(300_000)
         let a = try stats("burn")
         let cpuA = try XCTUnwrap(a["cpuPercent"] as? Double)
-        XCTAssertEqual(cpuA, 30, accuracy: 9, "at --cpus 0.3: \(a)")
+        // The quota is a ceiling: on a busy shared machine the burner may get less, never much more.
+        XCTAssertLessThan(cpuA, 36, "at --cpus 0.3: \(a)")
+        XCTAssertGreaterThan(cpuA, 15, "at --cpus 0.3: \(a)")
         XCTAssertGreaterThan(try XCTUnwrap(a["throttledPercent"] as? Double), 50, "a busy loop at 0.3 cores is throttled most periods: \(a)")
         XCTAssertGreaterThan(try XCTUnwrap(a["throttledPeriods"] as? Int), 0)
 
         XCTAssertEqual(try fx.corral(["update", "burn", "--cpus", "0.6"]).code, 0)
         let b = try stats("burn")
-        XCTAssertEqual(try XCTUnwrap(b["cpuPercent"] as? Double), 60, accuracy: 12, "after update --cpus 0.6: \(b)")
+        let cpuB = try XCTUnwrap(b["cpuPercent"] as? Double)
+        XCTAssertLessThan(cpuB, 70, "after update --cpus 0.6: \(b)")
+        XCTAssertGreaterThan(cpuB, cpuA * 1.4, "after update --cpus 0.6: \(b), before: \(a)")
         XCTAssertEqual(b["cpus"] as? Double, 0.6)
     }
 

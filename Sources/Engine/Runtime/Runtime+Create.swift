@@ -91,6 +91,9 @@ extension Runtime {
         do {
             guard mkdir(dir, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", dir) }
             undo.append { try? SmallFile.removeTree(dir) }
+            let parents = CgroupParents(store: store, cgroups: cgroups)
+            parents.noteBeforeCreate(parent: config.cgroupParent)
+            undo.append { parents.removeEmpty(after: record.cgroup) }
             try store.save(record)
             if let lower = plan.imageRootfs {
                 for sub in ["upper", "work", "rootfs"] {
@@ -100,10 +103,7 @@ extension Runtime {
                 undo.append { try? Overlay.unmount(record.rootfs) }
             }
             try cgroups.create(record.cgroup)
-            undo.append { [cgroups] in
-                try? cgroups.remove(record.cgroup)
-                cgroups.removeParentsIfEmpty(record.cgroup)
-            }
+            undo.append { [cgroups] in try? cgroups.remove(record.cgroup) }
             try cgroups.setCPU(record.cgroup, record.limits.cpu)
             try cgroups.setPidsLimit(record.cgroup, record.limits.pidsMax)
             try cgroups.setMemoryLimit(record.cgroup, record.limits.memoryBytes)
@@ -119,11 +119,10 @@ extension Runtime {
         "c-" + String(try Self.randomID().prefix(8))
     }
 
+    /// 12 hex digits from the system's CSPRNG (getrandom), like a short docker id.
     static func randomID() throws -> String {
-        var bytes = [UInt8](repeating: 0, count: 6)
-        let n = bytes.withUnsafeMutableBytes { getrandom($0.baseAddress, 6, 0) }
-        guard n == 6 else { throw EngineError.fromErrno("getrandom") }
-        return bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        var rng = SystemRandomNumberGenerator()
+        return (0..<6).map { _ in String(UInt8.random(in: 0...255, using: &rng), radix: 16).leftPadded(to: 2) }.joined()
     }
 
     static func resolveRootfs(_ dir: String) throws -> String {

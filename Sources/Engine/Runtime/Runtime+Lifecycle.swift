@@ -80,7 +80,7 @@ extension Runtime {
         }
         if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
         try cgroups.remove(record.cgroup)
-        cgroups.removeParentsIfEmpty(record.cgroup)
+        CgroupParents(store: store, cgroups: cgroups).removeEmpty(after: record.cgroup)
         try SmallFile.removeTree(store.directory(record.name))
     }
 
@@ -92,7 +92,7 @@ extension Runtime {
             try? cgroups.thaw(group)
             try? cgroups.killAll(group, signal: SIGKILL)
             try cgroups.remove(group)
-            cgroups.removeParentsIfEmpty(group)
+            CgroupParents(store: store, cgroups: cgroups).removeEmpty(after: group)
         }
         try Overlay.unmountIfMounted(store.directory(name) + "/rootfs")
         try SmallFile.removeTree(store.directory(name))

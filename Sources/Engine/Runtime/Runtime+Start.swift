@@ -31,7 +31,7 @@ extension Runtime {
     /// Starts a created container under its own supervisor process and returns once the
     /// container's program has been exec'd (or throws why it could not be).
     @discardableResult
-    public func startDetached(_ record: ContainerRecord) throws -> pid_t {
+    public func startDetached(_ record: ContainerRecord, removeOnFailure: Bool = true) throws -> pid_t {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
         spawn.c.stdin_fd = -1
         let onExit = record.autoRemove
@@ -39,17 +39,43 @@ extension Runtime {
         spawn.setSupervision(store: store, name: record.name, logMaxBytes: Self.logMaxBytes, onExit: onExit)
 
         var fds: [Int32] = [0, 0]
-        guard pipe2(&fds, O_CLOEXEC) == 0 else { throw EngineError.fromErrno("pipe2") }
-        let supervisor = fork()
-        if supervisor < 0 {
-            let e = EngineError.fromErrno("fork")
+        var pidPipe: [Int32] = [0, 0]
+        guard Self.cloexecPipe(&fds) else { throw EngineError.fromErrno("pipe") }
+        guard Self.cloexecPipe(&pidPipe) else {
+            let e = EngineError.fromErrno("pipe")
             close(fds[0]); close(fds[1])
-            try? removeAfterFailedStart(record)
             throw e
         }
-        if supervisor == 0 {
+        // Double fork: the supervisor is re-parented to init at once, so a long-running
+        // caller (the TUI) never collects zombies of supervisors it started.
+        let intermediate = fork()
+        if intermediate < 0 {
+            let e = EngineError.fromErrno("fork")
+            close(fds[0]); close(fds[1]); close(pidPipe[0]); close(pidPipe[1])
+            if removeOnFailure { try? removeAfterFailedStart(record) }
+            throw e
+        }
+        if intermediate == 0 {
             close(fds[0])
-            cspawn_supervise(&spawn.c, fds[1])
+            close(pidPipe[0])
+            var supervisor = fork()
+            if supervisor == 0 {
+                close(pidPipe[1])
+                cspawn_supervise(&spawn.c, fds[1])
+            }
+            _ = withUnsafeBytes(of: &supervisor) { write(pidPipe[1], $0.baseAddress, $0.count) }
+            _exit(supervisor > 0 ? 0 : 1)
+        }
+        close(pidPipe[1])
+        var supervisor: pid_t = -1
+        let got = withUnsafeMutableBytes(of: &supervisor) { read(pidPipe[0], $0.baseAddress, $0.count) }
+        close(pidPipe[0])
+        var intermediateStatus: Int32 = 0
+        while waitpid(intermediate, &intermediateStatus, 0) < 0 && errno == EINTR {}
+        if got != MemoryLayout<pid_t>.size || supervisor <= 0 {
+            close(fds[0]); close(fds[1])
+            if removeOnFailure { try? removeAfterFailedStart(record) }
+            throw EngineError.system(step: "fork (supervisor)", path: "", errno: EAGAIN)
         }
         close(fds[1])
         let reply = Self.readAll(fds[0])
@@ -61,9 +87,7 @@ extension Runtime {
             return pid
         }
         // The supervisor reported (or died with) a failed start; it exits by itself.
-        var status: Int32 = 0
-        waitpid(supervisor, &status, 0)
-        try? removeAfterFailedStart(record)
+        if removeOnFailure { try? removeAfterFailedStart(record) }
         if words.first == "error", words.count >= 3, let e = Int32(words[1]) {
             var ce = cspawn_error()
             ce.err = e
@@ -83,6 +107,13 @@ extension Runtime {
 
     func removeAfterFailedStart(_ record: ContainerRecord) throws {
         try store.withLock { try destroy(record) }
+    }
+
+    /// pipe(2) with both ends close-on-exec (Glibc's Swift overlay has no pipe2).
+    static func cloexecPipe(_ fds: inout [Int32]) -> Bool {
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
     }
 
     static func readAll(_ fd: Int32) -> String {
@@ -112,5 +143,25 @@ extension String {
         while let f = s.first, set.contains(f) { s = s.dropFirst() }
         while let l = s.last, set.contains(l) { s = s.dropLast() }
         return String(s)
+    }
+}
+
+extension Runtime {
+    /// Starts an exited (or never started) container again, detached, with the same record:
+    /// same writable layer, same cgroup and limits, like `docker start`.
+    @discardableResult
+    public func start(_ name: String) throws -> pid_t {
+        var record = try store.withLock { () throws -> ContainerRecord in
+            let st = try status(name)
+            guard st.state == .exited || st.state == .created else {
+                throw EngineError.conflict("container \(name) is \(st.state.rawValue)")
+            }
+            unlink(store.exitPath(name))
+            unlink(store.pidPath(name))
+            unlink(store.supervisorPath(name))
+            return st.record
+        }
+        record.detached = true
+        return try startDetached(record, removeOnFailure: false)
     }
 }

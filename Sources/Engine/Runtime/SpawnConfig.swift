@@ -44,8 +44,8 @@ extension cspawn_error {
         var copy = self
         let step = withUnsafePointer(to: &copy.step) { $0.withMemoryRebound(to: CChar.self, capacity: 64) { String(cString: $0) } }
         let path = withUnsafePointer(to: &copy.path) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
-        if step == "exec" || step.hasPrefix("exec ") , err == ENOENT {
-            return .invalid("\(step): command not found in the container (errno \(err))")
+        if step == "exec", err == ENOENT {
+            return .invalid("exec \(path): no such file or command in the container")
         }
         return .system(step: step, path: path, errno: err)
     }

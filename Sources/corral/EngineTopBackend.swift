@@ -1,0 +1,130 @@
+import Engine
+import FoundationEssentials
+import TUI
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Adapts the Engine to the TUI's `TopBackend`: one sweep of the state root and the cgroup
+/// counters per refresh, commands passed straight to the Runtime. Lives in the executable so
+/// that neither library knows the other.
+final class EngineTopBackend: TopBackend {
+    let runtime: Runtime
+    private var previousCPU: [String: CPUSample] = [:]
+    private var previousHost: HostCPUTimes?
+    private let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+
+    init(runtime: Runtime) {
+        self.runtime = runtime
+    }
+
+    func sample() throws -> TopSnapshot {
+        reapChildren()
+        let all = try runtime.list()
+        let cpu = runtime.sampleCPU(all)
+        let host = try? HostCPUTimes.read()
+        let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) } ?? 0
+        let now = Self.secondsSinceBoot()
+        let rows: [ContainerSample] = all.map { c in
+            let rate = zip(previousCPU[c.name], cpu[c.name]).map { CPURate(from: $0, to: $1) }
+            return ContainerSample(
+                name: c.name, id: c.record.id, state: Self.state(c.state), pid: c.pid,
+                command: c.record.command.joined(separator: " "), image: c.record.image ?? c.record.rootfs,
+                quotaCores: c.record.limits.cpu.cores, cpuPercent: rate?.cpuPercent ?? 0,
+                throttledPercent: rate?.throttledPercent ?? 0,
+                throttledTimeNs: cpu[c.name]?.counters.throttledTimeNs ?? 0,
+                uptimeSeconds: c.startTicks.map { max(0, now - Double($0) / ticksPerSecond) },
+                exitCode: c.exitCode)
+        }
+        previousCPU = cpu
+        previousHost = host
+        return TopSnapshot(host: HostSample(cores: cores, cpuPercent: hostPercent, cgroupMode: runtime.cgroups.mode.rawValue),
+                           containers: rows)
+    }
+
+    func setQuota(name: String, cores: Double?) throws -> [TUI.KernelWrite] {
+        let current = try runtime.status(name).record.limits.cpu
+        let quota = try CPUQuota.cores(cores ?? 0, periodUs: current.periodUs)
+        return try runtime.update(name, cpu: quota).map { TUI.KernelWrite(path: $0.path, value: $0.value) }
+    }
+
+    func stop(name: String) throws { try runtime.stop(name, timeout: 2) }
+    func start(name: String) throws { try runtime.start(name) }
+    func pause(name: String) throws { try runtime.pause(name) }
+    func resume(name: String) throws { try runtime.resume(name) }
+    func kill(name: String) throws { try runtime.kill(name, signal: SIGKILL) }
+    func remove(name: String) throws { try runtime.remove(name, force: true) }
+
+    func create(_ request: NewContainerRequest) throws -> String {
+        var spec = ContainerSpec()
+        spec.image = request.image
+        spec.command = request.command
+        spec.name = request.name
+        spec.limits.cpu = try CPUQuota.cores(request.cpus ?? 0)
+        spec.detached = true
+        let record = try runtime.create(spec)
+        try runtime.startDetached(record)
+        return record.name
+    }
+
+    func logs(name: String, lines: Int) throws -> [String] {
+        _ = try runtime.status(name)
+        guard let text = try SmallFile.readIfPresent(runtime.store.logPath(name)) else { return [] }
+        return Array(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).suffix(lines))
+    }
+
+    func detail(name: String) throws -> ContainerDetail {
+        let st = try runtime.status(name)
+        let files = runtime.cgroups.kernelFiles(st.record.cgroup).map { KernelFileValue(path: $0.path, value: $0.value) }
+        let pids = (try? runtime.cgroups.pids(st.record.cgroup)) ?? []
+        let procs = pids.sorted().map { pid -> ContainerProcess in
+            let raw = (try? SmallFile.readBytes("/proc/\(pid)/cmdline")) ?? []
+            let cmd = String(decoding: raw.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).trimmingCharacters(in: " ")
+            return ContainerProcess(pid: pid, command: cmd)
+        }
+        return ContainerDetail(name: name, kernelFiles: files, processes: procs)
+    }
+
+    func shellArgv(name: String) throws -> [String] {
+        let st = try runtime.status(name)
+        guard st.state == .running else { throw EngineError.conflict("container \(name) is \(st.state.rawValue), not running") }
+        return [runtime.config.selfExecutable, "--root", runtime.config.stateRoot, "exec", "-it", name, "--", "/bin/sh"]
+    }
+
+    /// Foreground children (a shell run with `e`) are waited for by the TUI; this collects
+    /// anything else that ended, so no zombie outlives a refresh.
+    private func reapChildren() {
+        var status: Int32 = 0
+        while waitpid(-1, &status, WNOHANG) > 0 {}
+    }
+
+    static func state(_ s: Engine.ContainerState) -> TUI.ContainerState {
+        switch s {
+        case .created: return .created
+        case .running: return .running
+        case .paused: return .paused
+        case .exited: return .exited
+        }
+    }
+
+    static func secondsSinceBoot() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}
+
+private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,107 @@
+import ArgumentParser
+import Engine
+import FoundationEssentials
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Stats: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Live CPU use and throttling of running containers (from the kernel's counters).",
+        discussion: "CPU% is 100 for one full core, like docker stats; THR% is the share of CFS periods throttled.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Flag(name: .long, help: "Print one sample (over about one second) and exit.") var noStream = false
+    @Flag(name: .long, help: "Print JSON (with --no-stream: one array; streaming: one array per line).") var json = false
+    @Option(name: .long, help: "Seconds between samples.") var interval: Double = 1
+    @Argument(help: "Containers to show (default: every running one).") var names: [String] = []
+
+    func validate() throws {
+        guard interval >= 0.1, interval <= 3600, interval.isFinite else { throw ValidationError("--interval must be 0.1..3600 seconds") }
+    }
+
+    func run() throws {
+        let runtime = try globals.runtime()
+        for n in names { _ = try runtime.status(n) }
+        var previous = runtime.sampleCPU(try containers(runtime))
+        var first = true
+        while true {
+            usleep(useconds_t(interval * 1e6))
+            let now = try containers(runtime)
+            let current = runtime.sampleCPU(now)
+            let rows: [StatsRow] = now.compactMap { c in
+                guard let new = current[c.name] else { return nil }
+                let rate = previous[c.name].map { CPURate(from: $0, to: new) }
+                return StatsRow(c, rate: rate, counters: new.counters)
+            }
+            previous = current
+            if json {
+                let e = JSONEncoder()
+                e.outputFormatting = noStream ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+                print(String(decoding: try e.encode(rows), as: UTF8.self))
+            } else {
+                if !noStream && !first { print("\u{1B}[H\u{1B}[2J", terminator: "") }
+                print(Self.table(rows), terminator: "")
+            }
+            first = false
+            if noStream { return }
+        }
+    }
+
+    private func containers(_ runtime: Runtime) throws -> [ContainerStatus] {
+        let all = try runtime.list().filter { $0.state == .running || $0.state == .paused }
+        return names.isEmpty ? all : all.filter { names.contains($0.name) }
+    }
+
+    static func table(_ rows: [StatsRow]) -> String {
+        var t = [["NAME", "STATE", "CPU%", "CPUS", "THR%", "THROTTLED", "PERIODS"]]
+        for r in rows {
+            t.append([r.name, r.state, Format.percent(r.cpuPercent), r.cpus.map { Format.cores($0) } ?? "∞",
+                      Format.percent(r.throttledPercent), Format.duration(Double(r.throttledTimeNs) / 1e9),
+                      "\(r.throttledPeriods)/\(r.periods)"])
+        }
+        return Format.table(t)
+    }
+}
+
+/// One `stats --json` object; the field names are an interface.
+struct StatsRow: Encodable {
+    var name: String
+    var state: String
+    var cpuPercent: Double
+    var throttledPercent: Double
+    var usageNs: UInt64
+    var periods: UInt64
+    var throttledPeriods: UInt64
+    var throttledTimeNs: UInt64
+    var cpus: Double?
+
+    init(_ c: ContainerStatus, rate: CPURate?, counters: CPUCounters) {
+        name = c.name
+        state = c.state.rawValue
+        cpuPercent = ((rate?.cpuPercent ?? 0) * 100).rounded() / 100
+        throttledPercent = ((rate?.throttledPercent ?? 0) * 100).rounded() / 100
+        usageNs = counters.usageNs
+        periods = counters.periods
+        throttledPeriods = counters.throttledPeriods
+        throttledTimeNs = counters.throttledTimeNs
+        cpus = c.record.limits.cpu.cores
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, state, cpuPercent, throttledPercent, usageNs, periods, throttledPeriods, throttledTimeNs, cpus
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var k = encoder.container(keyedBy: CodingKeys.self)
+        try k.encode(name, forKey: .name)
+        try k.encode(state, forKey: .state)
+        try k.encode(cpuPercent, forKey: .cpuPercent)
+        try k.encode(throttledPercent, forKey: .throttledPercent)
+        try k.encode(usageNs, forKey: .usageNs)
+        try k.encode(periods, forKey: .periods)
+        try k.encode(throttledPeriods, forKey: .throttledPeriods)
+        try k.encode(throttledTimeNs, forKey: .throttledTimeNs)
+        try k.encode(cpus, forKey: .cpus)
+    }
+}

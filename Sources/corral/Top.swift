@@ -1,0 +1,27 @@
+import ArgumentParser
+import Engine
+import TUI
+
+struct Top: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Full-screen view of every container's CPU and throttling, with live quota sliders.",
+        discussion: "Keys: ↑↓ select, ←→ quota ±0.05 core, H/L ±0.5, 0 unlimited, = exact, Enter details, ? help, q quit.")
+
+    @OptionGroup var globals: GlobalOptions
+    @Option(name: .long, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1
+    @Flag(name: .long, help: "No colours (also when $NO_COLOR is set).") var noColor = false
+    @Flag(name: .long, help: .hidden) var fake = false
+
+    func validate() throws {
+        guard interval >= 0.2, interval <= 10 else { throw ValidationError("--interval must be 0.2..10 seconds") }
+    }
+
+    func run() throws {
+        let options = TopOptions(refreshInterval: interval, noColor: noColor, title: "corral top")
+        if fake {
+            try runTop(backend: FakeBackend(), options: options)
+            return
+        }
+        try runTop(backend: EngineTopBackend(runtime: globals.runtime()), options: options)
+    }
+}
