@@ -141,21 +141,57 @@ final class ImageLoadTests: ImageTestCase {
         checkLoaded(fromTar[0])
     }
 
+    /// A docker-save archive with these layers, tagged `tag`.
+    func saveArchive(_ file: String, tag: String, layers: [[TarEntry]]) throws -> String {
+        var entries: [TarEntry] = []
+        var paths: [String] = []
+        for (i, layer) in layers.enumerated() {
+            let layerFile = try archive("\(file)-layer\(i).tar", layer)
+            paths.append("l\(i)/layer.tar")
+            entries.append(.file("l\(i)/layer.tar", data: try Data(contentsOf: URL(fileURLWithPath: layerFile))))
+        }
+        let list = paths.map { "\"\($0)\"" }.joined(separator: ",")
+        entries += [.file("c.json", configJSON),
+                    .file("manifest.json", "[{\"Config\":\"c.json\",\"RepoTags\":[\"\(tag)\"],\"Layers\":[\(list)]}]")]
+        return try archive(file, entries)
+    }
+
     func testHostileLayerRefusesTheWholeLoad() throws {
         let outside = outsidePath("layer")
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-        let good = try archive("good.tar", [.file("ok", "ok\n")])
-        let evil = try archive("evil.tar", [.symlink("evil", to: outside), .file("evil/pwned", "x")])
-        let manifest = "[{\"Config\":\"c.json\",\"RepoTags\":[\"evil:1\"],\"Layers\":[\"a/layer.tar\",\"b/layer.tar\"]}]"
-        let saved = try archive("evil-save.tar", [
-            .file("a/layer.tar", data: try Data(contentsOf: URL(fileURLWithPath: good))),
-            .file("b/layer.tar", data: try Data(contentsOf: URL(fileURLWithPath: evil))),
-            .file("c.json", configJSON),
-            .file("manifest.json", manifest),
+        let saved = try saveArchive("evil-save.tar", tag: "evil:1", layers: [
+            [.file("ok", "ok\n")],
+            [.symlink("evil", to: outside), .file("evil/pwned", "x")],
         ])
         assertInvalid(try store.load(archive: saved), contains: "layer 2/2")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [])
         XCTAssertEqual(storeEntries(), [], "no half image, no unpacked archive")
+    }
+
+    func testWhiteoutsDoNotFollowSymlinksFromLowerLayers() throws {
+        // Whiteouts are applied by corral itself, not libarchive: the same O_NOFOLLOW walk.
+        let outside = outsidePath("whiteout")
+        try FileManager.default.createDirectory(atPath: outside + "/sub", withIntermediateDirectories: true)
+        try "precious\n".write(toFile: outside + "/precious", atomically: false, encoding: .utf8)
+        for (label, whiteout) in [("file", "link/.wh.precious"), ("opaque", "link/.wh..wh..opq"), ("dir", "link/.wh.sub")] {
+            let saved = try saveArchive("wh-\(label).tar", tag: "wh-\(label):1", layers: [
+                [.symlink("link", to: outside)],
+                [.file(whiteout, "")],
+            ])
+            assertInvalid(try store.load(archive: saved), contains: "symlink")
+        }
+        XCTAssertEqual(read(outside + "/precious"), "precious\n")
+        XCTAssertNotNil(lstatOrNil(outside + "/sub"))
+        // A whiteout of the symlink itself removes the link, not what it points at.
+        let saved = try saveArchive("wh-link.tar", tag: "wh-link:1", layers: [
+            [.symlink("link", to: outside), .file("keep", "k\n")],
+            [.file(".wh.link", "")],
+        ])
+        let image = try XCTUnwrap(try store.load(archive: saved).first)
+        XCTAssertNil(lstatOrNil(image.rootfs + "/link"))
+        XCTAssertEqual(read(image.rootfs + "/keep"), "k\n")
+        XCTAssertEqual(read(outside + "/precious"), "precious\n")
+        XCTAssertEqual(storeEntries(), ["wh-link%3A1"])
     }
 
     func testManifestPathsMayNotLeaveTheArchive() throws {

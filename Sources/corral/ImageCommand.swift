@@ -1,0 +1,161 @@
+import ArgumentParser
+import Engine
+import FoundationEssentials
+
+/// `corral image import|load|ls|rm`: the image store under $CORRAL_IMAGES (default /var/lib/corral).
+struct ImageCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "image",
+        abstract: "Manage images: import a rootfs tarball, load docker/OCI archives, list, remove.",
+        discussion: """
+            The builtin "busybox" image needs no import: it is made from the host's busybox-static \
+            the first time a container uses it.
+            """,
+        subcommands: [Import.self, Load.self, List.self, Remove.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make an image from a rootfs tarball (plain, gzip, bzip2, xz or zstd).",
+            discussion: "For example `docker export` output, or an Alpine or Debian minirootfs.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The tarball.", valueName: "file"))
+        var file: String
+
+        @Argument(help: ArgumentHelp("Name for the image: [a-z0-9][a-z0-9._/-]*, optionally :TAG.", valueName: "name"))
+        var name: String
+
+        func validate() throws {
+            try ImageName.validate(name)
+        }
+
+        func run() throws {
+            let image = try ImageStore(root: globals.imagesRoot).importRootfs(tarball: file, name: name)
+            print(image.name)
+        }
+    }
+
+    struct Load: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Load the images of a `docker save` / `podman save` archive or an OCI image layout.",
+            discussion: """
+                FILE is a tar (optionally compressed) or an OCI layout directory. Layers are applied in \
+                order with their whiteouts; the image config's Env, Entrypoint, Cmd, WorkingDir and User \
+                become the defaults of containers made from it. Images are named by their repo:tag.
+                """)
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The archive or OCI layout directory.", valueName: "file"))
+        var file: String
+
+        func run() throws {
+            for image in try ImageStore(root: globals.imagesRoot).load(archive: file) {
+                print("Loaded image: \(image.name)")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "ls", abstract: "List images.")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Flag(name: .long, help: "Print a JSON array.")
+        var json = false
+
+        func run() throws {
+            let images = try ImageStore(root: globals.imagesRoot).list()
+            if json {
+                print(try JSONText.encode(images.map(ImageJSON.init)))
+                return
+            }
+            var rows = [["NAME", "SIZE", "CREATED", "COMMAND"]]
+            for image in images {
+                let command = (image.config.entrypoint ?? []) + (image.config.cmd ?? [])
+                rows.append([
+                    image.name, ImageJSON.size(image.size),
+                    Format.age(since: Date(timeIntervalSince1970: Double(image.created))) + " ago",
+                    command.isEmpty ? "-" : command.joined(separator: " "),
+                ])
+            }
+            print(Format.table(rows), terminator: "")
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm", abstract: "Remove an image (refused while a container uses it).")
+
+        @OptionGroup var globals: GlobalOptions
+
+        @Argument(help: ArgumentHelp("The image.", valueName: "name"))
+        var name: String
+
+        func validate() throws {
+            try ImageName.validate(name)
+        }
+
+        func run() throws {
+            try ImageStore(root: globals.imagesRoot).remove(named: name, isInUse: globals.isImageInUse)
+            print(name)
+        }
+    }
+}
+
+/// The `image ls --json` object; field names are an interface other tools rely on.
+struct ImageJSON: Encodable {
+    var name: String
+    var created: String
+    var size: UInt64
+    var rootfs: String
+    var env: [String]
+    var entrypoint: [String]?
+    var cmd: [String]?
+    var workingDir: String?
+    var user: String?
+
+    init(_ image: Image) {
+        name = image.name
+        created = Date(timeIntervalSince1970: Double(image.created)).formatted(.iso8601)
+        size = image.size
+        rootfs = image.rootfs
+        env = image.config.env
+        entrypoint = image.config.entrypoint
+        cmd = image.config.cmd
+        workingDir = image.config.workingDir
+        user = image.config.user
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, created, size, rootfs, env, entrypoint, cmd, workingDir, user
+    }
+
+    // Absent values are written as null, as `ps --json` does.
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(created, forKey: .created)
+        try c.encode(size, forKey: .size)
+        try c.encode(rootfs, forKey: .rootfs)
+        try c.encode(env, forKey: .env)
+        try c.encode(entrypoint, forKey: .entrypoint)
+        try c.encode(cmd, forKey: .cmd)
+        try c.encode(workingDir, forKey: .workingDir)
+        try c.encode(user, forKey: .user)
+    }
+
+    /// "4.2 MB": decimal units, as `docker images` prints them.
+    static func size(_ bytes: UInt64) -> String {
+        let units = ["B", "kB", "MB", "GB", "TB"]
+        var value = Double(bytes)
+        var unit = 0
+        while value >= 1000 && unit < units.count - 1 {
+            value /= 1000
+            unit += 1
+        }
+        if unit == 0 { return "\(bytes) B" }
+        return String(Double((value * 10).rounded()) / 10) + " " + units[unit]
+    }
+}
