@@ -14,7 +14,10 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/filter.h>
 #include <sys/capability.h>
+
+enum { CS_FILTER_MAX = 64 };
 
 // Everything a container process needs, prepared by the parent before clone/fork.
 typedef struct cs_plan {
@@ -26,6 +29,8 @@ typedef struct cs_plan {
     int devnull;         // opened by the parent when a stdio fd is -1, else -1
     int sock;            // child's end of the report socket (CLOEXEC)
     int peer;            // parent's end; the child closes its copy
+    struct sock_filter filter[CS_FILTER_MAX];   // seccomp program (seccomp.c)
+    unsigned short filter_len;
 } cs_plan;
 
 // --- parent side: plan.c ---
@@ -82,5 +87,9 @@ void cs_launch(const cs_plan *p, int tty_slave);            // launch.c: last st
 
 // --- caps.c, parent side ---
 int cs_caps_prepare(cs_plan *p, cspawn_error *error);
+
+// --- seccomp.c: built by the parent, installed by the child just before execve ---
+int cs_seccomp_prepare(cs_plan *p, cspawn_error *error);
+void cs_seccomp_install(const cs_plan *p);
 
 #endif

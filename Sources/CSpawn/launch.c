@@ -1,6 +1,7 @@
 // The last steps of every container process (the init from cspawn_start and each process
 // from cspawn_exec): session and terminal, stdio, fds, no_new_privs, capabilities and user,
-// workdir, signal dispositions, then execve with argv[0] looked up in the container's PATH.
+// workdir, seccomp filter, signal dispositions, then execve with argv[0] looked up in the
+// container's PATH.
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -90,6 +91,7 @@ void cs_launch(const cs_plan *p, int tty_slave) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) cs_child_fail(sock, errno, "no_new_privs", "");
     cs_apply_identity(p);
     if (chdir(workdir) < 0) cs_child_fail(sock, errno, "chdir", workdir);
+    cs_seccomp_install(p);
     reset_signals();
     exec_program(p);
 }

@@ -38,7 +38,7 @@ int cs_plan_prepare(cs_plan *p, const cspawn_config *cfg, cspawn_error *error) {
         (p->stdio[1] = stdio_fd(p, cfg->stdout_fd, error)) < 0 ||
         (p->stdio[2] = stdio_fd(p, cfg->stderr_fd, error)) < 0)
         goto fail;
-    if (cs_caps_prepare(p, error) < 0) goto fail;
+    if (cs_caps_prepare(p, error) < 0 || cs_seccomp_prepare(p, error) < 0) goto fail;
     return 0;
 fail:
     cs_plan_release(p);

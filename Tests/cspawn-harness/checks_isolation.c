@@ -189,6 +189,24 @@ void check_mknod_useless(void) {
     CHECK(strstr(out, "\n /dev/zero\n"), "the real /dev/zero does not work:\n%s", out);
 }
 
+// A new user namespace would hand root inside a full capability set again (over that
+// namespace), the first step of many kernel exploits; the kernel keyrings are not
+// namespaced. The seccomp filter refuses both, and nothing else sysprobe tries.
+void check_seccomp(void) {
+    const char *argv[] = {"sh", "-c",
+                          "unshare -U -r grep CapEff /proc/self/status; echo rc=$?; sysprobe; "
+                          "grep -E '^Seccomp:' /proc/self/status", NULL};
+    cspawn_config c = h_config(argv);
+    char out[2048];
+    int st;
+    RUN(argv, &c, out, st);
+    CHECK(!strstr(out, "CapEff"), "a user namespace was created:\n%s", out);
+    CHECK(strstr(out, "Operation not permitted") && strstr(out, "rc=1"), "unshare -U not refused:\n%s", out);
+    CHECK(strstr(out, "unshare-user EPERM\nclone-user EPERM\nclone3 ENOSYS\nkeyctl EPERM\nadd_key EPERM\n"
+                      "clone-plain ok\nunshare-uts EPERM\n"), "probe:\n%s", out);
+    CHECK(strstr(out, "Seccomp:\t2"), "no seccomp filter:\n%s", out);
+}
+
 void check_net_none(void) {
     const char *argv[] = {"sh", "-c", "tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; ip link show lo", NULL};
     cspawn_config c = h_config(argv);

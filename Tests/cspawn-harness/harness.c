@@ -1,5 +1,6 @@
 // Runs every check against real containers; prints "ok"/"not ok" per check and exits
-// non-zero on any failure. Must run as root. Usage: harness ESCAPE_BINARY EXE_WATCH_BINARY
+// non-zero on any failure. Must run as root. Usage: harness DIR
+// (DIR holds the static escape, exe-watch and sysprobe binaries, copied into the rootfs).
 #include "harness.h"
 
 #include <errno.h>
@@ -15,7 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
-char h_base[256], h_rootfs[320], h_cgroup[256], h_escape[512], h_exe_watch[512];
+char h_base[256], h_rootfs[320], h_cgroup[256], h_bin[512];
 
 const int h_docker_caps[14] = {
     CAP_CHOWN,  CAP_DAC_OVERRIDE, CAP_FSETID,  CAP_FOWNER,           CAP_MKNOD,
@@ -154,7 +155,9 @@ static int copy_file(const char *from, const char *to, mode_t mode) {
 
 // A busybox rootfs without /proc, /dev and /sys: the runtime must create the mount points.
 static int build_rootfs(void) {
+    static const char *const test_bins[] = {"escape", "exe-watch", "sysprobe"};
     char path[512], cmd[1024];
+    size_t i;
     snprintf(path, sizeof path, "%s/bin", h_rootfs);
     if (mkdir(h_rootfs, 0755) < 0 || mkdir(path, 0755) < 0) return -1;
     snprintf(path, sizeof path, "%s/etc", h_rootfs);
@@ -163,10 +166,12 @@ static int build_rootfs(void) {
     if (mkdir(path, 01777) < 0) return -1;
     snprintf(path, sizeof path, "%s/bin/busybox", h_rootfs);
     if (copy_file("/bin/busybox", path, 0755) < 0) return -1;
-    snprintf(path, sizeof path, "%s/bin/escape", h_rootfs);
-    if (copy_file(h_escape, path, 0755) < 0) return -1;
-    snprintf(path, sizeof path, "%s/bin/exe-watch", h_rootfs);
-    if (copy_file(h_exe_watch, path, 0755) < 0) return -1;
+    for (i = 0; i < sizeof test_bins / sizeof test_bins[0]; i++) {
+        char from[600];
+        snprintf(from, sizeof from, "%s/%s", h_bin, test_bins[i]);
+        snprintf(path, sizeof path, "%s/bin/%s", h_rootfs, test_bins[i]);
+        if (copy_file(from, path, 0755) < 0) return -1;
+    }
     snprintf(cmd, sizeof cmd, "chroot %s /bin/busybox --install -s /bin", h_rootfs);
     if (system(cmd) != 0) return -1;
     snprintf(path, sizeof path, "%s/etc/passwd", h_rootfs);
@@ -235,6 +240,7 @@ int main(int argc, char **argv) {
         {"chroot escape stays inside", check_chroot_escape},
         {"/dev", check_dev},
         {"mknod'ed devices do not open", check_mknod_useless},
+        {"seccomp: no user namespaces, no keyrings", check_seccomp},
         {"net none: own netns, lo up", check_net_none},
         {"net host", check_net_host},
         {"workdir, env", check_workdir_env},
@@ -257,12 +263,12 @@ int main(int argc, char **argv) {
     int mounts_before, mounts_after;
     size_t i;
 
-    if (argc < 3 || geteuid() != 0) {
-        fprintf(stderr, "usage (as root): %s ESCAPE_BINARY EXE_WATCH_BINARY\n", argv[0]);
+    if (argc < 2 || geteuid() != 0) {
+        fprintf(stderr, "usage (as root): %s DIR_WITH_STATIC_TEST_BINARIES\n", argv[0]);
         return 2;
     }
-    if (!realpath(argv[1], h_escape) || !realpath(argv[2], h_exe_watch)) {
-        perror("static test binaries");
+    if (!realpath(argv[1], h_bin)) {
+        perror(argv[1]);
         return 2;
     }
     setvbuf(stdout, NULL, _IOLBF, 0);

@@ -12,8 +12,7 @@
 extern char h_base[256];       // /tmp/corral-test-<pid>: removed at exit
 extern char h_rootfs[320];     // h_base/rootfs: busybox
 extern char h_cgroup[256];     // /sys/fs/cgroup/cpu/corral-test-<pid>: removed at exit
-extern char h_escape[512];     // static escape binary (host path)
-extern char h_exe_watch[512];  // static exe-watch binary (host path)
+extern char h_bin[512];        // dir of the static test binaries (escape, exe-watch, sysprobe)
 extern const int h_docker_caps[14];
 extern const char *const h_env[];
 
@@ -43,6 +42,7 @@ void check_only_stdio_fds(void);
 void check_chroot_escape(void);
 void check_dev(void);
 void check_mknod_useless(void);
+void check_seccomp(void);
 void check_net_none(void);
 void check_net_host(void);
 void check_workdir_env(void);
