@@ -4,6 +4,14 @@
 // supervisor that must stay tiny, so the rule is: the Swift side prepares every string,
 // array and path before calling in; the C side only makes system calls (no malloc, no
 // stdio, no locks) between clone() and execve().
+//
+// Every container process (init and exec'd ones) gets: no_new_privs; bounding, permitted and
+// effective sets = cfg->caps (permitted/effective empty for uid != 0), inheritable and
+// ambient empty; only fds 0-2; umask 022; its own session; a seccomp filter refusing user
+// namespaces (unshare/clone CLONE_NEWUSER: EPERM, clone3: ENOSYS) and the kernel keyrings
+// (EPERM). The init also gets: rootfs and /dev mounted nodev (the six device nodes are bound
+// from the host, so a node made with CAP_MKNOD cannot open the host's disk), a fresh /proc,
+// /sys read-only, runc's masked and read-only paths.
 #ifndef CSPAWN_H
 #define CSPAWN_H
 
