@@ -80,7 +80,7 @@ final class EngineTopBackend: TopBackend {
         let pids = (try? runtime.cgroups.pids(st.record.cgroup)) ?? []
         let procs = pids.sorted().map { pid -> ContainerProcess in
             let raw = (try? SmallFile.readBytes("/proc/\(pid)/cmdline")) ?? []
-            let cmd = String(decoding: raw.map { $0 == 0 ? 32 : $0 }, as: UTF8.self).trimmingCharacters(in: " ")
+            let cmd = raw.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }.joined(separator: " ")
             return ContainerProcess(pid: pid, command: cmd)
         }
         return ContainerDetail(name: name, kernelFiles: files, processes: procs)
@@ -118,13 +118,4 @@ final class EngineTopBackend: TopBackend {
 private func zip<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
     guard let a, let b else { return nil }
     return (a, b)
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
-    }
 }

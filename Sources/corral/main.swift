@@ -7,7 +7,7 @@ import Glibc
 /// corral's own top level instead of `Corral.main()`: every failure is one line,
 /// `corral: error: ...`, on stderr, and a non-zero exit.
 func runCorral() -> Never {
-    let args = Array(CommandLine.arguments.dropFirst())
+    let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
     do {
         var command = try Corral.parseAsRoot(args)
         try command.run()
@@ -28,6 +28,30 @@ func runCorral() -> Never {
         let message = Corral.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
         fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message, code: code.rawValue)
     }
+}
+
+/// `corral --root DIR <verb>`: options given before the verb apply to every verb (and to the
+/// `corral rm` a supervisor runs for --rm), so they become the environment variables the verbs
+/// already read, and the rest parses as usual.
+func hoistGlobalOptions(_ args: [String]) -> [String] {
+    let globals = ["--root": "CORRAL_ROOT", "--cgroup-parent": "CORRAL_CGROUP_PARENT"]
+    var rest = args[...]
+    while let first = rest.first, first.hasPrefix("--") {
+        let parts = first.split(separator: "=", maxSplits: 1).map(String.init)
+        guard let variable = globals[parts[0]] else { break }
+        let value: String
+        if parts.count == 2 {
+            value = parts[1]
+            rest = rest.dropFirst()
+        } else {
+            guard rest.count >= 2 else { fail("option \(first) needs a value") }
+            value = rest[rest.startIndex + 1]
+            rest = rest.dropFirst(2)
+        }
+        guard !value.isEmpty else { fail("option \(parts[0]) needs a non-empty value") }
+        setenv(variable, value, 1)
+    }
+    return Array(rest)
 }
 
 func fail(_ message: String, code: Int32 = 1) -> Never {

@@ -85,12 +85,13 @@ final class CorralFixture {
         p.standardInput = FileHandle.nullDevice
         try p.run()
         // Read both pipes while it runs, so a chatty container can't block on a full pipe.
-        var outData = Data(), errData = Data()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let outBox = Box(), errBox = Box()
         let group = DispatchGroup()
         group.enter()
-        DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { outBox.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         group.enter()
-        DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+        DispatchQueue.global().async { errBox.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning && Date() < deadline { usleep(5_000) }
         if p.isRunning {
@@ -100,8 +101,8 @@ final class CorralFixture {
         p.waitUntilExit()
         group.wait()
         return Result(code: p.terminationStatus,
-                      stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+                      stdout: String(decoding: outBox.data, as: UTF8.self),
+                      stderr: String(decoding: errBox.data, as: UTF8.self))
     }
 
     /// `corral run --rm --rootfs <busybox> ARGS... -- CMD`, output as text.
@@ -150,10 +151,7 @@ final class CorralFixture {
         var found: [String] = []
         for h in Self.hierarchies {
             let base = "/sys/fs/cgroup/\(h)/\(cgroupParent)"
-            guard let e = FileManager.default.enumerator(atPath: base) else {
-                if FileManager.default.fileExists(atPath: base) { found.append(base) }
-                continue
-            }
+            guard FileManager.default.fileExists(atPath: base), let e = FileManager.default.enumerator(atPath: base) else { continue }
             found.append(base)
             while let sub = e.nextObject() as? String {
                 if FileManager.default.fileExists(atPath: base + "/" + sub + "/cgroup.procs") { found.append(base + "/" + sub) }
@@ -194,7 +192,7 @@ final class CorralFixture {
         }
         for m in mounts().reversed() {
             let fields = m.split(separator: " ")
-            if fields.count > 4 { umount2(String(fields[4]), MNT_DETACH) }
+            if fields.count > 4 { umount2(String(fields[4]), Int32(MNT_DETACH)) }
         }
         for dir in cgroupDirs().sorted(by: { $0.count > $1.count }) {
             let procs = (try? String(contentsOfFile: dir + "/cgroup.procs", encoding: .utf8)) ?? ""

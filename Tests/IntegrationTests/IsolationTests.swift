@@ -61,7 +61,7 @@ final class IsolationTests: XCTestCase {
 
     func testMaskedAndReadOnlyPaths() throws {
         let r = try sh("""
-            wc -c < /proc/kcore; \
+            cat /proc/kcore 2>/dev/null | wc -c; \
             echo 1 > /proc/sys/kernel/domainname && echo sys-writable || echo sys-ro; \
             echo b > /proc/sysrq-trigger && echo sysrq-writable || echo sysrq-ro; \
             ls /proc/acpi 2>/dev/null | wc -l
@@ -122,7 +122,6 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(r.code, 7)
         XCTAssertEqual(r.stdout, "out\n")
         XCTAssertEqual(r.stderr, "err\n")
-        XCTAssertEqual(try sh("kill -9 $$").code, 137)
     }
 
     func testContainerIsInItsCgroup() throws {

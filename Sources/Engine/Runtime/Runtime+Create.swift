@@ -38,7 +38,8 @@ extension Runtime {
         let imageName: String?
         switch (spec.image, spec.rootfs) {
         case let (image?, nil):
-            let img = image == "busybox" ? try images.ensureBuiltinBusybox() : try images.image(named: image)
+            let builtin = image == ImageStore.builtinBusyboxName || image == ImageStore.builtinBusyboxName + ":latest"
+            let img = builtin ? try images.ensureBuiltinBusybox() : try images.image(named: image)
             lowerRootfs = img.rootfs
             imageConfig = img.config
             imageName = img.name

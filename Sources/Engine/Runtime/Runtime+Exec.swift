@@ -28,6 +28,8 @@ extension Runtime {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup), argv: command)
         var err = cspawn_error()
         var pty: Int32 = -1
+        let saved = ForwardedSignals.block()
+        defer { ForwardedSignals.restore(saved) }
         let child = cspawn_exec(pid, &spawn.c, &pty, &err)
         guard child > 0 else { throw err.engineError }
         let status = cspawn_wait_foreground(child, pty)

@@ -75,7 +75,8 @@ extension Runtime {
             _ = Glibc.kill(p.pid, SIGKILL)
             waitForProcess(p.pid, startTime: p.startTime, seconds: 5)
         }
-        if let s = readSupervisor(record.name) {
+        // With --rm the supervisor runs `corral rm` in its own place: don't wait for ourselves.
+        if let s = readSupervisor(record.name), s.pid != getpid() {
             waitForProcess(s.pid, startTime: s.startTime, seconds: 2)
         }
         if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }

@@ -14,6 +14,10 @@ extension Runtime {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
         var err = cspawn_error()
         var pty: Int32 = -1
+        // Blocked until cspawn_wait_foreground forwards them: a Ctrl-C in between must reach
+        // the container, not end corral and orphan it.
+        let saved = ForwardedSignals.block()
+        defer { ForwardedSignals.restore(saved) }
         let pid = cspawn_start(&spawn.c, &pty, &err)
         guard pid > 0 else {
             try? removeAfterFailedStart(record)
@@ -78,24 +82,18 @@ extension Runtime {
             throw EngineError.system(step: "fork (supervisor)", path: "", errno: EAGAIN)
         }
         close(fds[1])
-        let reply = Self.readAll(fds[0])
+        var pid: pid_t = -1
+        var startError = cspawn_error()
+        let ok = cspawn_read_notify(fds[0], &pid, &startError) == 0
         close(fds[0])
-        let words = reply.split(separator: " ", maxSplits: 3).map(String.init)
-        if words.first == "ok", words.count >= 2, let pid = pid_t(words[1].trimmingCharacters(in: "\n")) {
+        if ok {
             let st = cspawn_process_starttime(supervisor)
             try? SmallFile.writeAtomically(store.supervisorPath(record.name), Array("\(supervisor) \(st)\n".utf8))
             return pid
         }
         // The supervisor reported (or died with) a failed start; it exits by itself.
         if removeOnFailure { try? removeAfterFailedStart(record) }
-        if words.first == "error", words.count >= 3, let e = Int32(words[1]) {
-            var ce = cspawn_error()
-            ce.err = e
-            Self.copy(words[2], into: &ce.step)
-            if words.count >= 4 { Self.copy(words[3].trimmingCharacters(in: "\n"), into: &ce.path) }
-            throw ce.engineError
-        }
-        throw EngineError.invalid("container supervisor exited before starting the container")
+        throw startError.engineError
     }
 
     /// docker's convention: the code, or 128 + the signal that killed it.
@@ -114,35 +112,6 @@ extension Runtime {
         guard pipe(&fds) == 0 else { return false }
         for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         return true
-    }
-
-    static func readAll(_ fd: Int32) -> String {
-        var out: [UInt8] = []
-        var buf = [UInt8](repeating: 0, count: 512)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            out += buf[0..<n]
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    static func copy<T>(_ s: String, into tuple: inout T) {
-        withUnsafeMutableBytes(of: &tuple) { raw in
-            let bytes = Array(s.utf8.prefix(raw.count - 1))
-            raw.copyBytes(from: bytes)
-            raw[bytes.count] = 0
-        }
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }
 
