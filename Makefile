@@ -20,6 +20,7 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	CORRAL_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build
+	$(MAKE) -C Tests/cspawn-harness run
 
 demo: release
 	$(RELEASE_BIN) demo

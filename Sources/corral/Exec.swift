@@ -15,7 +15,7 @@ struct Exec: ParsableCommand {
     func run() throws {
         var cmd = command
         if cmd.first == "--" { cmd.removeFirst() }
-        let code = try globals.runtime().exec(name, command: cmd, tty: tty, env: env, user: user, workdir: workdir)
+        let code = try globals.runtime().exec(name, command: cmd, tty: tty, interactive: interactive, env: env, user: user, workdir: workdir)
         if code != 0 { throw ContainerExit(code: code) }
     }
 }

@@ -80,7 +80,8 @@ extension Runtime {
             rootfsIsOverlay: imageName != nil, hostname: hostname, network: spec.network, env: env,
             workdir: workdir, uid: user.uid, gid: user.gid, capabilities: caps,
             cgroup: CgroupPath(parent: config.cgroupParent, name: name), limits: spec.limits,
-            detached: spec.detached, autoRemove: spec.autoRemove, tty: spec.tty)
+            detached: spec.detached, autoRemove: spec.autoRemove, tty: spec.tty,
+            interactive: spec.interactive)
         return Plan(name: name, record: record, imageRootfs: imageName == nil ? nil : lowerRootfs)
     }
 

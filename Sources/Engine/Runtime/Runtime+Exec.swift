@@ -7,7 +7,7 @@ extension Runtime {
     /// Runs `command` inside a running container: its namespaces, cgroup, root, user,
     /// capabilities and no_new_privs. Waits for it in the foreground (signals forwarded, a pty
     /// relayed with `tty`) and returns its exit code.
-    public func exec(_ name: String, command: [String], tty: Bool, env: [String] = [], user: String? = nil, workdir: String? = nil) throws -> Int32 {
+    public func exec(_ name: String, command: [String], tty: Bool, interactive: Bool = true, env: [String] = [], user: String? = nil, workdir: String? = nil) throws -> Int32 {
         guard let first = command.first, !first.isEmpty else { throw EngineError.invalid("exec needs a command") }
         let st = try status(name)
         guard let pid = st.pid, st.state == .running else {
@@ -26,6 +26,7 @@ extension Runtime {
             record.workdir = workdir
         }
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup), argv: command)
+        if !interactive && !tty { spawn.c.stdin_fd = -1 }
         var err = cspawn_error()
         var pty: Int32 = -1
         let saved = ForwardedSignals.block()

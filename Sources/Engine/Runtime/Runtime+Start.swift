@@ -12,6 +12,7 @@ extension Runtime {
     /// is returned. With `autoRemove` the container is removed afterwards.
     public func runForeground(_ record: ContainerRecord) throws -> Int32 {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
+        if !record.interactive && !record.tty { spawn.c.stdin_fd = -1 }
         var err = cspawn_error()
         var pty: Int32 = -1
         // Blocked until cspawn_wait_foreground forwards them: a Ctrl-C in between must reach

@@ -25,6 +25,8 @@ public struct ContainerRecord: Codable, Equatable, Sendable {
     public var detached: Bool
     public var autoRemove: Bool
     public var tty: Bool
+    /// `-i`: the container reads the caller's stdin (else /dev/null, as docker does).
+    public var interactive: Bool
 }
 
 public enum NetworkMode: String, Codable, Sendable, CaseIterable {
