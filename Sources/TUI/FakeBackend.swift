@@ -98,9 +98,8 @@ public final class FakeBackend: TopBackend {
             guard sim.sample.state == .running else { return 0 }
             return min(demand(sim.load, at: now - sim.startedAt), sim.sample.quotaCores ?? .infinity)
         }
-        // ...and the machine's cores shared out when they don't all fit.
-        let total = wanted.reduce(0, +)
-        if total > Double(hostCores) { wanted = wanted.map { $0 * Double(hostCores) / total } }
+        // ...and the machine's cores shared out fairly when they don't all fit.
+        wanted = FakeBackend.fairShares(wanted, cores: Double(hostCores))
 
         var hostBusy = 0.0
         for i in sims.indices {
@@ -275,6 +274,21 @@ public final class FakeBackend: TopBackend {
         case let .bursty(period, high, low):
             return Int((t / max(period, 0.1)).rounded(.down)) % 2 == 0 ? high : low
         }
+    }
+
+    /// Max-min fair shares of `cores`, as CFS gives equal-weight groups: whoever wants less than
+    /// an equal share gets all of it, the rest split what is left.
+    static func fairShares(_ wants: [Double], cores: Double) -> [Double] {
+        var shares = [Double](repeating: 0, count: wants.count)
+        var left = cores
+        var open = wants.indices.filter { wants[$0] > 0 }.sorted { wants[$0] < wants[$1] }
+        while let i = open.first {
+            let equal = left / Double(open.count)
+            shares[i] = min(wants[i], equal)
+            left -= shares[i]
+            open.removeFirst()
+        }
+        return shares
     }
 
     /// A deterministic pseudo-random number in 0..<1 (xorshift), so test runs are repeatable.

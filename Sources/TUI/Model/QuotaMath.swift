@@ -44,7 +44,7 @@ public enum QuotaMath {
         if cell >= cells { return nil }
         if cell < 0 { return minimumStep }
         let exact = Double(cell + 1) / Double(cells) * Double(hostCores)
-        return clampLow(((exact / smallStep) + epsilon).rounded(.down) * smallStep)
+        return clampLow(gridValue(Int((exact / smallStep + epsilon).rounded(.down))))
     }
 
     /// The cell in which a slider `cells` wide draws the mark for `cores`: the cell whose right
@@ -85,7 +85,9 @@ public enum QuotaMath {
         return .success((cores * 100).rounded() / 100)
     }
 
-    private static func snap(_ value: Double) -> Double { (value / smallStep).rounded() * smallStep }
+    private static func snap(_ value: Double) -> Double { gridValue(Int((value / smallStep).rounded())) }
+    /// n steps of 0.05 as the double nearest to the decimal (n × 5 / 100, not n × 0.05, which drifts).
+    private static func gridValue(_ steps: Int) -> Double { Double(steps * 5) / 100 }
     private static func clampLow(_ value: Double) -> Double { max(value, minimumStep) }
 }
 

@@ -39,7 +39,7 @@ enum TableColumn: CaseIterable {
         case .throttledTime: return "THROTTLED"
         case .uptime: return "UPTIME"
         case .command: return "COMMAND"
-        case .spark: return "CPU, LAST 60s"
+        case .spark: return "CPU, 60s"
         }
     }
 

@@ -1,0 +1,111 @@
+import XCTest
+@testable import TUI
+
+final class KeyMapTests: XCTestCase {
+    private func action(_ key: Key, screen: Screen = .table, overlay: Overlay = .none, dragging: String? = nil) -> Action? {
+        var state = sampledState(seconds: 1).state
+        state.screen = screen
+        state.overlay = overlay
+        state.dragging = dragging
+        return KeyMap.action(for: key, in: state, hits: [])
+    }
+
+    func testTableKeys() {
+        let expected: [(Key, Action)] = [
+            (.up, .move(-1)), (.char("k"), .move(-1)), (.down, .move(1)), (.char("j"), .move(1)),
+            (.home, .selectFirst), (.char("g"), .selectFirst), (.end, .selectLast), (.char("G"), .selectLast),
+            (.left, .stepQuota(-0.05)), (.char("h"), .stepQuota(-0.05)),
+            (.right, .stepQuota(0.05)), (.char("l"), .stepQuota(0.05)),
+            (.char("H"), .stepQuota(-0.5)), (.pageDown, .stepQuota(-0.5)),
+            (.char("L"), .stepQuota(0.5)), (.pageUp, .stepQuota(0.5)),
+            (.char("0"), .unlimitedQuota), (.char("u"), .unlimitedQuota), (.char("="), .askQuota),
+            (.enter, .openDetail), (.char("n"), .openNewForm), (.char("s"), .toggleRun),
+            (.char("p"), .togglePause), (.char("K"), .kill), (.function(9), .kill),
+            (.char("d"), .askRemove), (.delete, .askRemove), (.char("o"), .openLogs), (.char("e"), .shell),
+            (.char("/"), .openFilter), (.char("<"), .sortPrevious), (.char(">"), .sortNext),
+            (.function(6), .sortNext), (.char("r"), .reverseSort),
+            (.char("+"), .refreshSlower), (.char("-"), .refreshFaster),
+            (.char("?"), .toggleHelp), (.function(1), .toggleHelp),
+            (.char("q"), .quit), (.function(10), .quit), (.escape, .back),
+        ]
+        for (key, want) in expected {
+            XCTAssertEqual(action(key), want, "\(key)")
+        }
+        XCTAssertNil(action(.char("z")))
+        XCTAssertNil(action(.resize), "resize is the app's business, not the state's")
+    }
+
+    func testMovementKeysNeverKill() {
+        // j/k and h/l are movement: the destructive commands sit on shifted or other letters.
+        for c in "jkhl" {
+            let a = action(.char(c))
+            XCTAssertNotEqual(a, .kill)
+            XCTAssertNotEqual(a, .askRemove)
+        }
+    }
+
+    func testDetailKeys() {
+        let detail = Screen.detail("half")
+        XCTAssertEqual(action(.right, screen: detail), .stepQuota(0.05))
+        XCTAssertEqual(action(.char("H"), screen: detail), .stepQuota(-0.5))
+        XCTAssertEqual(action(.down, screen: detail), .move(1))
+        XCTAssertEqual(action(.enter, screen: detail), .back)
+        XCTAssertEqual(action(.char("q"), screen: detail), .back, "q leaves the detail view, not the program")
+        XCTAssertEqual(action(.escape, screen: detail), .back)
+        XCTAssertNil(action(.char("/"), screen: detail))
+    }
+
+    func testLogsKeys() {
+        let logs = Screen.logs("half")
+        XCTAssertEqual(action(.up, screen: logs), .scroll(-1))
+        XCTAssertEqual(action(.char("j"), screen: logs), .scroll(1))
+        XCTAssertEqual(action(.pageUp, screen: logs), .scroll(-KeyMap.pageStep))
+        XCTAssertEqual(action(.end, screen: logs), .scrollToEnd)
+        XCTAssertEqual(action(.char("g"), screen: logs), .scrollToStart)
+        XCTAssertEqual(action(.escape, screen: logs), .back)
+        XCTAssertEqual(action(.char("q"), screen: logs), .back)
+        XCTAssertNil(action(.right, screen: logs), "no quota change from the logs view")
+    }
+
+    func testHelpKeys() {
+        XCTAssertEqual(action(.escape, overlay: .help), .toggleHelp)
+        XCTAssertEqual(action(.char("?"), overlay: .help), .toggleHelp)
+        XCTAssertEqual(action(.char("q"), overlay: .help), .toggleHelp, "q closes help first")
+        XCTAssertEqual(action(.down, overlay: .help), .scroll(1))
+        XCTAssertNil(action(.right, overlay: .help))
+    }
+
+    func testFormKeys() {
+        let form = Overlay.form(NewContainerForm())
+        XCTAssertEqual(action(.char("q"), overlay: form), .type("q"), "letters are text in the form")
+        XCTAssertEqual(action(.char("K"), overlay: form), .type("K"))
+        XCTAssertEqual(action(.tab, overlay: form), .nextField)
+        XCTAssertEqual(action(.down, overlay: form), .nextField)
+        XCTAssertEqual(action(.backTab, overlay: form), .previousField)
+        XCTAssertEqual(action(.up, overlay: form), .previousField)
+        XCTAssertEqual(action(.enter, overlay: form), .submit)
+        XCTAssertEqual(action(.escape, overlay: form), .back)
+        XCTAssertEqual(action(.backspace, overlay: form), .erase)
+        XCTAssertEqual(action(.ctrl("w"), overlay: form), .eraseWord)
+        XCTAssertEqual(action(.ctrl("u"), overlay: form), .clearField)
+        XCTAssertNil(action(.char("\u{01}"), overlay: form), "other control characters are not typed")
+    }
+
+    func testPromptAndConfirmKeys() {
+        let filter = Overlay.filter(TextField(), previous: "")
+        XCTAssertEqual(action(.char("w"), overlay: filter), .type("w"))
+        XCTAssertEqual(action(.enter, overlay: filter), .submit)
+        XCTAssertEqual(action(.escape, overlay: filter), .back)
+        let quota = Overlay.quota(name: "half", TextField())
+        XCTAssertEqual(action(.char("%"), overlay: quota), .type("%"))
+        XCTAssertEqual(action(.right, overlay: quota), nil)
+
+        let confirm = Overlay.confirmRemove("half")
+        XCTAssertEqual(action(.char("y"), overlay: confirm), .confirm(true))
+        XCTAssertEqual(action(.char("Y"), overlay: confirm), .confirm(true))
+        XCTAssertEqual(action(.char("n"), overlay: confirm), .confirm(false))
+        XCTAssertEqual(action(.enter, overlay: confirm), .confirm(false), "the default is to keep")
+        XCTAssertEqual(action(.escape, overlay: confirm), .confirm(false))
+        XCTAssertNil(action(.char("d"), overlay: confirm))
+    }
+}

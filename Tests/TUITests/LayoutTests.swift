@@ -1,0 +1,140 @@
+import XCTest
+@testable import TUI
+
+final class LayoutTests: XCTestCase {
+    private let core = ["NAME", "STATE", "PID", "CPU%", "QUOTA", "THR%", "THROTTLED", "UPTIME"]
+
+    private func assertWellFormed(_ frame: Frame, file: StaticString = #filePath, line: UInt = #line) {
+        for y in 0..<frame.height {
+            XCTAssertEqual(frame.line(y).unicodeScalars.count, frame.width, "row \(y)", file: file, line: line)
+        }
+    }
+
+    func testColumnsNeverOverlapAndFit() {
+        for width in 80...260 {
+            let layout = ColumnLayout.layout(width: width)
+            var end = -1
+            for p in layout.columns {
+                XCTAssertGreaterThan(p.x, end, "width \(width): \(p.column) overlaps")
+                XCTAssertGreaterThanOrEqual(p.width, p.column.minWidth)
+                end = p.x + p.width - 1
+            }
+            XCTAssertLessThan(end, width, "width \(width) overflows")
+            let has = Set(layout.columns.map(\.column))
+            XCTAssertTrue(has.isSuperset(of: [.name, .state, .pid, .cpu, .slider, .quota, .thr, .throttledTime, .uptime]),
+                          "width \(width) lost an important column")
+            if has.contains(.spark) { XCTAssertTrue(has.contains(.command), "the sparkline goes first") }
+        }
+    }
+
+    func testAt80x24() throws {
+        let state = sampledState().state
+        let frame = render(state, 80, 24)
+        assertWellFormed(frame)
+        let titles = frame.line(TableView.titleRow)
+        for title in core { XCTAssertTrue(titles.contains(title), "\(title) missing in \(titles)") }
+        XCTAssertFalse(titles.contains("COMMAND"), "dropped at 80 columns")
+        XCTAssertFalse(titles.contains("60s"), "dropped at 80 columns")
+        XCTAssertTrue(frame.line(0).hasPrefix(" corral test"))
+        XCTAssertTrue(frame.line(0).contains("cgroup hybrid"))
+        XCTAssertTrue(frame.line(0).contains("refresh 1s"))
+        let host = frame.line(1)
+        XCTAssertTrue(host.contains("/2 cores"), host)
+        XCTAssertTrue(host.contains("4 running 1 paused 1 exited 0 created"), host)
+        XCTAssertTrue(frame.line(23).hasPrefix(" ←→ quota"))
+        // Rows in name order, each with its slider.
+        let rows = ["burner", "bursty", "fifth", "half", "oneshot", "sleeper"].map { frame.tableRow($0) }
+        XCTAssertEqual(rows, Array(3...8).map { Optional($0) })
+        for y in 3...8 { XCTAssertTrue(frame.line(y).contains("▕") && frame.line(y).contains("▏")) }
+        XCTAssertTrue(frame.line(try XCTUnwrap(frame.tableRow("half"))).contains(" 0.50 "))
+        XCTAssertTrue(frame.line(try XCTUnwrap(frame.tableRow("burner"))).contains(" ∞ "))
+        XCTAssertTrue(frame.line(try XCTUnwrap(frame.tableRow("oneshot"))).contains("exit 0"))
+    }
+
+    func testAt120x40() {
+        let state = sampledState().state
+        let frame = render(state, 120, 40)
+        assertWellFormed(frame)
+        let titles = frame.line(TableView.titleRow)
+        for title in core + ["COMMAND", "CPU, 60s"] { XCTAssertTrue(titles.contains(title), "\(title) missing in \(titles)") }
+        XCTAssertTrue(frame.line(frame.tableRow("half")!).contains("sh -c"))
+        XCTAssertEqual(frame.row(containing: "No containers"), nil)
+    }
+
+    func testAt200x60() throws {
+        let state = sampledState(seconds: 70).state
+        let frame = render(state, 200, 60)
+        assertWellFormed(frame)
+        let layout = ColumnLayout.layout(width: 200)
+        XCTAssertEqual(layout.placed(.slider)?.width, 42, "the slider grows to its widest")
+        let spark = try XCTUnwrap(layout.placed(.spark))
+        XCTAssertGreaterThanOrEqual(spark.width, 30)
+        // A full minute of history fills the burner's sparkline with levels.
+        let line = Array(frame.line(try XCTUnwrap(frame.tableRow("burner"))).unicodeScalars)
+        let cells = line[spark.x..<(spark.x + spark.width)]
+        XCTAssertTrue(cells.allSatisfy { Glyphs.utf8.levels.contains($0) }, String(String.UnicodeScalarView(cells)))
+    }
+
+    func testTooSmall() {
+        let state = sampledState().state
+        for (cols, rows) in [(79, 24), (80, 23), (60, 20), (40, 6)] {
+            let frame = render(state, cols, rows)
+            assertWellFormed(frame)
+            XCTAssertNotNil(frame.row(containing: "terminal too small (need 80x24)"), "\(cols)x\(rows)")
+            XCTAssertNil(frame.row(containing: "NAME"), "no table drawn at \(cols)x\(rows)")
+            XCTAssertTrue(frame.hits.isEmpty)
+        }
+        XCTAssertNotNil(render(state, 40, 6).row(containing: "now 40x6"))
+        XCTAssertNil(render(state, 80, 24).row(containing: "too small"))
+    }
+
+    func testDegenerateSizesDoNotCrash() {
+        let state = sampledState().state
+        for (cols, rows) in [(0, 0), (1, 1), (5, 0), (0, 5), (80, 1)] {
+            let frame = render(state, cols, rows)
+            XCTAssertEqual(frame.cells.count, cols * rows)
+        }
+    }
+
+    func testEmptyTable() {
+        let state = sampledState(seconds: 1, specs: []).state
+        let frame = render(state, 80, 24)
+        XCTAssertNotNil(frame.row(containing: "No containers. Press n to create one"))
+    }
+
+    func testSelectedRowIsHighlighted() throws {
+        var state = sampledState().state
+        _ = state.apply(.select("half"))
+        let frame = render(state, 100, 30)
+        let y = try XCTUnwrap(frame.tableRow("half"))
+        XCTAssertTrue((0..<frame.width).allSatisfy { frame[$0, y].style.highlight })
+        let other = try XCTUnwrap(frame.tableRow("fifth"))
+        XCTAssertFalse((0..<frame.width).contains { frame[$0, other].style.highlight })
+    }
+
+    func testSliderShowsUseMarkAndForbiddenPart() throws {
+        let state = sampledState().state
+        let frame = render(state, 80, 24)
+        let slider = try XCTUnwrap(frame.hits.first { $0.target == .slider(name: "half", hostCores: 2) })
+        let cells = slider.width - 2
+        let mark = try XCTUnwrap(QuotaMath.markCell(cores: 0.5, cells: cells, hostCores: 2))
+        let y = slider.y
+        XCTAssertEqual(frame[slider.x, y].scalar, "▕")
+        XCTAssertEqual(frame[slider.x + 1 + mark, y].scalar, "┃")
+        XCTAssertEqual(frame[slider.x + 1 + mark, y].style.role, .quotaMark)
+        for i in (mark + 1)..<cells {
+            XCTAssertEqual(frame[slider.x + 1 + i, y].scalar, "░", "cell \(i) is above the quota")
+        }
+        XCTAssertEqual(frame[slider.x + 1, y].scalar, "█", "half uses about half a core")
+        XCTAssertEqual(frame[slider.x + slider.width - 1, y].scalar, "▏")
+        // Unlimited: no mark, nothing forbidden.
+        let burner = try XCTUnwrap(frame.hits.first { $0.target == .slider(name: "burner", hostCores: 2) })
+        let row = (1..<(burner.width - 1)).map { frame[burner.x + $0, burner.y].scalar }
+        XCTAssertFalse(row.contains("┃") || row.contains("░"))
+    }
+
+    func testRenderIsPure() {
+        let state = sampledState().state
+        XCTAssertEqual(render(state, 120, 40), render(state, 120, 40))
+    }
+}

@@ -1,0 +1,299 @@
+import XCTest
+@testable import TUI
+
+final class ReducerTests: XCTestCase {
+    func testQuotaKeysChangeTheRowAtOnceAndAskForAWrite() {
+        var state = sampledState().state
+        _ = state.apply(.select("half"))
+        XCTAssertEqual(state.apply(.stepQuota(0.05)), [.setQuota(name: "half", cores: 0.55)])
+        XCTAssertEqual(state.container(named: "half")?.quotaCores, 0.55, "shown before the next sweep")
+        XCTAssertEqual(state.apply(.stepQuota(-0.5)), [.setQuota(name: "half", cores: 0.05)])
+        XCTAssertEqual(state.apply(.stepQuota(-0.05)), [], "already at the minimum: nothing to write")
+        XCTAssertEqual(state.apply(.unlimitedQuota), [.setQuota(name: "half", cores: nil)])
+        XCTAssertEqual(state.apply(.stepQuota(-0.05)), [.setQuota(name: "half", cores: 1.95)])
+    }
+
+    func testTheKernelWritesGoToTheStatusLine() throws {
+        var state = sampledState().state
+        let writes = [KernelWrite(path: "/sys/fs/cgroup/cpu/corral/half/cpu.cfs_period_us", value: "100000"),
+                      KernelWrite(path: "/sys/fs/cgroup/cpu/corral/half/cpu.cfs_quota_us", value: "30000")]
+        _ = state.apply(.quotaWritten(name: "half", cores: 0.3, writes: writes))
+        XCTAssertEqual(state.status, .writes(name: "half", cores: 0.3, writes))
+        let frame = render(state, 120, 30)
+        let status = frame.line(28)
+        XCTAssertTrue(status.contains("half → 0.30 cores"), status)
+        XCTAssertTrue(status.contains("cpu.cfs_period_us ← 100000"), status)
+        XCTAssertTrue(status.contains("cpu.cfs_quota_us ← 30000"), status)
+        XCTAssertTrue(status.contains("in /sys/fs/cgroup/cpu/corral/half/"), status)
+        // At 80 columns the files and values still show; the directory is what gets cut.
+        let narrow = render(state, 80, 24).line(22)
+        XCTAssertTrue(narrow.contains("cpu.cfs_quota_us ← 30000"), narrow)
+    }
+
+    func testARefusedWriteIsAnError() {
+        var state = sampledState().state
+        _ = state.apply(.commandFailed("write /sys/fs/cgroup/cpu/corral/half/cpu.cfs_quota_us: Invalid argument"))
+        let line = render(state, 120, 30).line(28)
+        XCTAssertTrue(line.hasPrefix(" error: write /sys/fs/cgroup/cpu/corral/half/cpu.cfs_quota_us: Invalid argument"), line)
+    }
+
+    func testExactQuotaPrompt() {
+        var state = sampledState().state
+        _ = state.apply(.select("fifth"))
+        XCTAssertEqual(state.apply(.askQuota), [])
+        XCTAssertEqual(state.overlay, .quota(name: "fifth", TextField()))
+        XCTAssertEqual(state.run(.type("4"), .type("0"), .type("%")), [])
+        XCTAssertEqual(state.apply(.submit), [.setQuota(name: "fifth", cores: 0.4)])
+        XCTAssertEqual(state.overlay, .none)
+
+        _ = state.run(.askQuota, .type("x"))
+        XCTAssertEqual(state.apply(.submit), [])
+        XCTAssertEqual(state.status, .error(QuotaInputError.notANumber("x").description))
+        XCTAssertEqual(state.container(named: "fifth")?.quotaCores, 0.4, "a bad value changes nothing")
+
+        _ = state.run(.askQuota, .type("u"), .erase, .type("0"))
+        XCTAssertEqual(state.apply(.submit), [.setQuota(name: "fifth", cores: nil)])
+        _ = state.run(.askQuota, .type("1"))
+        XCTAssertEqual(state.apply(.back), [])
+        XCTAssertEqual(state.overlay, .none)
+        XCTAssertNil(state.container(named: "fifth")?.quotaCores, "Esc cancels")
+    }
+
+    func testLifecycleKeysDependOnTheState() {
+        var state = sampledState().state
+        _ = state.apply(.select("burner"))
+        XCTAssertEqual(state.apply(.toggleRun), [.stop("burner"), .resample])
+        XCTAssertEqual(state.apply(.togglePause), [.pause("burner"), .resample])
+        XCTAssertEqual(state.apply(.kill), [.kill("burner"), .resample])
+        XCTAssertEqual(state.apply(.shell), [.shell("burner")])
+
+        _ = state.apply(.select("sleeper"))
+        XCTAssertEqual(state.apply(.togglePause), [.resume("sleeper"), .resample])
+        XCTAssertEqual(state.apply(.toggleRun), [.stop("sleeper"), .resample])
+
+        _ = state.apply(.select("oneshot"))
+        XCTAssertEqual(state.apply(.toggleRun), [.start("oneshot"), .resample])
+        XCTAssertEqual(state.apply(.togglePause), [])
+        XCTAssertEqual(state.status, .error("oneshot is not running; nothing to pause"))
+        XCTAssertEqual(state.apply(.kill), [])
+        XCTAssertEqual(state.apply(.shell), [])
+        XCTAssertEqual(state.status, .error("oneshot is exited; a shell needs it running"))
+    }
+
+    func testRemoveAsksFirst() {
+        var state = sampledState().state
+        _ = state.apply(.select("half"))
+        XCTAssertEqual(state.apply(.askRemove), [])
+        XCTAssertEqual(state.overlay, .confirmRemove("half"))
+        XCTAssertTrue(render(state, 100, 30).line(28).contains("Remove half? It is running and will be killed."))
+        XCTAssertEqual(state.apply(.confirm(false)), [])
+        XCTAssertEqual(state.overlay, .none)
+        _ = state.apply(.askRemove)
+        XCTAssertEqual(state.apply(.confirm(true)), [.remove("half"), .resample])
+    }
+
+    func testNewContainerForm() {
+        var state = sampledState().state
+        _ = state.apply(.openNewForm)
+        _ = state.run(.nextField)
+        for c in "sh -c 'while :; do :; done'" { _ = state.apply(.type(c)) }
+        _ = state.run(.nextField)
+        for c in "web" { _ = state.apply(.type(c)) }
+        _ = state.run(.nextField)
+        for c in "0.3" { _ = state.apply(.type(c)) }
+        let request = NewContainerRequest(image: "busybox", command: ["sh", "-c", "while :; do :; done"],
+                                          name: "web", cpus: 0.3)
+        XCTAssertEqual(state.apply(.submit), [.create(request)])
+        XCTAssertEqual(state.apply(.submit), [], "a second Enter while creating does nothing")
+
+        // The backend's refusal lands in the form, which stays open.
+        _ = state.apply(.commandFailed("a container named web exists"))
+        guard case let .form(form) = state.overlay else { return XCTFail("form closed") }
+        XCTAssertEqual(form.error, "a container named web exists")
+        XCTAssertFalse(form.submitted)
+
+        XCTAssertEqual(state.apply(.created(name: "web")), [.resample])
+        XCTAssertEqual(state.overlay, .none)
+        XCTAssertEqual(state.selectedName, "web")
+    }
+
+    func testFormValidation() {
+        var form = NewContainerForm()
+        form[.image] = "  "
+        XCTAssertEqual(form.request(), .failure(.message("an image is needed (e.g. busybox)")))
+        form[.image] = "busybox"
+        form[.command] = "sh -c 'unclosed"
+        XCTAssertEqual(form.request(), .failure(.message("command: unclosed quote")))
+        form[.command] = ""
+        form[.name] = "bad name"
+        XCTAssertEqual(form.request(), .failure(.message("name: letters, digits, '-', '_' and '.' only")))
+        form[.name] = ""
+        form[.cpus] = "lots"
+        XCTAssertEqual(form.request(), .failure(.message("CPUs: " + QuotaInputError.notANumber("lots").description)))
+        form[.cpus] = "50%"
+        XCTAssertEqual(form.request(), .success(NewContainerRequest(image: "busybox", command: [], name: nil, cpus: 0.5)))
+    }
+
+    func testShellWords() {
+        XCTAssertEqual(try ShellWords.split("sh -c 'a b'  \"c \\\"d\\\"\" e\\ f").get(), ["sh", "-c", "a b", "c \"d\"", "e f"])
+        XCTAssertEqual(try ShellWords.split("").get(), [])
+        XCTAssertEqual(try ShellWords.split("''").get(), [""])
+    }
+
+    func testFilterAsYouTypeAndEscRestores() {
+        var state = sampledState().state
+        _ = state.apply(.openFilter)
+        _ = state.run(.type("H"), .type("A"))
+        XCTAssertEqual(state.rows.map(\.name), ["half"], "case-insensitive, live")
+        XCTAssertEqual(state.selectedName, "half", "the selection moves onto a visible row")
+        _ = state.apply(.back)
+        XCTAssertEqual(state.filter, "")
+        XCTAssertEqual(state.rows.count, 6)
+
+        _ = state.run(.openFilter, .type("e"), .type("x"), .type("i"), .submit)
+        XCTAssertEqual(state.filter, "exi")
+        XCTAssertEqual(state.rows.map(\.name), ["oneshot"], "matches the state too")
+        _ = state.apply(.back)
+        XCTAssertEqual(state.filter, "", "Esc in the table clears the filter")
+
+        _ = state.run(.openFilter, .type("z"), .submit)
+        XCTAssertTrue(state.rows.isEmpty)
+        XCTAssertNil(state.selectedName)
+        XCTAssertEqual(state.apply(.stepQuota(0.05)), [], "no row, no target")
+        XCTAssertTrue(render(state, 100, 30).text.contains("No container matches \"z\". Esc clears the filter."))
+    }
+
+    func testSorting() {
+        var state = sampledState().state
+        XCTAssertEqual(state.rows.map(\.name), ["burner", "bursty", "fifth", "half", "oneshot", "sleeper"])
+        _ = state.apply(.sortBy(.quota))
+        XCTAssertEqual(state.rows.map(\.name), ["burner", "oneshot", "bursty", "half", "sleeper", "fifth"],
+                       "largest quota first, unlimited largest, ties by name")
+        _ = state.apply(.sortBy(.quota))
+        XCTAssertTrue(state.sortReversed, "the same column again reverses")
+        XCTAssertEqual(state.rows.first?.name, "fifth")
+        _ = state.apply(.sortNext)
+        XCTAssertEqual(state.sortColumn, .throttled)
+        XCTAssertFalse(state.sortReversed)
+        _ = state.apply(.sortPrevious)
+        _ = state.apply(.sortPrevious)
+        XCTAssertEqual(state.sortColumn, .cpu)
+        XCTAssertEqual(state.rows.first?.name, "burner", "the unlimited burner uses the most")
+        _ = state.run(.sortBy(.name), .sortPrevious)
+        XCTAssertEqual(state.sortColumn, .command, "wraps around")
+        _ = state.apply(.sortBy(.state))
+        XCTAssertEqual(state.rows.map(\.state), [.running, .running, .running, .running, .paused, .exited])
+    }
+
+    func testSelectionFollowsTheContainer() {
+        var (state, backend, clock) = sampledState()
+        _ = state.apply(.select("half"))
+        _ = state.apply(.sortBy(.cpu))
+        XCTAssertEqual(state.selectedName, "half")
+        _ = state.run(.move(1), .move(1))
+        let below = state.selectedName
+        XCTAssertNotEqual(below, "half")
+
+        // The selected container is removed from another terminal: the selection stays in place.
+        let index = state.selectedIndex!
+        try! backend.remove(name: below!)
+        clock.advance(1)
+        _ = state.apply(.snapshot(try! backend.sample(), at: clock.now))
+        XCTAssertEqual(state.selectedIndex, min(index, state.rows.count - 1))
+        XCTAssertNil(state.container(named: below!))
+
+        _ = state.run(.selectLast, .move(5))
+        XCTAssertEqual(state.selectedIndex, state.rows.count - 1)
+        _ = state.run(.selectFirst, .move(-1))
+        XCTAssertEqual(state.selectedIndex, 0)
+    }
+
+    func testScrollingKeepsTheSelectionInView() {
+        let specs = (0..<50).map { FakeBackend.Spec(name: "c\($0 < 10 ? "0" : "")\($0)", command: "sleep 1", quota: 0.1,
+                                                    load: .constant(0.05)) }
+        var state = sampledState(seconds: 2, specs: specs).state
+        _ = state.apply(.viewport(rows: 19))
+        _ = state.apply(.selectLast)
+        XCTAssertEqual(state.tableScroll, 31)
+        let frame = render(state, 80, 24)
+        XCTAssertNotNil(frame.tableRow("c49"))
+        XCTAssertNil(frame.tableRow("c30"))
+        XCTAssertTrue(frame.line(0).contains("rows 32-50 of 50"), frame.line(0))
+        _ = state.apply(.move(-18))
+        XCTAssertEqual(state.tableScroll, 31, "moving within the page doesn't scroll")
+        _ = state.apply(.move(-1))
+        XCTAssertEqual(state.tableScroll, 30)
+    }
+
+    func testRefreshInterval() {
+        var state = sampledState().state
+        _ = state.apply(.refreshSlower)
+        XCTAssertEqual(state.refreshInterval, 2)
+        for _ in 0..<10 { _ = state.apply(.refreshSlower) }
+        XCTAssertEqual(state.refreshInterval, 10)
+        for _ in 0..<10 { _ = state.apply(.refreshFaster) }
+        XCTAssertEqual(state.refreshInterval, 0.25)
+        XCTAssertEqual(state.status, .info("refresh every 0.25s"))
+        XCTAssertTrue(render(state, 100, 30).line(0).contains("refresh 0.25s"))
+    }
+
+    func testDetailViewLoadsAndFollows() throws {
+        var (state, backend, clock) = sampledState()
+        _ = state.apply(.select("fifth"))
+        XCTAssertEqual(state.apply(.openDetail), [.loadDetail("fifth")])
+        XCTAssertEqual(state.screen, .detail("fifth"))
+        clock.advance(1)
+        XCTAssertEqual(state.apply(.snapshot(try backend.sample(), at: clock.now)), [.loadDetail("fifth")],
+                       "the kernel files are read again each refresh")
+        _ = state.apply(.detailLoaded(try backend.detail(name: "fifth")))
+        XCTAssertEqual(state.detail?.name, "fifth")
+        _ = state.apply(.detailLoaded(try backend.detail(name: "half")))
+        XCTAssertEqual(state.detail?.name, "fifth", "a late answer for another container is ignored")
+
+        XCTAssertEqual(state.apply(.stepQuota(0.05)), [.setQuota(name: "fifth", cores: 0.25)], "quota keys act on it")
+        XCTAssertEqual(state.apply(.move(1)), [.loadDetail("half")])
+        XCTAssertEqual(state.screen, .detail("half"))
+        XCTAssertEqual(state.selectedName, "half")
+
+        // Removed from another terminal: back to the table.
+        try backend.remove(name: "half")
+        clock.advance(1)
+        XCTAssertEqual(state.apply(.snapshot(try backend.sample(), at: clock.now)), [])
+        XCTAssertEqual(state.screen, .table)
+        XCTAssertEqual(state.status, .info("half is gone"))
+    }
+
+    func testLogsView() throws {
+        var (state, backend, _) = sampledState()
+        _ = state.apply(.select("half"))
+        XCTAssertEqual(state.apply(.openLogs), [.loadLogs("half")])
+        let lines = try backend.logs(name: "half", lines: 1000)
+        _ = state.apply(.logsLoaded(name: "half", lines: lines))
+        _ = state.apply(.viewport(rows: 21))
+        let frame = render(state, 100, 24)
+        XCTAssertTrue(frame.line(21).contains(lines.last!), "follows the end")
+        _ = state.apply(.scroll(-3))
+        XCTAssertEqual(state.scroll, 3)
+        XCTAssertTrue(render(state, 100, 24).line(21).contains("3 newer lines below"))
+        _ = state.apply(.scrollToEnd)
+        XCTAssertEqual(state.scroll, 0)
+        _ = state.apply(.back)
+        XCTAssertEqual(state.screen, .table)
+    }
+
+    func testHelpToggles() {
+        var state = sampledState().state
+        _ = state.apply(.toggleHelp)
+        XCTAssertEqual(state.overlay, .help)
+        _ = state.apply(.toggleHelp)
+        XCTAssertEqual(state.overlay, .none)
+        _ = state.run(.toggleHelp, .back)
+        XCTAssertEqual(state.overlay, .none)
+    }
+
+    func testQuit() {
+        var state = sampledState().state
+        _ = state.apply(.quit)
+        XCTAssertTrue(state.quitRequested)
+    }
+}

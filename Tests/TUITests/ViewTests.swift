@@ -1,0 +1,116 @@
+import XCTest
+@testable import TUI
+
+final class ViewTests: XCTestCase {
+    func testDetailView() throws {
+        var (state, backend, _) = sampledState(seconds: 70)
+        _ = state.run(.select("fifth"), .openDetail)
+        var frame = render(state, 120, 40)
+        XCTAssertTrue(frame.line(0).contains("corral test › fifth"))
+        XCTAssertNotNil(frame.row(containing: "reading…"), "before the files arrive")
+        _ = state.apply(.detailLoaded(try backend.detail(name: "fifth")))
+        frame = render(state, 120, 40)
+        XCTAssertTrue(frame.line(1).hasPrefix(" fifth  running  pid "))
+        XCTAssertTrue(frame.line(2).contains("quota 0.20 cores"))
+        let graphTitle = try XCTUnwrap(frame.row(containing: "CPU (cores), last 60 s"))
+        XCTAssertTrue(frame.line(graphTitle).contains("── quota 0.20"))
+        // The quota line runs through the graph, and the use hugs it from below.
+        let quotaRow = try XCTUnwrap((graphTitle + 1..<frame.height).first { frame.line($0).contains("────────") },
+                                     frame.text)
+        XCTAssertEqual(frame[20, quotaRow].style.role, .quotaMark)
+        XCTAssertTrue(frame.line(quotaRow + 1).contains("█"), "pinned at the quota: full columns just below the line")
+        XCTAssertNotNil(frame.row(containing: "Throttled, % of periods"))
+        XCTAssertNotNil(frame.row(containing: "KERNEL FILES in /sys/fs/cgroup/{cpu,cpuacct,freezer}/corral/fifth/"))
+        let quotaFile = try XCTUnwrap(frame.row(containing: "cpu.cfs_quota_us"))
+        XCTAssertTrue(frame.line(quotaFile).contains("20000"))
+        XCTAssertNotNil(frame.row(containing: "PROCESSES (2)"))
+        XCTAssertNotNil(frame.row(containing: "sh -c 'while :; do :; done'"))
+        XCTAssertNotNil(frame.row(containing: "throttled_time"), "a long value wraps instead of being cut")
+
+        let small = render(state, 80, 24)
+        XCTAssertNotNil(small.row(containing: "cpu.cfs_quota_us"))
+        XCTAssertNotNil(small.row(containing: "CPU (cores), last 60 s"))
+    }
+
+    func testDetailGraphScale() {
+        XCTAssertEqual(DetailView.graphTop(quota: 0.2, peak: 0.2, hostCores: 2), 0.25)
+        XCTAssertEqual(DetailView.graphTop(quota: 0.5, peak: 0.1, hostCores: 2), 1)
+        XCTAssertEqual(DetailView.graphTop(quota: nil, peak: 0.1, hostCores: 2), 2)
+        XCTAssertEqual(DetailView.graphTop(quota: 3, peak: 1, hostCores: 4), 4)
+        XCTAssertEqual(DetailView.graphTop(quota: 0.2, peak: 1.5, hostCores: 2), 2)
+    }
+
+    func testKernelFileLabels() {
+        let v1 = [KernelFileValue(path: "/sys/fs/cgroup/cpu/corral/web/cpu.cfs_quota_us", value: "1"),
+                  KernelFileValue(path: "/sys/fs/cgroup/cpuacct/corral/web/cpuacct.usage", value: "2")]
+        XCTAssertEqual(DetailView.fileLabels(v1).title, "/sys/fs/cgroup/{cpu,cpuacct}/corral/web/")
+        XCTAssertEqual(DetailView.fileLabels(v1).labels, ["cpu.cfs_quota_us", "cpuacct.usage"])
+        let clash = [KernelFileValue(path: "/sys/fs/cgroup/cpu/corral/web/cgroup.procs", value: "1"),
+                     KernelFileValue(path: "/sys/fs/cgroup/pids/corral/web/cgroup.procs", value: "1")]
+        XCTAssertEqual(DetailView.fileLabels(clash).title, "/sys/fs/cgroup/")
+        XCTAssertEqual(DetailView.fileLabels(clash).labels, ["cpu/corral/web/cgroup.procs", "pids/corral/web/cgroup.procs"])
+        let v2 = [KernelFileValue(path: "/sys/fs/cgroup/corral/web/cpu.max", value: "max 100000")]
+        XCTAssertEqual(DetailView.fileLabels(v2).title, "/sys/fs/cgroup/corral/web/")
+    }
+
+    func testHelpListsEveryKeyAndFitsAt80x24() {
+        var state = sampledState().state
+        _ = state.apply(.toggleHelp)
+        let frame = render(state, 80, 24)
+        for key in ["j k", "h l", "H L PgDn PgUp", "0  u", "=", "Enter", "K  F9", "d  Del", "o", "e", "/", "< >  F6",
+                    "+ -", "?  F1", "q  F10", "Esc"] {
+            XCTAssertNotNil(frame.row(containing: key), key)
+        }
+        XCTAssertNotNil(frame.row(containing: "Slider  ▕███  ┃░░░░▏"))
+        XCTAssertNotNil(frame.row(containing: "written where"), "the last help line is on screen")
+        XCTAssertNil(frame.row(containing: "…"), "nothing cut at 80 columns")
+    }
+
+    func testFormView() {
+        var state = sampledState().state
+        _ = state.apply(.openNewForm)
+        var frame = render(state, 80, 24)
+        XCTAssertNotNil(frame.row(containing: "New container"))
+        for label in ["Image", "Command", "Name", "CPUs"] { XCTAssertNotNil(frame.row(containing: label)) }
+        XCTAssertNotNil(frame.row(containing: "busybox█"), "focus on the image, with a cursor")
+        XCTAssertNotNil(frame.row(containing: "image default"), "placeholder for an empty command")
+        _ = state.run(.nextField, .type("t"), .type("o"), .type("p"))
+        frame = render(state, 80, 24)
+        XCTAssertNotNil(frame.row(containing: "top█"))
+        _ = state.apply(.focusField(.cpus))
+        _ = state.run(.type("x"), .submit)
+        XCTAssertNotNil(render(state, 80, 24).row(containing: "CPUs: not a quota"))
+    }
+
+    func testPrompts() {
+        var state = sampledState().state
+        _ = state.run(.select("half"), .askQuota, .type("0"), .type("."), .type("4"))
+        XCTAssertTrue(render(state, 100, 30).line(28).hasPrefix(" Quota for half (now 0.50; cores, or 50%, 0 = unlimited): 0.4█"))
+        state.overlay = .none
+        _ = state.run(.openFilter, .type("b"))
+        XCTAssertTrue(render(state, 100, 30).line(28).hasPrefix(" Filter: b█"))
+        _ = state.apply(.submit)
+        XCTAssertTrue(render(state, 100, 30).line(0).contains("filter \"b\""))
+    }
+
+    func testFormat() {
+        XCTAssertEqual(Format.fixed(0.125, 2), "0.13")
+        XCTAssertEqual(Format.fixed(-0.004, 2), "0.00")
+        XCTAssertEqual(Format.fixed(12.345, 1), "12.3")
+        XCTAssertEqual(Format.percent(99.94), "99.9")
+        XCTAssertEqual(Format.percent(150.4), "150")
+        XCTAssertEqual(Format.duration(59), "59s")
+        XCTAssertEqual(Format.duration(192), "3m12s")
+        XCTAssertEqual(Format.duration(7500), "2h05m")
+        XCTAssertEqual(Format.duration(273_600), "3d04h")
+        XCTAssertEqual(Format.throttledTime(0), "0")
+        XCTAssertEqual(Format.throttledTime(450_000_000), "450ms")
+        XCTAssertEqual(Format.throttledTime(12_340_000_000), "12.3s")
+        XCTAssertEqual(Format.throttledTime(192_000_000_000), "3m12s")
+        XCTAssertEqual(Format.seconds(0.25), "0.25s")
+        XCTAssertEqual(Format.seconds(1), "1s")
+        XCTAssertEqual(Format.quota(nil, ascii: false), "∞")
+        XCTAssertEqual(Format.quota(nil, ascii: true), "inf")
+        XCTAssertEqual(Format.quota(0.5, ascii: true), "0.50")
+    }
+}
