@@ -119,7 +119,8 @@ public final class FakeBackend: TopBackend {
                 continue
             }
             let want = demand(sims[i].load, at: now - sims[i].startedAt)
-            let noise = 1 + (nextRandom() - 0.5) * 0.06
+            // Measured use wobbles a little, but never above the quota (the kernel sees to that).
+            let noise = 1 - nextRandom() * 0.04
             let used = max(0, wanted[i] * noise)
             s.cpuPercent = used * 100
             hostBusy += used

@@ -51,7 +51,12 @@ final class SparklineTests: XCTestCase {
         var frame = Frame(width: 4, height: 4, ascii: false)
         Gauges.graph(into: &frame, x: 0, y: 0, width: 4, height: 4, values: [1, 0.5, 0.0625, nil], line: 0.75,
                      glyphs: .utf8, role: .graphCPU, lineRole: .quotaMark)
-        XCTAssertEqual(frame.text, "█   \n█───\n██  \n██▂ ")
-        XCTAssertEqual(frame[1, 1].style.role, .quotaMark)
+        // 0.75 of 4 rows is the boundary under the top row: the line sits in the top row.
+        XCTAssertEqual(frame.text, "█───\n█   \n██  \n██▂ ")
+        XCTAssertEqual(frame[1, 0].style.role, .quotaMark)
+        var inside = Frame(width: 2, height: 4, ascii: false)
+        Gauges.graph(into: &inside, x: 0, y: 0, width: 2, height: 4, values: [0.25, nil], line: 0.6,
+                     glyphs: .utf8, role: .graphCPU, lineRole: .quotaMark)
+        XCTAssertEqual(inside.text, "  \n──\n  \n█ ", "0.6 of 4 rows lies inside the second row from the top")
     }
 }

@@ -65,8 +65,9 @@ enum Gauges {
                       values: [Double?], line: Double?, glyphs: Glyphs, role: Role, lineRole: Role) {
         guard width > 0, height > 0 else { return }
         let lineRow: Int? = line.map { f in
-            // the row whose band holds the line, counted from the top
-            let fromBottom = min(height - 1, max(0, Int((min(max(f, 0), 1) * Double(height) - 1e-9).rounded(.up)) - 1))
+            // The row holding the level; a level on a row boundary goes to the row above, so
+            // columns that reach exactly the quota stop just under the line.
+            let fromBottom = min(height - 1, max(0, Int((min(max(f, 0), 1) * Double(height) + 1e-9).rounded(.down))))
             return height - 1 - fromBottom
         }
         for (i, value) in values.prefix(width).enumerated() {
