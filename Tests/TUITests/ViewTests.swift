@@ -17,8 +17,11 @@ final class ViewTests: XCTestCase {
         // The quota line runs through the graph, and the use hugs it from below.
         let quotaRow = try XCTUnwrap((graphTitle + 1..<frame.height).first { frame.line($0).contains("────────") },
                                      frame.text)
+        XCTAssertTrue(frame.line(quotaRow).hasPrefix(" 0.20 ┤"), "the axis names the quota's level")
         XCTAssertEqual(frame[20, quotaRow].style.role, .quotaMark)
-        XCTAssertTrue(frame.line(quotaRow + 1).contains("█"), "pinned at the quota: full columns just below the line")
+        let graph = 7..<(frame.width - 1)
+        XCTAssertTrue(graph.allSatisfy { frame[$0, quotaRow].scalar == "─" }, "nothing pokes through the quota:\n\(frame.text)")
+        XCTAssertTrue(graph.allSatisfy { frame[$0, quotaRow + 1].scalar != " " }, "pinned just under the line")
         XCTAssertNotNil(frame.row(containing: "Throttled, % of periods"))
         XCTAssertNotNil(frame.row(containing: "KERNEL FILES in /sys/fs/cgroup/{cpu,cpuacct,freezer}/corral/fifth/"))
         let quotaFile = try XCTUnwrap(frame.row(containing: "cpu.cfs_quota_us"))
@@ -33,11 +36,18 @@ final class ViewTests: XCTestCase {
     }
 
     func testDetailGraphScale() {
-        XCTAssertEqual(DetailView.graphTop(quota: 0.2, peak: 0.2, hostCores: 2), 0.25)
-        XCTAssertEqual(DetailView.graphTop(quota: 0.5, peak: 0.1, hostCores: 2), 1)
-        XCTAssertEqual(DetailView.graphTop(quota: nil, peak: 0.1, hostCores: 2), 2)
-        XCTAssertEqual(DetailView.graphTop(quota: 3, peak: 1, hostCores: 4), 4)
-        XCTAssertEqual(DetailView.graphTop(quota: 0.2, peak: 1.5, hostCores: 2), 2)
+        // A quota puts its level on a row boundary with headroom: 0.2 core on 10 rows → 8 rows.
+        XCTAssertEqual(DetailView.graphTop(quota: 0.2, peak: 0.2, hostCores: 2, height: 10), 0.25, accuracy: 1e-9)
+        XCTAssertEqual(DetailView.graphTop(quota: 0.25, peak: 0.25, hostCores: 2, height: 13), 0.325, accuracy: 1e-9)
+        // A peak from before the quota was lowered stays on the graph.
+        let top = DetailView.graphTop(quota: 0.2, peak: 1.5, hostCores: 2, height: 10)
+        XCTAssertGreaterThanOrEqual(top, 1.5)
+        XCTAssertEqual((0.2 / top * 10).truncatingRemainder(dividingBy: 1), 0, accuracy: 1e-9)
+        // No quota (or one at the machine's size): a round scale above the peak.
+        XCTAssertEqual(DetailView.graphTop(quota: nil, peak: 0.1, hostCores: 2, height: 10), 0.25)
+        XCTAssertEqual(DetailView.graphTop(quota: nil, peak: 1, hostCores: 2, height: 10), 2)
+        XCTAssertEqual(DetailView.graphTop(quota: 3, peak: 1, hostCores: 2, height: 10), 2)
+        XCTAssertEqual(DetailView.graphTop(quota: nil, peak: 0, hostCores: 2, height: 10), 0.25)
     }
 
     func testKernelFileLabels() {

@@ -64,6 +64,12 @@ final class TopApp {
         default:
             break
         }
+        let size = screen.size
+        if size.cols < TermSize.minimum.cols || size.rows < TermSize.minimum.rows {
+            // Nothing is visible: only quitting may happen, not a quota change made blind.
+            if key == .char("q") || key == .function(10) { dispatch(.quit) }
+            return
+        }
         guard let action = KeyMap.action(for: key, in: state, hits: hits) else { return }
         dispatch(action)
     }

@@ -56,9 +56,12 @@ enum DetailView {
         let axis = 7
         let graphWidth = max(1, w - axis - 1)
         let cpuCores = history.resample(buckets: graphWidth, now: state.now) { $0.cpuPercent / 100 }
-        let top = graphTop(quota: c.quotaCores, peak: cpuCores.compactMap { $0 }.max() ?? 0, hostCores: hostCores)
+        let top = graphTop(quota: c.quotaCores, peak: cpuCores.compactMap { $0 }.max() ?? 0, hostCores: hostCores,
+                           height: cpuHeight)
         let cpuValues = cpuCores.map { $0.map { $0 / top } }
         let quotaLine = c.quotaCores.flatMap { $0 < top ? $0 / top : nil }
+        // The row the line is drawn in (see Gauges.graph), labelled with the quota on the axis.
+        let quotaRow = quotaLine.map { cpuHeight - 1 - min(cpuHeight - 1, Int(($0 * Double(cpuHeight) + 1e-9).rounded(.down))) }
 
         x = frame.put(" CPU (cores), last 60 s", x: 0, y: 3, style: Style(.bold))
         if let q = c.quotaCores {
@@ -66,8 +69,12 @@ enum DetailView {
                            x: x, y: 3, style: Style(.quotaMark))
         }
         frame.put("   now \(Format.cores(c.cpuPercent / 100))", x: x, y: 3, style: Style(.dim))
-        axisLabels(top: Format.cores(top), mid: Format.cores(top / 2), y: 4, height: cpuHeight,
-                   width: axis, into: &frame, glyphs: glyphs)
+        axisLabels(top: Format.cores(top), mid: quotaRow == nil ? Format.cores(top / 2) : nil, y: 4,
+                   height: cpuHeight, width: axis, into: &frame, glyphs: glyphs)
+        if let quotaRow, let q = c.quotaCores, quotaRow > 0, quotaRow < cpuHeight - 1 {
+            frame.put(Format.right(Format.cores(q), axis - 2), x: 0, y: 4 + quotaRow, style: Style(.quotaMark))
+            frame.put(glyphs.axisTick, x: axis - 1, y: 4 + quotaRow, style: Style(.border))
+        }
         Gauges.graph(into: &frame, x: axis, y: 4, width: graphWidth, height: cpuHeight, values: cpuValues,
                      line: quotaLine, glyphs: glyphs, role: .graphCPU, lineRole: .quotaMark)
 
@@ -86,14 +93,21 @@ enum DetailView {
                       into: &frame, glyphs: glyphs)
     }
 
-    /// The CPU graph's top in cores: the smallest of 0.25, 0.5, 1, 2, 4, ... cores that leaves
-    /// room above the quota and the peak of the last minute, at most the machine's cores, so a
-    /// 0.2-core quota isn't a sliver at the bottom of a 2-core scale.
-    static func graphTop(quota: Double?, peak: Double, hostCores: Int) -> Double {
-        let need = max(quota ?? Double(hostCores), peak) * 1.1
+    /// The CPU graph's top in cores, for a graph `height` rows tall. With a quota below the
+    /// machine's cores, the scale puts the quota exactly on a row boundary, so columns pinned at
+    /// the quota end right under the line, with room above for the line and the minute's peak.
+    /// Otherwise the smallest of 0.25, 0.5, 1, 2, 4, ... cores above the peak, at most the machine.
+    static func graphTop(quota: Double?, peak: Double, hostCores: Int, height: Int) -> Double {
+        let cores = Double(hostCores)
+        if let quota, quota > 0, quota < cores, height >= 2 {
+            let need = max(quota * 1.25, peak * 1.05)
+            let rows = max(1, min(height - 1, Int(Double(height) * quota / need)))
+            return quota * Double(height) / Double(rows)
+        }
+        let need = max(peak, quota ?? 0) * 1.1
         var top = 0.25
-        while top < need && top < Double(hostCores) { top *= 2 }
-        return min(top, Double(hostCores))
+        while top < need && top < cores { top *= 2 }
+        return min(top, cores)
     }
 
     private static func axisLabels(top: String, mid: String?, y: Int, height: Int, width: Int,
