@@ -146,37 +146,39 @@ def rgb(c):
 
 
 def block_rects(ch, x, y):
-    """Rectangles (x0, y0, x1, y1) for block elements, or None."""
+    """Pixel rectangles (x0, y0, x1, y1, inclusive) for block elements, or None."""
     o = ord(ch)
     w, h = CELL_W, CELL_H
     if o == 0x2588:
-        return [(x, y, x + w, y + h)]
+        return [(x, y, x + w - 1, y + h - 1)]
     if 0x2581 <= o <= 0x2587:  # lower n/8
         n = o - 0x2580
-        return [(x, y + h - h * n / 8, x + w, y + h)]
+        return [(x, y + h - round(h * n / 8), x + w - 1, y + h - 1)]
     if 0x2589 <= o <= 0x258F:  # left 7/8 .. 1/8
         n = 0x2590 - o
-        return [(x, y, x + w * n / 8, y + h)]
+        return [(x, y, x + max(1, round(w * n / 8)) - 1, y + h - 1)]
     if o == 0x2595:  # right 1/8
-        return [(x + w * 7 / 8, y, x + w, y + h)]
+        return [(x + w - max(1, round(w / 8)), y, x + w - 1, y + h - 1)]
     if o == 0x2594:  # upper 1/8
-        return [(x, y, x + w, y + h / 8)]
+        return [(x, y, x + w - 1, y + round(h / 8) - 1)]
     return None
 
 
 def line_segments(ch, x, y):
-    """Line segments (x0, y0, x1, y1, width) for box drawing, or None."""
+    """Pixel rectangles for box drawing (lines 1 px, the heavy vertical 3 px), or None."""
     w, h = CELL_W, CELL_H
-    cx, cy = x + w / 2, y + h / 2
+    cx, cy = x + w // 2, y + h // 2
+    horizontal = (x, cy, x + w - 1, cy)
+    vertical = (cx, y, cx, y + h - 1)
     table = {
-        "─": [(x, cy, x + w, cy, 1)],
-        "│": [(cx, y, cx, y + h, 1)],
-        "┃": [(cx, y, cx, y + h, 3)],
-        "┌": [(cx, cy, x + w, cy, 1), (cx, cy, cx, y + h, 1)],
-        "┐": [(x, cy, cx, cy, 1), (cx, cy, cx, y + h, 1)],
-        "└": [(cx, y, cx, cy, 1), (cx, cy, x + w, cy, 1)],
-        "┘": [(cx, y, cx, cy, 1), (x, cy, cx, cy, 1)],
-        "┤": [(cx, y, cx, y + h, 1), (x, cy, cx, cy, 1)],
+        "─": [horizontal],
+        "│": [vertical],
+        "┃": [(cx - 1, y, cx + 1, y + h - 1)],
+        "┌": [(cx, cy, x + w - 1, cy), (cx, cy, cx, y + h - 1)],
+        "┐": [(x, cy, cx, cy), (cx, cy, cx, y + h - 1)],
+        "└": [(cx, y, cx, cy), (cx, cy, x + w - 1, cy)],
+        "┘": [(cx, y, cx, cy), (x, cy, cx, cy)],
+        "┤": [vertical, (x, cy, cx, cy)],
     }
     return table.get(ch)
 
@@ -188,38 +190,48 @@ def mvg_escape(ch):
 
 
 def render(grid, out):
+    """Backgrounds, blocks and lines are drawn without antialiasing (so neighbouring cells
+    join without seams), then the text on top with it."""
     rows, cols = len(grid), len(grid[0])
     W, H = cols * CELL_W, rows * CELL_H
-    ops = [f"viewbox 0 0 {W} {H}", f"fill {rgb(DEFAULT_BG)}", f"rectangle 0 0 {W} {H}"]
+    shapes = [f"viewbox 0 0 {W} {H}", f"fill {rgb(DEFAULT_BG)}", f"rectangle 0 0 {W - 1} {H - 1}"]
+    text = []
     for y, row in enumerate(grid):
+        x = 0
+        while x < cols:  # one rectangle per run of the same background
+            bg = row[x][1].colours()[1]
+            end = x
+            while end < cols and row[end][1].colours()[1] == bg:
+                end += 1
+            if bg != DEFAULT_BG:
+                shapes.append(f"fill {rgb(bg)} rectangle {x * CELL_W} {y * CELL_H} "
+                              f"{end * CELL_W - 1} {y * CELL_H + CELL_H - 1}")
+            x = end
         for x, (ch, attr) in enumerate(row):
             fg, bg = attr.colours()
             px, py = x * CELL_W, y * CELL_H
-            if bg != DEFAULT_BG:
-                ops.append(f"fill {rgb(bg)} rectangle {px} {py} {px + CELL_W - 0.01} {py + CELL_H - 0.01}")
+            if attr.underline:
+                shapes.append(f"fill {rgb(fg)} rectangle {px} {py + CELL_H - 2} {px + CELL_W - 1} {py + CELL_H - 2}")
             if ch == " ":
-                if attr.underline:
-                    ops.append(f"fill {rgb(fg)} rectangle {px} {py + CELL_H - 2} {px + CELL_W} {py + CELL_H - 1}")
                 continue
-            rects = block_rects(ch, px, py)
+            rects = block_rects(ch, px, py) or line_segments(ch, px, py)
             if rects:
                 for (x0, y0, x1, y1) in rects:
-                    ops.append(f"fill {rgb(fg)} rectangle {x0:.2f} {y0:.2f} {x1 - 0.01:.2f} {y1 - 0.01:.2f}")
-                continue
-            segments = line_segments(ch, px, py)
-            if segments:
-                for (x0, y0, x1, y1, lw) in segments:
-                    ops.append(f"stroke {rgb(fg)} stroke-width {lw} line {x0:.1f} {y0:.1f} {x1:.1f} {y1:.1f} stroke none")
+                    shapes.append(f"fill {rgb(fg)} rectangle {x0} {y0} {x1} {y1}")
                 continue
             font = FONT_BOLD if attr.bold else FONT
-            ops.append(f"font '{font}' font-size {POINTSIZE} fill {rgb(fg)} "
-                       f"text {px} {py + CELL_H - 5} '{mvg_escape(ch)}'")
-            if attr.underline:
-                ops.append(f"fill {rgb(fg)} rectangle {px} {py + CELL_H - 2} {px + CELL_W} {py + CELL_H - 1}")
-    with tempfile.NamedTemporaryFile("w", suffix=".mvg", delete=False, encoding="utf-8") as f:
-        f.write("\n".join(ops) + "\n")
-        mvg = f.name
-    subprocess.run(["convert", "-size", f"{W}x{H}", f"mvg:{mvg}", out], check=True)
+            text.append(f"font '{font}' font-size {POINTSIZE} fill {rgb(fg)} "
+                        f"text {px} {py + CELL_H - 5} '{mvg_escape(ch)}'")
+    with tempfile.TemporaryDirectory() as tmp:
+        shapes_file = f"{tmp}/shapes.mvg"
+        text_file = f"{tmp}/text.mvg"
+        background = f"{tmp}/background.png"
+        with open(shapes_file, "w", encoding="utf-8") as f:
+            f.write("\n".join(shapes) + "\n")
+        subprocess.run(["convert", "-size", f"{W}x{H}", "+antialias", f"mvg:{shapes_file}", background], check=True)
+        with open(text_file, "w", encoding="utf-8") as f:
+            f.write(f"viewbox 0 0 {W} {H}\nimage over 0,0 0,0 '{background}'\n" + "\n".join(text) + "\n")
+        subprocess.run(["convert", "-size", f"{W}x{H}", f"mvg:{text_file}", out], check=True)
 
 
 def main():

@@ -75,8 +75,11 @@ enum DetailView {
             frame.put(Format.right(Format.cores(q), axis - 2), x: 0, y: 4 + quotaRow, style: Style(.quotaMark))
             frame.put(glyphs.axisTick, x: axis - 1, y: 4 + quotaRow, style: Style(.border))
         }
+        // Columns coloured like the table's CPU%: by how much of its cap the container used.
+        let capShare = cap / top
         Gauges.graph(into: &frame, x: axis, y: 4, width: graphWidth, height: cpuHeight, values: cpuValues,
-                     line: quotaLine, glyphs: glyphs, role: .graphCPU, lineRole: .quotaMark)
+                     line: quotaLine, glyphs: glyphs, role: .graphCPU, lineRole: .quotaMark,
+                     columnRole: { Gauges.useRole($0 / max(capShare, 1e-9)) })
 
         let thrTop = 4 + cpuHeight
         x = frame.put(" Throttled, % of periods", x: 0, y: thrTop, style: Style(.bold))

@@ -19,7 +19,8 @@ enum FormView {
             frame.fill(x: fieldX, y: y, width: fieldWidth, style: Style(.input))
             let text = form[field]
             if text.isEmpty {
-                frame.put(field.placeholder, x: fieldX + 1, y: y, style: Style(.sliderTrack), limit: fieldWidth - 2)
+                // After the cursor's cell, so the cursor doesn't eat the placeholder's first letter.
+                frame.put(field.placeholder, x: fieldX + 2, y: y, style: Style(.sliderTrack), limit: fieldWidth - 3)
             } else {
                 let shown = String(String.UnicodeScalarView(text.unicodeScalars.suffix(fieldWidth - 3)))
                 frame.put(shown, x: fieldX + 1, y: y, style: Style(.input), limit: fieldWidth - 2)

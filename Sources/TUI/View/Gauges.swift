@@ -61,8 +61,10 @@ enum Gauges {
     /// A column graph `width` × `height` at (x, y): each value a fraction of the height (nil = no
     /// data), bottom-aligned with eighth-cell precision in UTF-8; `line` (a fraction) is drawn
     /// across as a dashed rule where the columns don't cover it.
+    /// `columnRole`, when given, colours each column by its value (e.g. by how close it is to the quota).
     static func graph(into frame: inout Frame, x: Int, y: Int, width: Int, height: Int,
-                      values: [Double?], line: Double?, glyphs: Glyphs, role: Role, lineRole: Role) {
+                      values: [Double?], line: Double?, glyphs: Glyphs, role: Role, lineRole: Role,
+                      columnRole: ((Double) -> Role)? = nil) {
         guard width > 0, height > 0 else { return }
         let lineRow: Int? = line.map { f in
             // The row holding the level; a level on a row boundary goes to the row above, so
@@ -72,6 +74,7 @@ enum Gauges {
         }
         for (i, value) in values.prefix(width).enumerated() {
             let eighths = value.map { Int((min(max($0, 0), 1) * Double(height * 8)).rounded()) } ?? 0
+            let role = value.flatMap { v in columnRole.map { $0(v) } } ?? role
             for row in 0..<height {
                 let fromBottom = height - 1 - row
                 let inCell = eighths - fromBottom * 8
