@@ -13,7 +13,13 @@ extension Runtime {
             guard !store.exists(plan.name) else {
                 throw EngineError.conflict("a container named \(plan.name) already exists")
             }
-            return try build(plan)
+            guard let image = plan.record.image else { return try build(plan) }
+            // Under the image store's lock, so `image rm` can't delete the image between our
+            // check and the overlay mount (it checks for users under the same lock).
+            return try images.withLock {
+                _ = try images.image(named: image)
+                return try build(plan)
+            }
         }
     }
 
