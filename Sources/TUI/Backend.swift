@@ -146,7 +146,7 @@ public struct NewContainerRequest: Equatable, Sendable {
     }
 }
 
-/// A kernel file and its current contents (trimmed, multi-line values joined with "  ").
+/// A kernel file and its current contents (a multi-line file such as cpu.stat may keep its newlines).
 public struct KernelFileValue: Equatable, Sendable {
     public var path: String
     public var value: String

@@ -63,6 +63,17 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(DetailView.fileLabels(v2).title, "/sys/fs/cgroup/corral/web/")
     }
 
+    func testMultiLineKernelFilesWrapByLine() {
+        let detail = ContainerDetail(name: "web", kernelFiles: [
+            KernelFileValue(path: "/sys/fs/cgroup/cpu/corral/web/cpu.stat",
+                            value: "nr_periods 151\nnr_throttled 0\nthrottled_time 0\n"),
+        ], processes: [])
+        XCTAssertEqual(DetailView.fileLines(detail, width: 41), [
+            DetailView.FileLine(path: "cpu.stat", value: "nr_periods 151  nr_throttled 0"),
+            DetailView.FileLine(path: "", value: "throttled_time 0"),
+        ])
+    }
+
     func testHelpListsEveryKeyAndFitsAt80x24() {
         var state = sampledState().state
         _ = state.apply(.toggleHelp)

@@ -181,7 +181,10 @@ enum DetailView {
         for (path, file) in zip(paths, detail.kernelFiles) {
             var first = true
             var current = ""
-            for part in file.value.split(separator: "  ", omittingEmptySubsequences: true).map(String.init) {
+            // Multi-line files (cpu.stat) come with newlines or two-space separators.
+            let parts = file.value.split(separator: "\n").flatMap { $0.split(separator: "  ") }
+                .map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+            for part in parts {
                 let joined = current.isEmpty ? part : current + "  " + part
                 if joined.unicodeScalars.count <= valueWidth || current.isEmpty {
                     current = joined
