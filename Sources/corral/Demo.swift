@@ -49,7 +49,8 @@ struct Demo: ParsableCommand {
             started.append(name)
             try runtime.startDetached(record)
         }
-        try runTop(backend: EngineTopBackend(runtime: runtime),
-                   options: TopOptions(refreshInterval: interval, noColor: noColor, title: "corral demo"))
+        // The defer above removes the demo containers on quit and on SIGINT/SIGTERM/SIGHUP.
+        try exitAfter(runTop(backend: EngineTopBackend(runtime: runtime),
+                             options: TopOptions(refreshInterval: interval, noColor: noColor, title: "corral demo")))
     }
 }

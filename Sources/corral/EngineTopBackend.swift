@@ -22,6 +22,7 @@ final class EngineTopBackend: TopBackend {
     func sample() throws -> TopSnapshot {
         reapChildren()
         let all = try runtime.list()
+        enforceStopDeadlines(all)
         let cpu = runtime.sampleCPU(all)
         let host = try? HostCPUTimes.read()
         let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) } ?? 0
@@ -49,7 +50,31 @@ final class EngineTopBackend: TopBackend {
         return try runtime.update(name, cpu: quota).map { TUI.KernelWrite(path: $0.path, value: $0.value) }
     }
 
-    func stop(name: String) throws { try runtime.stop(name, timeout: 2) }
+    /// Containers sent SIGTERM by `s`, and when they get SIGKILL if still running: the screen
+    /// must not freeze for the grace period, so the deadline is checked at each sweep.
+    private var stopping: [String: UInt64] = [:]
+    static let stopGraceNs: UInt64 = 3_000_000_000
+
+    func stop(name: String) throws {
+        let st = try runtime.status(name)
+        if st.state == .paused { try runtime.resume(name) }
+        try runtime.kill(name, signal: SIGTERM)
+        stopping[name] = Clock.monotonicNs() + Self.stopGraceNs
+    }
+
+    private func enforceStopDeadlines(_ all: [ContainerStatus]) {
+        let now = Clock.monotonicNs()
+        for (name, deadline) in stopping {
+            guard let c = all.first(where: { $0.name == name }), c.state == .running || c.state == .paused else {
+                stopping[name] = nil
+                continue
+            }
+            if now >= deadline {
+                try? runtime.kill(name, signal: SIGKILL)
+                stopping[name] = nil
+            }
+        }
+    }
     func start(name: String) throws { try runtime.start(name) }
     func pause(name: String) throws { try runtime.pause(name) }
     func resume(name: String) throws { try runtime.resume(name) }

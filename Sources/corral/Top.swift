@@ -5,7 +5,7 @@ import TUI
 struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Full-screen view of every container's CPU and throttling, with live quota sliders.",
-        discussion: "Keys: ↑↓ select, ←→ quota ±0.05 core, H/L ±0.5, 0 unlimited, = exact, Enter details, ? help, q quit.")
+        discussion: "Keys: ↑↓/jk select, ←→/hl quota ±0.05 core, H/L ±0.5, 0/u unlimited, = exact, Enter details, n new, s stop/start, p pause, K kill, d remove, o logs, e shell, / filter, < > sort, + - refresh, ? help, q quit.")
 
     @OptionGroup var globals: GlobalOptions
     @Option(name: .long, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1
@@ -19,9 +19,14 @@ struct Top: ParsableCommand {
     func run() throws {
         let options = TopOptions(refreshInterval: interval, noColor: noColor, title: "corral top")
         if fake {
-            try runTop(backend: FakeBackend(), options: options)
+            try exitAfter(runTop(backend: FakeBackend(), options: options))
             return
         }
-        try runTop(backend: EngineTopBackend(runtime: globals.runtime()), options: options)
+        try exitAfter(runTop(backend: EngineTopBackend(runtime: globals.runtime()), options: options))
     }
+}
+
+/// `corral top` ended by SIGINT/SIGTERM/SIGHUP exits 128+signal, as a shell expects.
+func exitAfter(_ exit: TopExit) throws {
+    if case .signal(let sig) = exit { throw ExitCode(128 + sig) }
 }
