@@ -1,4 +1,4 @@
-// Start time of a process, to tell a live container from a recycled pid.
+// Start time of a live process, to tell a live container from a recycled pid or a zombie.
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -33,6 +33,10 @@ uint64_t cspawn_process_starttime(pid_t pid) {
     s = strrchr(buf, ')');
     if (!s) return 0;
     s++;
+    // A zombie has ended: nobody may be waiting for it to reap it (an init that doesn't reap,
+    // as in some sandboxes, leaves double-forked supervisors as zombies forever).
+    while (*s == ' ') s++;
+    if (*s == 'Z' || *s == 'X' || *s == 'x') return 0;
     // After ") " comes field 3 (state); starttime is field 22.
     for (field = 3; field < 22; field++) {
         while (*s == ' ') s++;

@@ -112,7 +112,7 @@ int cspawn_read_notify(int notify_fd, pid_t *pid, cspawn_error *error);
 // "/proc/<pid>/ns/..") ENOENT when the target is gone).
 pid_t cspawn_exec(pid_t target_pid, const cspawn_config *cfg, int *pty_master, cspawn_error *error);
 
-// Reads "<starttime>" (field 22 of /proc/<pid>/stat), or 0 if the process is gone. Used to
+// Reads "<starttime>" (field 22 of /proc/<pid>/stat), or 0 if the process is gone or a zombie. Used to
 // tell a live container from a recycled pid.
 uint64_t cspawn_process_starttime(pid_t pid);
 
