@@ -1,0 +1,217 @@
+import Foundation
+import XCTest
+
+/// Images through the CLI: the builtin busybox made on first use, rootfs tarballs imported,
+/// a docker-save archive loaded with its layers, whiteouts and config defaults, and the
+/// per-container writable layer over an image that never changes.
+final class ImageRunTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    func write(_ path: String, _ text: String) throws {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+    }
+
+    /// The entry itself, a symlink not followed (the image's links point at /bin/busybox).
+    func lexists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
+    func imageNames() throws -> [String] {
+        try fx.imagesJSON().compactMap { $0["name"] as? String }
+    }
+
+    func testBuiltinBusyboxOnFreshStoreAndRmRefusedWhileInUse() throws {
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fx.imagesRoot), "store not fresh")
+        XCTAssertEqual(try imageNames(), [])
+
+        let r = try fx.corral(["run", "--rm", "busybox", "--", "sh", "-c", "echo hello from $(hostname); ls /bin/busybox; id -un"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, r.stdout)
+        XCTAssertTrue(lines.first?.hasPrefix("hello from ") == true, r.stdout)
+        XCTAssertEqual(Array(lines.dropFirst()), ["/bin/busybox", "root"])
+
+        let images = try fx.imagesJSON()
+        XCTAssertEqual(images.count, 1)
+        let busybox = try XCTUnwrap(images.first)
+        XCTAssertEqual(busybox["name"] as? String, "busybox")
+        XCTAssertEqual(busybox["cmd"] as? [String], ["sh"])
+        XCTAssertGreaterThan(busybox["size"] as? Int ?? 0, 500_000)
+        let rootfs = try XCTUnwrap(busybox["rootfs"] as? String)
+        XCTAssertTrue(rootfs.hasPrefix(fx.imagesRoot + "/"), rootfs)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: rootfs + "/etc/passwd"))
+        let table = try fx.corral(["image", "ls"])
+        XCTAssertEqual(table.code, 0, table.stderr)
+        XCTAssertTrue(table.stdout.hasPrefix("NAME"), table.stdout)
+        XCTAssertTrue(table.stdout.split(separator: "\n").dropFirst().contains { $0.hasPrefix("busybox ") }, table.stdout)
+
+        // No command given: the image's Cmd (sh) runs, reading the empty stdin.
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox"]).code, 0)
+
+        try XCTAssertEqual(fx.corral(["run", "-d", "--name", "user", "busybox", "--", "sleep", "1000"]).code, 0)
+        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "in use")
+        XCTAssertEqual(try imageNames(), ["busybox"])
+        // Stopped but not removed, it still holds the image as its lower layer.
+        XCTAssertEqual(try fx.corral(["stop", "--time", "0", "user"]).code, 0)
+        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "in use")
+
+        XCTAssertEqual(try fx.corral(["rm", "user"]).code, 0)
+        let rm = try fx.corral(["image", "rm", "busybox"])
+        XCTAssertEqual(rm.code, 0, rm.stderr)
+        XCTAssertEqual(try imageNames(), [])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: rootfs))
+        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "no such image")
+        // And made again on the next use.
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+        XCTAssertEqual(try imageNames(), ["busybox"])
+    }
+
+    func testImportGzipAndXzRootfsTarballs() throws {
+        let s = fx.scratch
+        for (name, flag) in [("gz", "-z"), ("xz", "-J")] {
+            try write("\(s)/marker-\(name)/etc/origin", "made by \(name)\n")
+            try CorralFixture.tool("/usr/bin/tar", ["-C", CorralFixture.rootfs, flag, "-cf", "\(s)/rootfs.\(name)", ".", "-C", "\(s)/marker-\(name)", "etc/origin"])
+        }
+        // Check the compression really is what the name says (tar -z/-J, not a plain tar).
+        let gzMagic = try Data(contentsOf: URL(fileURLWithPath: "\(s)/rootfs.gz")).prefix(2)
+        XCTAssertEqual(Array(gzMagic), [0x1f, 0x8b])
+        let xzMagic = try Data(contentsOf: URL(fileURLWithPath: "\(s)/rootfs.xz")).prefix(6)
+        XCTAssertEqual(Array(xzMagic), [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00])
+
+        let gz = try fx.corral(["image", "import", "\(s)/rootfs.gz", "fromgz"])
+        XCTAssertEqual(gz.code, 0, gz.stderr)
+        let xz = try fx.corral(["image", "import", "\(s)/rootfs.xz", "fromxz:v1"])
+        XCTAssertEqual(xz.code, 0, xz.stderr)
+        XCTAssertEqual(try imageNames(), ["fromgz", "fromxz:v1"])
+
+        let a = try fx.corral(["run", "--rm", "fromgz", "--", "sh", "-c", "cat /etc/origin; ls /bin/busybox"])
+        XCTAssertEqual(a.code, 0, a.stderr)
+        XCTAssertEqual(a.stdout, "made by gz\n/bin/busybox\n")
+        let b = try fx.corral(["run", "--rm", "fromxz:v1", "--", "cat", "/etc/origin"])
+        XCTAssertEqual(b.code, 0, b.stderr)
+        XCTAssertEqual(b.stdout, "made by xz\n")
+        // A rootfs tarball has no config: without a command there is nothing to run.
+        fx.assertOneLineError(try fx.corral(["run", "--rm", "fromgz"]), containing: "no command")
+        fx.assertOneLineError(try fx.corral(["image", "import", "\(s)/rootfs.gz", "fromgz"]), containing: "already exists")
+    }
+
+    /// A `docker save` archive made from scratch: two layers (the second deleting a file of the
+    /// first with a whiteout and replacing a directory with an opaque whiteout) and a config
+    /// whose Env, Cmd, WorkingDir and User become the container's defaults.
+    func makeDockerSave() throws -> String {
+        let s = fx.scratch
+        try write("\(s)/l1/app/gone.txt", "deleted by layer 2\n")
+        try write("\(s)/l1/app/keep.txt", "kept\n")
+        try write("\(s)/l1/opaque/old", "hidden by an opaque whiteout\n")
+        try write("\(s)/l2/app/.wh.gone.txt", "")
+        try write("\(s)/l2/app/new.txt", "from layer 2\n")
+        try write("\(s)/l2/opaque/.wh..wh..opq", "")
+        try write("\(s)/l2/opaque/fresh", "new\n")
+        try FileManager.default.createDirectory(atPath: "\(s)/save/layer1", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: "\(s)/save/layer2", withIntermediateDirectories: true)
+        try CorralFixture.tool("/usr/bin/tar", ["-C", CorralFixture.rootfs, "-cf", "\(s)/save/layer1/layer.tar", ".", "-C", "\(s)/l1", "app", "opaque"])
+        try CorralFixture.tool("/usr/bin/tar", ["-C", "\(s)/l2", "-cf", "\(s)/save/layer2/layer.tar", "app", "opaque"])
+        let config: [String: Any] = [
+            "architecture": "amd64", "os": "linux",
+            "config": [
+                "Env": ["PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=from the image"],
+                "Cmd": ["sh", "-c", "echo $GREETING; pwd; id -u; ls /app; ls /opaque"],
+                "WorkingDir": "/app",
+                "User": "65534",
+            ],
+            "rootfs": ["type": "layers", "diff_ids": []],
+        ]
+        let entry: [String: Any] = [
+            "architecture": "amd64", "os": "linux",
+            "config": ["Entrypoint": ["echo", "entry:"], "Cmd": ["default-arg"]],
+        ]
+        try JSONSerialization.data(withJSONObject: config).write(to: URL(fileURLWithPath: "\(s)/save/0123456789abcdef0123.json"))
+        try JSONSerialization.data(withJSONObject: entry).write(to: URL(fileURLWithPath: "\(s)/save/fedcba9876543210fedc.json"))
+        let manifest: [[String: Any]] = [
+            ["Config": "0123456789abcdef0123.json", "RepoTags": ["myapp:1.0"], "Layers": ["layer1/layer.tar", "layer2/layer.tar"]],
+            ["Config": "fedcba9876543210fedc.json", "RepoTags": ["myapp:entry"], "Layers": ["layer1/layer.tar"]],
+        ]
+        try JSONSerialization.data(withJSONObject: manifest).write(to: URL(fileURLWithPath: "\(s)/save/manifest.json"))
+        try CorralFixture.tool("/usr/bin/tar", ["-C", "\(s)/save", "-cf", "\(s)/myapp.tar", "manifest.json",
+                                                "0123456789abcdef0123.json", "fedcba9876543210fedc.json", "layer1", "layer2"])
+        return "\(s)/myapp.tar"
+    }
+
+    func testLoadDockerSaveWithLayersWhiteoutsAndConfigDefaults() throws {
+        let archive = try makeDockerSave()
+        let load = try fx.corral(["image", "load", archive])
+        XCTAssertEqual(load.code, 0, load.stderr)
+        XCTAssertEqual(Set(load.stdout.split(separator: "\n")), ["Loaded image: myapp:1.0", "Loaded image: myapp:entry"])
+
+        let image = try XCTUnwrap(try fx.imagesJSON().first { $0["name"] as? String == "myapp:1.0" })
+        XCTAssertEqual(image["workingDir"] as? String, "/app")
+        XCTAssertEqual(image["user"] as? String, "65534")
+        XCTAssertEqual(image["cmd"] as? [String], ["sh", "-c", "echo $GREETING; pwd; id -u; ls /app; ls /opaque"])
+        XCTAssertTrue((image["env"] as? [String] ?? []).contains("GREETING=from the image"))
+        let rootfs = try XCTUnwrap(image["rootfs"] as? String)
+        let fm = FileManager.default
+        XCTAssertFalse(fm.fileExists(atPath: rootfs + "/app/gone.txt"))
+        XCTAssertFalse(fm.fileExists(atPath: rootfs + "/app/.wh.gone.txt"), "whiteout marker left in the image")
+        XCTAssertFalse(fm.fileExists(atPath: rootfs + "/opaque/.wh..wh..opq"), "opaque marker left in the image")
+
+        // No command: Cmd runs as User in WorkingDir with Env.
+        let r = try fx.corral(["run", "--rm", "myapp:1.0"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "from the image\n/app\n65534\nkeep.txt\nnew.txt\nfresh\n")
+        let gone = try fx.corral(["run", "--rm", "myapp:1.0", "--", "cat", "/app/gone.txt"])
+        XCTAssertNotEqual(gone.code, 0)
+        XCTAssertTrue(gone.stderr.contains("No such file"), gone.stderr)
+
+        // What the command line says wins over the image's defaults.
+        let over = try fx.corral(["run", "--rm", "-e", "GREETING=from the cli", "-w", "/", "-u", "0", "myapp:1.0",
+                                  "--", "sh", "-c", "echo $GREETING; pwd; id -u; echo $PATH"])
+        XCTAssertEqual(over.code, 0, over.stderr)
+        XCTAssertEqual(over.stdout, "from the cli\n/\n0\n/usr/local/bin:/usr/bin:/bin\n")
+
+        // Entrypoint + Cmd; a command given replaces only Cmd.
+        XCTAssertEqual(try fx.corral(["run", "--rm", "myapp:entry"]).stdout, "entry: default-arg\n")
+        XCTAssertEqual(try fx.corral(["run", "--rm", "myapp:entry", "--", "given"]).stdout, "entry: given\n")
+
+        fx.assertOneLineError(try fx.corral(["image", "load", archive]), containing: "already exists")
+    }
+
+    func testContainersFromOneImageNeverSeeEachOthersWrites() throws {
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+        let rootfs = try XCTUnwrap(try fx.imagesJSON().first?["rootfs"] as? String)
+        let passwdBefore = try String(contentsOfFile: rootfs + "/etc/passwd", encoding: .utf8)
+
+        for who in ["a", "b"] {
+            let script = "echo \(who) > /etc/shared; echo \(who) >> /etc/passwd; rm /bin/\(who == "a" ? "ls" : "date"); echo ready; sleep 1000"
+            XCTAssertEqual(try fx.corral(["run", "-d", "--name", who, "busybox", "--", "sh", "-c", script]).code, 0)
+        }
+        XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "a"]).stdout) == "ready\n" && (try? fx.corral(["logs", "b"]).stdout) == "ready\n" })
+        XCTAssertEqual(fx.mounts().filter { $0.contains(" overlay ") }.count, 2, fx.mounts().joined(separator: "\n"))
+
+        XCTAssertEqual(try fx.corral(["exec", "a", "--", "cat", "/etc/shared"]).stdout, "a\n")
+        XCTAssertEqual(try fx.corral(["exec", "b", "--", "cat", "/etc/shared"]).stdout, "b\n")
+        XCTAssertEqual(try fx.corral(["exec", "a", "--", "tail", "-n", "1", "/etc/passwd"]).stdout, "a\n")
+        XCTAssertEqual(try fx.corral(["exec", "b", "--", "tail", "-n", "1", "/etc/passwd"]).stdout, "b\n")
+        // a deleted ls, b deleted date: each still has the other.
+        XCTAssertEqual(try fx.corral(["exec", "a", "--", "sh", "-c", "[ -e /bin/date ] && [ ! -e /bin/ls ] && echo ok"]).stdout, "ok\n")
+        XCTAssertEqual(try fx.corral(["exec", "b", "--", "sh", "-c", "[ -e /bin/ls ] && [ ! -e /bin/date ] && echo ok"]).stdout, "ok\n")
+
+        // The image is untouched, and a new container sees it as it was.
+        XCTAssertFalse(FileManager.default.fileExists(atPath: rootfs + "/etc/shared"))
+        XCTAssertTrue(lexists(rootfs + "/bin/ls"))
+        XCTAssertTrue(lexists(rootfs + "/bin/date"))
+        XCTAssertEqual(try String(contentsOfFile: rootfs + "/etc/passwd", encoding: .utf8), passwdBefore)
+        let fresh = try fx.corral(["run", "--rm", "busybox", "--", "sh", "-c", "cat /etc/shared 2>/dev/null || echo none; tail -n 1 /etc/passwd"])
+        XCTAssertEqual(fresh.stdout, "none\n" + (passwdBefore.split(separator: "\n").last.map { $0 + "\n" } ?? ""))
+
+        XCTAssertEqual(try fx.corral(["rm", "-f", "a"]).code, 0)
+        XCTAssertEqual(try fx.corral(["rm", "-f", "b"]).code, 0)
+        XCTAssertEqual(fx.mounts(), [], "overlay mounts left after rm")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/a"))
+        XCTAssertEqual(try String(contentsOfFile: rootfs + "/etc/passwd", encoding: .utf8), passwdBefore)
+    }
+}
