@@ -11,6 +11,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -78,6 +79,7 @@ void cs_launch(const cs_plan *p, int tty_slave) {
     const cspawn_config *cfg = p->cfg;
     const char *workdir = cfg->workdir && cfg->workdir[0] ? cfg->workdir : "/";
     int sock = p->sock;
+    char cwd[4096];
 
     // Its own session: terminal signals of the caller's session don't reach it twice
     // (the caller forwards them), and a pty can become its controlling terminal.
@@ -91,6 +93,10 @@ void cs_launch(const cs_plan *p, int tty_slave) {
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) cs_child_fail(sock, errno, "no_new_privs", "");
     cs_apply_identity(p);
     if (chdir(workdir) < 0) cs_child_fail(sock, errno, "chdir", workdir);
+    // CVE-2024-21626: a workdir through /proc/self/fd/N (fds are only close-on-exec yet) can
+    // land outside the root; the kernel's getcwd then does not start with "/".
+    if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0 || cwd[0] != '/')
+        cs_child_fail(sock, EPERM, "workdir outside the container", workdir);
     cs_seccomp_install(p);
     reset_signals();
     exec_program(p);

@@ -13,6 +13,8 @@ struct Exec: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "-- CMD [ARG...]") var command: [String] = []
 
     func run() throws {
+        // CVE-2019-5736: join from a sealed copy, never from the binary on disk.
+        try SealedSelf.reexecFromSealedCopy()
         var cmd = command
         if cmd.first == "--" { cmd.removeFirst() }
         let code = try globals.runtime().exec(name, command: cmd, tty: tty, interactive: interactive, env: env, user: user, workdir: workdir)
