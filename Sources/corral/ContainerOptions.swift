@@ -58,16 +58,17 @@ struct LimitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("CPU limit in cores, like docker (0 = unlimited).", valueName: "F"))
     var cpus: String?
 
-    @Option(name: .long, help: ArgumentHelp("CFS quota per period in µs (-1 = unlimited).", valueName: "us"))
+    // .unconditional: "-1" is a value here, not an option.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CFS quota per period in µs (-1 = unlimited).", valueName: "us"))
     var cpuQuota: String?
 
     @Option(name: .long, help: ArgumentHelp("CFS period in µs (1000..1000000, default 100000).", valueName: "us"))
     var cpuPeriod: String?
 
-    @Option(name: .long, help: ArgumentHelp("Maximum number of processes (-1 = unlimited; default 4096).", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum number of processes (-1 = unlimited; default 4096).", valueName: "N"))
     var pidsLimit: String?
 
-    @Option(name: [.short, .customLong("memory")], help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (-1 = unlimited).", valueName: "bytes"))
+    @Option(name: [.short, .customLong("memory")], parsing: .unconditional, help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (-1 = unlimited).", valueName: "bytes"))
     var memoryText: String?
 
     var touchesCPU: Bool { cpus != nil || cpuQuota != nil || cpuPeriod != nil }

@@ -63,7 +63,8 @@ public final class Runtime {
         if let exit = store.readExit(record.name) {
             st.state = .exited
             st.exitCode = exit.code
-            if exit.signal == SIGKILL, (try? cgroups.oomKills(record.cgroup)) ?? 0 > 0 {
+            // 137 also when pid 1 is a shell whose child the OOM killer took.
+            if exit.signal == SIGKILL || exit.code == 128 + SIGKILL, (try? cgroups.oomKills(record.cgroup)) ?? 0 > 0 {
                 st.exitReason = "killed by the OOM killer"
             }
             return st
