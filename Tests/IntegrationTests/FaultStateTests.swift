@@ -1,0 +1,192 @@
+import Foundation
+import XCTest
+
+/// State and kernel objects damaged behind corral's back: a state file that is not JSON any
+/// more, a cgroup someone removed, a cgroup the kernel will not remove. Each gets a clear
+/// one-line error where something can't be done, and `rm -f` still cleans up.
+final class FaultStateTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    let empty = CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: [])
+
+    func assertOneLineError(_ r: CorralFixture.Result, _ what: String, contains: String? = nil,
+                            file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotEqual(r.code, 0, "\(what) succeeded", file: file, line: line)
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), "\(what): \(r.stderr)", file: file, line: line)
+        XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "\(what): \(r.stderr)", file: file, line: line)
+        if let contains { XCTAssertTrue(r.stderr.contains(contains), "\(what): \(r.stderr) lacks \(contains)", file: file, line: line) }
+    }
+
+    func pid(of name: String) throws -> Int32 {
+        Int32(try XCTUnwrap(try fx.container(name)?["pid"] as? Int))
+    }
+
+    func testCorruptStateFilesGiveClearErrorsAndRmForceCleansUp() throws {
+        let record = { (name: String) in self.fx.stateRoot + "/" + name + "/state.json" }
+        try fx.detached("healthy", ["sleep", "1000"])
+        var rng = SystemRandomNumberGenerator()
+        let corruptions: [(String, (Data) -> Data)] = [
+            ("truncated", { $0.prefix($0.count / 2) }),
+            ("empty", { _ in Data() }),
+            ("garbage", { _ in Data((0..<512).map { _ in UInt8.random(in: 0...255, using: &rng) }) }),
+            ("wrong types", { _ in Data("{\"id\": 7, \"name\": [\"x\"], \"limits\": \"lots\"}".utf8) }),
+            ("not an object", { _ in Data("[1,2,3]".utf8) }),
+            ("non-UTF-8", { d in var d = d; d[d.count / 3] = 0xff; d[d.count / 3 + 1] = 0xfe; return d }),
+        ]
+        for (i, (label, corrupt)) in corruptions.enumerated() {
+            let name = "bad\(i)"
+            // Every other one from the builtin image, so an overlay mount is at stake too.
+            if i % 2 == 0 {
+                try fx.detached(name, ["sleep", "1000"])
+            } else {
+                let r = try fx.corral(["run", "-d", "--name", name, "busybox", "--", "sleep", "1000"])
+                XCTAssertEqual(r.code, 0, r.stderr)
+            }
+            let pid = try pid(of: name)
+            let original = try Data(contentsOf: URL(fileURLWithPath: record(name)))
+            try corrupt(original).write(to: URL(fileURLWithPath: record(name)))
+
+            for verb in [["stop", name], ["kill", name], ["pause", name], ["update", "--cpus", "1", name], ["logs", name], ["exec", name, "--", "true"]] {
+                assertOneLineError(try fx.corral(verb), "\(verb[0]) with a \(label) state file", contains: name)
+            }
+            assertOneLineError(try fx.corral(["rm", name]), "rm (without -f) of a \(label) state file", contains: "rm -f")
+            let ps = try fx.corral(["ps", "-a", "--json"])
+            XCTAssertEqual(ps.code, 0, "ps fails on one \(label) state file: \(ps.stderr)")
+            XCTAssertTrue(ps.stdout.contains("\"healthy\""), "a \(label) state file hid the others: \(ps.stdout)")
+            XCTAssertEqual(try fx.corral(["run", "-d", "--name", name, "--rootfs", CorralFixture.rootfs, "--", "true"]).code == 0, false,
+                           "a \(label) state file let its name be taken again")
+
+            let rm = try fx.corral(["rm", "-f", name])
+            XCTAssertEqual(rm.code, 0, "rm -f of a \(label) state file: \(rm.stderr)")
+            XCTAssertTrue(fx.wait { kill(pid, 0) != 0 }, "the container of a \(label) state file still runs")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/" + name), "\(label): state dir left")
+            for h in ["cpu", "cpuacct", "freezer", "pids", "memory"] {
+                XCTAssertFalse(FileManager.default.fileExists(atPath: fx.cgroupDir(h, name)), "\(label): \(h) cgroup left")
+            }
+            XCTAssertTrue(fx.wait { !fx.mounts().contains { $0.contains("/\(name)/") } }, "\(label): overlay left: \(fx.mounts())")
+        }
+        XCTAssertEqual(try fx.container("healthy")?["state"] as? String, "running")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "healthy"]).code, 0)
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
+    /// The small files the supervisor writes, damaged: the container is still found and removed.
+    func testCorruptPidExitAndSupervisorFiles() throws {
+        for (i, file) in ["pid", "exit", "supervisor"].enumerated() {
+            let name = "small\(i)"
+            try fx.detached(name, ["sleep", "1000"])
+            let pid = try pid(of: name)
+            for junk in ["", "-5 -5\n", "99999999999999999999 x\n", "\u{ff}\u{fe}garbage", "0 0\n"] {
+                try junk.write(toFile: fx.stateRoot + "/" + name + "/" + file, atomically: false, encoding: .utf8)
+                let ps = try fx.corral(["ps", "-a", "--json"])
+                XCTAssertEqual(ps.code, 0, "ps with \(file)=\(junk.debugDescription): \(ps.stderr)")
+                XCTAssertTrue(ps.stdout.contains("\"\(name)\""), "\(name) vanished with \(file)=\(junk.debugDescription)")
+            }
+            XCTAssertEqual(try fx.corral(["rm", "-f", name]).code, 0)
+            XCTAssertTrue(fx.wait { kill(pid, 0) != 0 }, "container with a damaged \(file) file still runs")
+        }
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
+    func testMissingCgroupDirs() throws {
+        let hierarchies = ["cpu", "cpuacct", "freezer", "pids", "memory"]
+        // Exited: its cgroup removed by someone else.
+        try fx.detached("exited", ["true"])
+        XCTAssertTrue(fx.wait { (try? fx.container("exited")?["state"] as? String) == "exited" })
+        for h in hierarchies { rmdir(fx.cgroupDir(h, "exited")) }
+        XCTAssertEqual(try fx.container("exited")?["state"] as? String, "exited")
+        XCTAssertEqual(try fx.corral(["rm", "exited"]).code, 0)
+
+        // Running: its process moved out, then its cgroup removed.
+        try fx.detached("adrift", ["sleep", "1000"])
+        let pid = try pid(of: "adrift")
+        for h in hierarchies {
+            try String(pid).write(toFile: "/sys/fs/cgroup/\(h)/cgroup.procs", atomically: false, encoding: .utf8)
+            XCTAssertEqual(rmdir(fx.cgroupDir(h, "adrift")), 0, "rmdir \(h): \(String(cString: strerror(errno)))")
+        }
+        assertOneLineError(try fx.corral(["update", "--cpus", "1", "adrift"]), "update without a cgroup")
+        assertOneLineError(try fx.corral(["pause", "adrift"]), "pause without a cgroup")
+        let ps = try fx.corral(["ps", "-a", "--json"])
+        XCTAssertEqual(ps.code, 0, ps.stderr)
+        XCTAssertTrue(ps.stdout.contains("\"adrift\""), ps.stdout)
+        let stats = try fx.corral(["stats", "--no-stream", "--json"])
+        XCTAssertEqual(stats.code, 0, "stats fails for every container when one lost its cgroup: \(stats.stderr)")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "adrift"]).code, 0)
+        XCTAssertTrue(fx.wait { kill(pid, 0) != 0 }, "rm -f left the container's process running outside its cgroup")
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
+    /// A mount on the container's cgroup dir makes rmdir fail with EBUSY, as a cgroup the
+    /// kernel won't let go of does. rm -f says so, keeps the container listed so it can be
+    /// retried, and cleans up fully once the obstacle is gone.
+    func testCgroupTheKernelRefusesToRemove() throws {
+        try fx.detached("stuck", ["sleep", "1000"])
+        let pid = try pid(of: "stuck")
+        let blocked = fx.cgroupDir("pids", "stuck")
+        XCTAssertEqual(mount("corral-test", blocked, "tmpfs", 0, nil), 0, String(cString: strerror(errno)))
+        var mounted = true
+        defer { if mounted { umount2(blocked, Int32(MNT_DETACH)) } }
+
+        let r = try fx.corral(["rm", "-f", "stuck"])
+        assertOneLineError(r, "rm -f of a cgroup that can't be removed", contains: "stuck")
+        XCTAssertTrue(fx.wait { kill(pid, 0) != 0 }, "the container still runs after a failed rm -f")
+        let listed = try fx.container("stuck")
+        XCTAssertNotNil(listed, "the container vanished from ps with its cgroup still there")
+        XCTAssertEqual(listed?["state"] as? String, "exited")
+
+        XCTAssertEqual(umount2(blocked, Int32(0)), 0)
+        mounted = false
+        XCTAssertEqual(try fx.corral(["rm", "-f", "stuck"]).code, 0)
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
+    /// A host-side crash: every CLI killed mid-work, then a new one finds each container in
+    /// the state it is really in and can drive it.
+    func testRestartedCLIFindsEveryContainer() throws {
+        try fx.detached("up", ["sleep", "1000"], options: ["--cpus", "0.5"])
+        try fx.detached("frozen", ["sleep", "1000"])
+        XCTAssertEqual(try fx.corral(["pause", "frozen"]).code, 0)
+        try fx.detached("done", ["/bin/sh", "-c", "echo bye; exit 3"])
+        XCTAssertTrue(fx.wait { (try? fx.container("done")?["state"] as? String) == "exited" })
+        // Long-running CLIs killed the hard way: a streaming stats, a foreground run.
+        let stats = try fx.spawnCorral(["stats"])
+        let fg = try fx.spawnCorral(["run", "--name", "fg", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
+        XCTAssertTrue(fx.wait { (try? fx.container("fg")?["state"] as? String) == "running" })
+        usleep(300_000)
+        stats.kill()
+        fg.kill()
+        stats.finish()
+        fg.finish()
+
+        let all = try fx.psJSON()
+        XCTAssertEqual(Set(all.compactMap { $0["name"] as? String }), ["up", "frozen", "done", "fg"])
+        let byName = Dictionary(uniqueKeysWithValues: all.map { ($0["name"] as! String, $0) })
+        XCTAssertEqual(byName["up"]?["state"] as? String, "running")
+        XCTAssertEqual(byName["up"]?["cpuQuotaUs"] as? Int, 50000)
+        XCTAssertEqual(byName["frozen"]?["state"] as? String, "paused")
+        XCTAssertEqual(byName["done"]?["state"] as? String, "exited")
+        XCTAssertEqual(byName["done"]?["exitCode"] as? Int, 3)
+        // The foreground CLI held its container: it went with it, and says so.
+        XCTAssertEqual(byName["fg"]?["state"] as? String, "exited")
+        XCTAssertEqual(byName["fg"]?["exitCode"] as? Int, 137)
+
+        XCTAssertEqual(try fx.corral(["logs", "done"]).stdout, "bye\n")
+        XCTAssertEqual(try fx.corral(["resume", "frozen"]).code, 0)
+        XCTAssertEqual(try fx.corral(["update", "--cpus", "1", "up"]).code, 0)
+        XCTAssertEqual(fx.readKnob("cpu", "up", "cpu.cfs_quota_us"), "100000")
+        XCTAssertEqual(try fx.corral(["exec", "up", "--", "true"]).code, 0)
+        XCTAssertEqual(try fx.corral(["stop", "--time", "0", "up"]).code, 0)
+        for name in ["up", "frozen", "done", "fg"] {
+            XCTAssertEqual(try fx.corral(["rm", "-f", name]).code, 0, name)
+        }
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+}
