@@ -63,8 +63,12 @@ static void trim(cs_log *log) {
 
 void cs_log_append(cs_log *log, const char *buf, size_t n) {
     if (log->fd < 0) return;
+    // Trimmed before a write that would pass max, not after: the file never exceeds max,
+    // not even while a trim copies it.
+    if (log->max > 0 && log->size + (int64_t)n > log->max && log->size > log->max / 2) trim(log);
     if (cs_write_all(log->fd, buf, n) < 0) return;   // a full disk drops output, not the container
     log->size += (int64_t)n;
+    // Only a single write larger than half of max gets here (tiny caps).
     if (log->max > 0 && log->size > log->max) trim(log);
 }
 

@@ -19,6 +19,7 @@ int cs_open_pty(const cs_plan *p, int bind_console) {
     unsigned int n = 0;
     int unlock = 0;
     int slave = -1;
+    struct winsize ws;
     int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (master < 0) cs_child_fail(sock, errno, "open", "/dev/pts/ptmx");
     if (ioctl(master, TIOCSPTLCK, &unlock) < 0) cs_child_fail(sock, errno, "unlock pty", "/dev/pts/ptmx");
@@ -30,6 +31,11 @@ int cs_open_pty(const cs_plan *p, int bind_console) {
 #endif
     if (slave < 0) slave = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (slave < 0) cs_child_fail(sock, errno, "open", path);
+    // The caller's terminal size from the first instruction on (0-2 are still the caller's
+    // here): a program that asks at once (stty size, vi) must not see 0x0 before the
+    // parent's first copy in cspawn_wait_foreground.
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+        ioctl(slave, TIOCSWINSZ, &ws);
     // The user must own its terminal, or programs that reopen it by name fail.
     if (p->cfg->uid != 0 && fchown(slave, p->cfg->uid, (gid_t)-1) < 0)
         cs_child_fail(sock, errno, "chown", path);

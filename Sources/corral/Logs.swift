@@ -25,12 +25,19 @@ struct Logs: ParsableCommand {
             throw EngineError.fromErrno("open", path)
         }
         defer { close(fd) }
-        var content = try SmallFile.readBytes(path)
+        // Read through the fd that -f goes on with: output written meanwhile is neither
+        // skipped nor printed twice.
+        var content: [UInt8] = []
+        var offset: off_t = 0
+        var buf = [UInt8](repeating: 0, count: 65536)
+        while case let n = buf.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, $0.count, offset) }), n > 0 {
+            content += buf[0..<n]
+            offset += off_t(n)
+        }
         if let tail { content = LogTail.lastLines(content, tail) }
         writeOut(content)
         guard follow else { return }
-        var offset = lseek(fd, 0, SEEK_END)
-        var buf = [UInt8](repeating: 0, count: 65536)
+        var exited = false
         while true {
             let n = buf.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, offset) }
             if n > 0 {
@@ -44,8 +51,9 @@ struct Logs: ParsableCommand {
                 let newFd = open(path, O_RDONLY | O_CLOEXEC)
                 if newFd >= 0 { close(fd); fd = newFd; offset = 0; continue }
             }
-            guard let st = try? runtime.status(name), st.state != .exited else { return }
-            usleep(100_000)
+            guard !exited else { return }
+            // Output written just before the exit is read by one more pass.
+            if let st = try? runtime.status(name), st.state != .exited { usleep(100_000) } else { exited = true }
         }
     }
 

@@ -1,0 +1,112 @@
+import Foundation
+import XCTest
+
+/// `run -t` / `exec -t` on a real terminal (a pty the test holds, as a terminal emulator does),
+/// `-i` stdin, and signals: Ctrl-C and a SIGINT to corral reach the container, and corral
+/// stays until the container has exited.
+final class InteractiveTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    func onTerminal(_ args: [String], rows: UInt16 = 24, cols: UInt16 = 80) throws -> LiveCorral {
+        try LiveCorral(fx, args, on: .pty(rows: rows, cols: cols))
+    }
+
+    func assertPtyName(_ output: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertNotNil(output.range(of: #"(^|\n)/dev/pts/[0-9]+\r\n"#, options: .regularExpression), "no pty name in \(output.debugDescription)", file: file, line: line)
+    }
+
+    func testRunTtyGetsAPtyAndItsExitCode() throws {
+        let t = try onTerminal(["run", "-t", "--rm", "busybox", "--", "sh", "-c", "tty; [ -t 0 ] && [ -t 1 ] && [ -t 2 ] && echo all-tty; exit 3"])
+        let (code, out) = t.finish()
+        XCTAssertEqual(code, 3, out)
+        assertPtyName(out)
+        XCTAssertTrue(out.contains("all-tty\r\n"), out)
+
+        let plain = try fx.corral(["run", "--rm", "busybox", "--", "sh", "-c", "tty; exit 0"])
+        XCTAssertEqual(plain.stdout, "not a tty\n")
+    }
+
+    func testInteractiveShellOnTheTerminal() throws {
+        let t = try onTerminal(["run", "-it", "--rm", "busybox", "--", "sh"])
+        // No prompt to wait for (sh may print it before or after we type): type right away;
+        // the pty buffers what the shell hasn't read yet.
+        t.send("echo $((6 * 7))-answer\r")
+        XCTAssertTrue(t.waitForOutput("42-answer\r\n"), t.output)
+        t.send("exit 9\r")
+        let (code, out) = t.finish()
+        XCTAssertEqual(code, 9, out)
+    }
+
+    func testWindowSizeFollowsTheTerminal() throws {
+        let t = try onTerminal(["run", "-it", "--rm", "busybox", "--", "sh", "-c", "stty size; echo ready; read line; stty size"], rows: 33, cols: 101)
+        XCTAssertTrue(t.waitForOutput("ready"), t.output)
+        t.setWindowSize(rows: 44, cols: 120)
+        t.signal(SIGWINCH)
+        usleep(300_000)
+        t.send("go\r")
+        let (code, out) = t.finish()
+        XCTAssertEqual(code, 0, out)
+        XCTAssertTrue(out.hasPrefix("33 101\r\nready\r\n"), out.debugDescription)
+        XCTAssertTrue(out.hasSuffix("44 120\r\n"), out.debugDescription)
+    }
+
+    /// A trap that outlives the Ctrl-C by a moment: if corral ended on the Ctrl-C, "still-here"
+    /// would never be printed and the code would not be 5.
+    static let trapScript = "trap 'echo got-int; sleep 0.5; echo still-here; exit 5' INT; echo ready; sleep 100"
+
+    func testCtrlCReachesTheContainerNotCorral() throws {
+        let t = try onTerminal(["run", "-t", "--rm", "busybox", "--", "sh", "-c", Self.trapScript])
+        XCTAssertTrue(t.waitForOutput("ready\r\n"), t.output)
+        let sent = Date()
+        t.send("\u{03}")
+        let (code, out) = t.finish()
+        XCTAssertEqual(code, 5, out)
+        XCTAssertTrue(out.contains("got-int\r\nstill-here\r\n"), out.debugDescription)
+        XCTAssertLessThan(Date().timeIntervalSince(sent), 10, "the Ctrl-C did not interrupt sleep 100")
+    }
+
+    func testSigintToCorralWithoutTtyIsForwarded() throws {
+        // `sleep & wait`: without a terminal only sh (pid 1) gets the signal, and sh runs its
+        // trap only once a foreground child ends; `wait` is interrupted at once.
+        let t = try LiveCorral(fx, ["run", "--rm", "busybox", "--", "sh", "-c",
+                                    "trap 'echo got-int; sleep 0.5; echo still-here; exit 5' INT; echo ready; sleep 100 & wait"], on: .pipes)
+        XCTAssertTrue(t.waitForOutput("ready\n"), t.output + t.errorOutput)
+        t.signal(SIGINT)
+        let (code, out) = t.finish()
+        XCTAssertEqual(code, 5, out + t.errorOutput)
+        XCTAssertEqual(out, "ready\ngot-int\nstill-here\n")
+    }
+
+    func testExecTtyGetsAPtyExitCodeAndCtrlC() throws {
+        try XCTAssertEqual(fx.corral(["run", "-d", "--name", "box", "busybox", "--", "sleep", "1000"]).code, 0)
+        let t = try onTerminal(["exec", "-t", "box", "--", "sh", "-c", "tty; exit 4"])
+        let (code, out) = t.finish()
+        XCTAssertEqual(code, 4, out)
+        assertPtyName(out)
+
+        let c = try onTerminal(["exec", "-t", "box", "--", "sh", "-c", Self.trapScript])
+        XCTAssertTrue(c.waitForOutput("ready\r\n"), c.output)
+        c.send("\u{03}")
+        let (code2, out2) = c.finish()
+        XCTAssertEqual(code2, 5, out2)
+        XCTAssertTrue(out2.contains("got-int\r\nstill-here\r\n"), out2.debugDescription)
+        XCTAssertEqual(try fx.container("box")?["state"] as? String, "running", "Ctrl-C in an exec hit the container's pid 1")
+        XCTAssertEqual(try fx.corral(["exec", "box", "--", "tty"]).stdout, "not a tty\n")
+    }
+
+    func testStdinOnlyWithInteractive() throws {
+        let withI = try fx.corral(["run", "-i", "--rm", "busybox", "--", "cat"], input: "hi\n")
+        XCTAssertEqual(withI.code, 0, withI.stderr)
+        XCTAssertEqual(withI.stdout, "hi\n")
+        let without = try fx.corral(["run", "--rm", "busybox", "--", "cat"], input: "hi\n", timeout: 15)
+        XCTAssertEqual(without.code, 0, without.stderr)
+        XCTAssertEqual(without.stdout, "")
+
+        try XCTAssertEqual(fx.corral(["run", "-d", "--name", "box", "busybox", "--", "sleep", "1000"]).code, 0)
+        XCTAssertEqual(try fx.corral(["exec", "-i", "box", "--", "cat"], input: "hey\n").stdout, "hey\n")
+        XCTAssertEqual(try fx.corral(["exec", "box", "--", "cat"], input: "hey\n", timeout: 15).stdout, "")
+    }
+}
