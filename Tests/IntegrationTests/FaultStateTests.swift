@@ -93,6 +93,31 @@ final class FaultStateTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// What a `run` or `rm` SIGKILLed between making the directory and writing state.json
+    /// (or between deleting state.json and the directory) leaves: a dir ps can't list. The
+    /// name must not stay blocked, and rm -f must clear it.
+    func testHalfMadeContainerDirDoesNotBlockItsName() throws {
+        for (i, leftover) in [["state.json.tmp.99999"], [], ["pid", "log", "upper/x"]].enumerated() {
+            let name = "half\(i)"
+            let dir = fx.stateRoot + "/" + name
+            try FileManager.default.createDirectory(atPath: dir + "/upper", withIntermediateDirectories: true)
+            for f in leftover { FileManager.default.createFile(atPath: dir + "/" + f, contents: Data("{\"id\":".utf8)) }
+            XCTAssertNil(try fx.container(name))
+            if i == 1 {
+                XCTAssertEqual(try fx.corral(["rm", "-f", name]).code, 0, "rm -f of a half-made dir")
+                XCTAssertFalse(FileManager.default.fileExists(atPath: dir))
+                continue
+            }
+            let r = try fx.corral(["run", "-d", "--name", name, "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
+            XCTAssertEqual(r.code, 0, "a half-made dir blocks its name: \(r.stderr)")
+            XCTAssertEqual(try fx.container(name)?["state"] as? String, "running")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/state.json.tmp.99999"))
+            XCTAssertEqual(try fx.corral(["rm", "-f", name]).code, 0)
+        }
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     func testMissingCgroupDirs() throws {
         let hierarchies = ["cpu", "cpuacct", "freezer", "pids", "memory"]
         // Exited: its cgroup removed by someone else.

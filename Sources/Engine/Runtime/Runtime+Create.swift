@@ -97,7 +97,13 @@ extension Runtime {
         let dir = store.directory(record.name)
         var undo: [() -> Void] = []
         do {
-            guard mkdir(dir, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", dir) }
+            if mkdir(dir, 0o700) != 0 {
+                // A dir without state.json is what a create or rm killed half-way left (we hold
+                // the lock: nobody else is working in it). Clear it, or the name stays blocked.
+                guard errno == EEXIST, !store.exists(record.name) else { throw EngineError.fromErrno("mkdir", dir) }
+                try destroyByName(record.name)
+                guard mkdir(dir, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", dir) }
+            }
             undo.append { try? SmallFile.removeTree(dir) }
             let parents = CgroupParents(store: store, cgroups: cgroups)
             parents.noteBeforeCreate(parent: config.cgroupParent)

@@ -53,6 +53,10 @@ extension Runtime {
                 _ = why
                 try destroyByName(name)
                 return
+            } catch EngineError.notFound where force && SmallFile.exists(store.directory(name)) {
+                // A dir without state.json: a create or rm killed half-way.
+                try destroyByName(name)
+                return
             }
             let st = status(of: record)
             if st.state == .running || st.state == .paused {

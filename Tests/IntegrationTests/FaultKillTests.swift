@@ -1,0 +1,138 @@
+import Foundation
+import XCTest
+
+/// A seeded generator, so a failing run can be repeated with CORRAL_FAULT_SEED.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// SIGKILL of the CLI, a supervisor or a container's pid 1 at random moments across many
+/// run/stop/rm cycles. Afterwards every container is running and fully listed, or exited
+/// and removable, and removing them all leaves nothing. CORRAL_STRESS=1 runs the long
+/// version; CORRAL_FAULT_SEED repeats a run.
+final class FaultKillTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    static var stress: Bool { ProcessInfo.processInfo.environment["CORRAL_STRESS"] == "1" }
+
+    func supervisorPids() -> [pid_t] {
+        fx.stateEntries().compactMap { name in
+            (try? String(contentsOfFile: fx.stateRoot + "/" + name + "/supervisor", encoding: .utf8))
+                .flatMap { pid_t($0.split(separator: " ").first ?? "") }
+        }
+    }
+
+    func containerPids() -> [pid_t] {
+        fx.stateEntries().compactMap { name in
+            (try? String(contentsOfFile: fx.stateRoot + "/" + name + "/pid", encoding: .utf8))
+                .flatMap { pid_t($0.split(separator: " ").first ?? "") }
+        }
+    }
+
+    func testRandomKillsAcrossRunStopRmCycles() throws {
+        let env = ProcessInfo.processInfo.environment
+        let seed = env["CORRAL_FAULT_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1..<UInt64.max)
+        var rng = SplitMix64(state: seed)
+        let (maxCycles, budget): (Int, TimeInterval) = Self.stress ? (600, 900) : (200, 40)
+        let names = ["k0", "k1", "k2", "k3"]
+        let rootfs = CorralFixture.rootfs
+        let context = "seed \(seed) (CORRAL_FAULT_SEED=\(seed) repeats it)"
+        var killedCLIs = 0, killedSupervisors = 0, killedInits = 0, cycles = 0
+        let started = Date()
+
+        while cycles < maxCycles && Date().timeIntervalSince(started) < budget {
+            cycles += 1
+            let name = names.randomElement(using: &rng)!
+            let args: [String]
+            switch Int.random(in: 0..<11, using: &rng) {
+            case 0, 1: args = ["run", "-d", "--name", name, "--rootfs", rootfs, "--", "sleep", "1000"]
+            case 2: args = ["run", "-d", "--rm", "--name", name, "--rootfs", rootfs, "--", "sleep", "0.2"]
+            case 3: args = ["run", "-d", "--name", name, "busybox", "--", "sleep", "1000"]
+            case 4: args = ["stop", "--time", "1", name]
+            case 5: args = ["rm", "-f", name]
+            case 6: args = ["run", "--rm", "--name", name, "--rootfs", rootfs, "--", "sh", "-c", "sleep 0.1"]
+            case 7: args = ["kill", name]
+            case 8: args = ["pause", name]
+            case 9: args = ["resume", name]
+            default: args = ["update", "--cpus", "0.5", "--pids-limit", "99", name]
+            }
+            let cli = try fx.spawnCorral(args)
+            if Bool.random(using: &rng) {
+                usleep(UInt32.random(in: 0..<120_000, using: &rng))
+                cli.kill()
+                killedCLIs += 1
+            }
+            let out = cli.finish(timeout: 30)
+            if !out.signaled && out.code != 0 && !out.stderr.isEmpty {
+                XCTAssertTrue(out.stderr.hasPrefix("corral: error: "), "\(args): \(out.stderr) — \(context)")
+            }
+            if Int.random(in: 0..<6, using: &rng) == 0, let s = supervisorPids().randomElement(using: &rng) {
+                kill(s, SIGKILL)
+                killedSupervisors += 1
+            }
+            if Int.random(in: 0..<6, using: &rng) == 0, let p = containerPids().randomElement(using: &rng) {
+                kill(p, SIGKILL)
+                killedInits += 1
+            }
+            if cycles % 10 == 0 {
+                let ps = try fx.corral(["ps", "-a", "--json"])
+                XCTAssertEqual(ps.code, 0, "ps after cycle \(cycles): \(ps.stderr) — \(context)")
+            }
+        }
+        print("fault cycles: \(cycles), CLIs killed \(killedCLIs), supervisors \(killedSupervisors), inits \(killedInits); \(context)")
+
+        // Let --rm clean-ups that supervisors started finish.
+        _ = fx.wait(timeout: 10) {
+            !Host.processes(withStateRoot: fx.stateRoot).contains { pid in
+                let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
+                return cmdline.contains("\0rm\0")
+            }
+        }
+        try assertEveryContainerIsWhole(context)
+        for name in names {
+            let r = try fx.corral(["run", "-d", "--name", name, "--rootfs", rootfs, "--", "true"])
+            XCTAssertEqual(r.code, 0, "\(name) can't be created again: \(r.stderr) — \(context)")
+            XCTAssertEqual(try fx.corral(["rm", "-f", name]).code, 0)
+        }
+        let left = fx.waitForFootprint(CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: []))
+        XCTAssertTrue(left.isEmpty, "left after removing everything: \(left) — \(context)")
+    }
+
+    /// Every state dir is a listed container; running ones have their pid in their cgroup,
+    /// exited ones go with a plain `rm`; then `rm -f` of the rest leaves nothing.
+    func assertEveryContainerIsWhole(_ context: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let listed = try fx.psJSON()
+        let names = Set(listed.compactMap { $0["name"] as? String })
+        XCTAssertEqual(Set(fx.stateEntries()), names, "state dirs that ps does not list (half-made containers) — \(context)", file: file, line: line)
+        for c in listed {
+            let name = c["name"] as? String ?? "?"
+            switch c["state"] as? String {
+            case "running", "paused":
+                let pid = try XCTUnwrap(c["pid"] as? Int, "\(name) runs without a pid — \(context)", file: file, line: line)
+                let procs = (try? String(contentsOfFile: fx.cgroupDir("cpu", name) + "/cgroup.procs", encoding: .utf8)) ?? ""
+                XCTAssertTrue(procs.split(separator: "\n").contains(Substring(String(pid))),
+                              "\(name) pid \(pid) is not in its cgroup (\(procs)) — \(context)", file: file, line: line)
+                XCTAssertEqual(c["cgroup"] as? String, "/\(fx.cgroupParent)/\(name)", file: file, line: line)
+            case "exited", "created":
+                let r = try fx.corral(["rm", name])
+                XCTAssertEqual(r.code, 0, "\(c["state"]!) \(name) is not removable: \(r.stderr) — \(context)", file: file, line: line)
+            default:
+                XCTFail("\(name) in state \(String(describing: c["state"])) — \(context)", file: file, line: line)
+            }
+        }
+        for name in fx.stateEntries() {
+            let r = try fx.corral(["rm", "-f", name])
+            XCTAssertEqual(r.code, 0, "rm -f \(name): \(r.stderr) — \(context)", file: file, line: line)
+        }
+    }
+}
