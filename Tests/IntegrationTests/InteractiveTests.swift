@@ -40,17 +40,51 @@ final class InteractiveTests: XCTestCase {
         XCTAssertEqual(code, 9, out)
     }
 
+    /// True once a `sleep` of this test's containers is the foreground process group of its
+    /// terminal (/proc/PID/stat: pgrp == tpgid), i.e. a Ctrl-Z or Ctrl-C now reaches it.
+    func sleepIsInTheForeground() -> Bool {
+        for pid in fx.processesInOurCgroups() {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  stat.contains(" (sleep) "), let close = stat.range(of: ") ") else { continue }
+            let f = stat[close.upperBound...].split(separator: " ") // state ppid pgrp session tty_nr tpgid
+            if f.count > 5, f[0] != "T", f[2] == f[5] { return true }
+        }
+        return false
+    }
+
+    func testJobControlOnTheTerminal() throws {
+        // The pty is the shell's controlling terminal: Ctrl-Z stops the foreground job only,
+        // fg brings it back, Ctrl-C ends it, and the shell goes on.
+        let t = try onTerminal(["run", "-it", "--rm", "busybox", "--", "sh"])
+        let prompts = { t.output.components(separatedBy: "/ # ").count - 1 }
+        t.send("sleep 100\r")
+        XCTAssertTrue(fx.wait { self.sleepIsInTheForeground() }, t.output.debugDescription)
+        t.send("\u{1a}")
+        XCTAssertTrue(t.waitForOutput("Stopped"), t.output.debugDescription)
+        t.send("jobs\r")
+        XCTAssertTrue(t.waitForOutput("jobs\r\n[1]+  Stopped                    sleep 100\r\n/ # "), t.output.debugDescription)
+
+        let beforeFg = prompts()
+        t.send("fg\r")
+        XCTAssertTrue(fx.wait { self.sleepIsInTheForeground() }, t.output.debugDescription)
+        t.send("\u{03}")
+        XCTAssertTrue(fx.wait { prompts() > beforeFg }, t.output.debugDescription)
+        t.send("exit 2\r")
+        let (code, out) = t.finish()
+        XCTAssertEqual(code, 2, out.debugDescription)
+    }
+
     func testWindowSizeFollowsTheTerminal() throws {
-        let t = try onTerminal(["run", "-it", "--rm", "busybox", "--", "sh", "-c", "stty size; echo ready; read line; stty size"], rows: 33, cols: 101)
+        // The size is there from the first instruction, and a resize reaches the container
+        // (it polls: no input needed to wake it).
+        let script = "stty size; echo ready; i=0; while [ \"$(stty size)\" = '33 101' ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done; stty size"
+        let t = try onTerminal(["run", "-t", "--rm", "busybox", "--", "sh", "-c", script], rows: 33, cols: 101)
         XCTAssertTrue(t.waitForOutput("ready"), t.output)
         t.setWindowSize(rows: 44, cols: 120)
         t.signal(SIGWINCH)
-        usleep(300_000)
-        t.send("go\r")
         let (code, out) = t.finish()
         XCTAssertEqual(code, 0, out)
-        XCTAssertTrue(out.hasPrefix("33 101\r\nready\r\n"), out.debugDescription)
-        XCTAssertTrue(out.hasSuffix("44 120\r\n"), out.debugDescription)
+        XCTAssertEqual(out, "33 101\r\nready\r\n44 120\r\n")
     }
 
     /// A trap that outlives the Ctrl-C by a moment: if corral ended on the Ctrl-C, "still-here"

@@ -10,7 +10,8 @@ final class LogsTests: XCTestCase {
     override func tearDown() { fx?.tearDown() }
 
     func testTailAndFollowUntilExit() throws {
-        let script = "for i in 1 2 3; do echo early $i; done; sleep 1; echo late; echo late-err >&2; sleep 0.5; echo last"
+        // The container goes on only once the test has looked (an exec makes /tmp/go).
+        let script = "for i in 1 2 3; do echo early $i; done; while [ ! -e /tmp/go ]; do sleep 0.05; done; echo late; echo late-err >&2; sleep 0.5; echo last"
         try XCTAssertEqual(fx.corral(["run", "-d", "--name", "talk", "busybox", "--", "sh", "-c", script]).code, 0)
         let follow = try LiveCorral(fx, ["logs", "-f", "talk"], on: .pipes)
         XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "talk"]).stdout) == "early 1\nearly 2\nearly 3\n" })
@@ -19,6 +20,7 @@ final class LogsTests: XCTestCase {
         XCTAssertEqual(try fx.corral(["logs", "--tail", "100", "talk"]).stdout, "early 1\nearly 2\nearly 3\n")
         // Still running and still following while the container sleeps.
         XCTAssertTrue(follow.process.isRunning, "logs -f returned before the container exited")
+        XCTAssertEqual(try fx.corral(["exec", "talk", "--", "touch", "/tmp/go"]).code, 0)
 
         let (code, out) = follow.finish(timeout: 15)
         XCTAssertEqual(code, 0, follow.errorOutput)
