@@ -52,7 +52,7 @@ public enum ImageName {
         name.contains(":") ? [name] : [name, name + ":latest"]
     }
 
-    static func quoted(_ s: String) -> String { "\"" + s + "\"" }
+    static func quoted(_ s: String) -> String { ContainerName.quoted(s) }
 
     private static let dot = UInt8(ascii: "."), underscore = UInt8(ascii: "_")
     private static let dash = UInt8(ascii: "-"), slash = UInt8(ascii: "/")

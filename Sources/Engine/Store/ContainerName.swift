@@ -15,8 +15,15 @@ public enum ContainerName {
         }
     }
 
-    /// A printable rendering of user input for error messages (non-printables escaped).
+    /// A printable rendering of user input for error messages (non-printables escaped, and
+    /// cut short: a 100 kB argument must not become a 100 kB error line).
     public static func quoted(_ s: String) -> String {
+        let limit = 80
+        if s.unicodeScalars.count > limit {
+            var head = String.UnicodeScalarView()
+            head.append(contentsOf: s.unicodeScalars.prefix(limit))
+            return quoted(String(head)).dropLast() + "…\" (\(s.utf8.count) bytes)"
+        }
         var out = "\""
         for u in s.unicodeScalars {
             if u.value < 0x20 || u.value == 0x7f { out += "\\u{\(String(u.value, radix: 16))}" }
