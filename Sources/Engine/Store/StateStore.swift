@@ -62,11 +62,21 @@ public struct StateStore: Sendable {
         } catch EngineError.system(_, _, let err) where err == ENOENT {
             throw EngineError.notFound("no such container: \(name)")
         }
+        let record: ContainerRecord
         do {
-            return try Self.decoder.decode(ContainerRecord.self, from: Data(bytes))
+            record = try Self.decoder.decode(ContainerRecord.self, from: Data(bytes))
         } catch {
             throw EngineError.invalid("\(path): corrupt state file (\(error)); `corral rm -f \(name)` removes it")
         }
+        // rm acts on the record's name, cgroup and overlay: a record that is not this
+        // container's own would point it at another container's, or at the host's.
+        let cgroupParts = record.cgroup.relative.split(separator: "/")
+        guard record.name == name, cgroupParts.last.map(String.init) == name,
+              !cgroupParts.contains(where: { $0 == "." || $0 == ".." }),
+              !record.rootfsIsOverlay || record.rootfs.hasSuffix("/" + name + "/rootfs") else {
+            throw EngineError.invalid("\(path): the state file does not describe \(name); `corral rm -f \(name)` removes it")
+        }
+        return record
     }
 
     public func save(_ record: ContainerRecord) throws {
