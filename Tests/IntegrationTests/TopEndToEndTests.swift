@@ -1,0 +1,284 @@
+import Foundation
+import XCTest
+
+/// `corral top` and `corral demo` as a person uses them: run in a real terminal (tmux), keys
+/// typed, the screen read back, and what the keys did checked in the kernel's own files.
+final class TopEndToEndTests: XCTestCase {
+    var fx: CorralFixture!
+    var screen: TmuxScreen?
+
+    override func setUpWithError() throws {
+        fx = try CorralFixture()
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { throw XCTSkip("needs tmux") }
+        guard FileManager.default.isExecutableFile(atPath: fx.binary) else {
+            throw NSError(domain: "corral", code: 2, userInfo: [NSLocalizedDescriptionKey: "no corral at \(fx.binary) (set CORRAL_BIN)"])
+        }
+    }
+
+    override func tearDown() {
+        screen?.close()
+        fx?.tearDown()
+    }
+
+    let burner = ["/bin/sh", "-c", "while :; do :; done"]
+
+    /// `corral ARGS` in a fresh tmux window; after it ends the shell prints its exit status and
+    /// the terminal's modes, which is what a person would find in their terminal, and waits
+    /// (a pane that ended would get tmux's "Pane is dead" line, which can scroll the screen).
+    func open(_ args: String, cols: Int = 120, rows: Int = 40) throws -> TmuxScreen {
+        let s = try TmuxScreen(fx, command: "\(fx.binary) \(args); echo EXITED:$?; stty -a; exec sleep 3600",
+                               cols: cols, rows: rows)
+        screen = s
+        return s
+    }
+
+    func kernelFile(_ hierarchy: String, _ name: String, _ file: String) -> String {
+        ((try? String(contentsOfFile: fx.cgroupDir(hierarchy, name) + "/" + file, encoding: .utf8)) ?? "")
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func quota(_ name: String) -> String { kernelFile("cpu", name, "cpu.cfs_quota_us") }
+
+    /// The status line (second-last row) of the last screen read.
+    func statusLine(_ s: TmuxScreen) -> String {
+        let lines = s.lastScreen.components(separatedBy: "\n")
+        return lines.count >= 3 ? lines[lines.count - 3] : ""
+    }
+
+    /// The QUOTA cell of a table row: the text after the slider's right end.
+    func quotaCell(_ row: String?) -> String? {
+        guard let row, let end = row.range(of: "▏") else { return nil }
+        return row[end.upperBound...].split(separator: " ").first.map(String.init)
+    }
+
+    /// THR% of a table row: its only number followed by "%".
+    func throttledPercent(_ row: String?) -> Int? {
+        guard let row, let m = row.range(of: #"\b\d+%"#, options: .regularExpression) else { return nil }
+        return Int(row[m].dropLast())
+    }
+
+    /// CPU% of a table row: the fourth column (NAME STATE PID CPU%).
+    func cpuPercent(_ row: String?) -> Double? {
+        guard let row else { return nil }
+        let fields = row.split(separator: " ")
+        return fields.count > 3 ? Double(fields[3]) : nil
+    }
+
+    /// After the TUI has ended: the normal screen is back with the shell's output on it, and the
+    /// terminal is in canonical mode with echo on.
+    func assertTerminalRestored(_ s: TmuxScreen, exitStatus: Int, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertTrue(s.waitFor("EXITED:\(exitStatus)") && s.waitFor { $0.contains("icanon") },
+                      "with history:\n" + s.capture(history: true), file: file, line: line)
+        XCTAssertEqual(s.pane("alternate_on"), "0", "still on the alternate screen", file: file, line: line)
+        XCTAssertFalse(s.lastScreen.contains("cgroup hybrid"), "the TUI is still on screen:\n\(s.lastScreen)",
+                       file: file, line: line)
+        let modes = Set(s.lastScreen.split(whereSeparator: { " ;\n".contains($0) }).map(String.init))
+        for mode in ["icanon", "echo", "icrnl", "opost", "isig"] {
+            XCTAssertTrue(modes.contains(mode), "stty -a lacks \(mode):\n\(s.lastScreen)", file: file, line: line)
+            XCTAssertFalse(modes.contains("-" + mode), "stty -a shows -\(mode):\n\(s.lastScreen)", file: file, line: line)
+        }
+    }
+
+    func testTableShowsEveryContainerAndArrowKeysWriteTheQuotaAtOnce() throws {
+        try fx.detached("idle", ["sleep", "1000"])
+        try fx.detached("web", burner, options: ["--cpus", "0.5"])
+        try fx.detached("done", ["true"])
+        XCTAssertTrue(try fx.wait { try fx.container("done")?["state"] as? String == "exited" })
+        XCTAssertEqual(quota("web"), "50000")
+
+        // A slow refresh, so anything that changes right after a key press came from the key.
+        let s = try open("top --interval 5")
+        XCTAssertTrue(s.waitFor { screen in
+            screen.contains("3 containers: 2 running 0 paused 1 exited 0 created")
+                && ["done", "idle", "web"].allSatisfy { s.row($0, in: screen) != nil } && screen.contains(" ←→ quota")
+        }, s.lastScreen)
+        let lines = s.lastScreen.components(separatedBy: "\n")
+        XCTAssertTrue(lines[0].hasPrefix(" corral top"), lines[0])
+        XCTAssertTrue(lines[0].contains("cgroup hybrid"), lines[0])
+        XCTAssertTrue(lines[0].contains("refresh 5s"), lines[0])
+        for title in ["NAME", "STATE", "PID", "CPU%", "QUOTA", "THR%", "THROTTLED", "UPTIME", "COMMAND"] {
+            XCTAssertTrue(lines[2].contains(title), "no \(title) in \(lines[2])")
+        }
+        XCTAssertTrue(s.row("done")?.contains("exit 0") == true, s.lastScreen)
+        XCTAssertTrue(s.row("idle")?.contains("running") == true, s.lastScreen)
+        XCTAssertTrue(s.row("idle")?.contains("sleep 1000") == true, s.lastScreen)
+        XCTAssertEqual(quotaCell(s.row("idle")), "∞")
+        XCTAssertTrue(s.row("web")?.contains("running") == true, s.lastScreen)
+        XCTAssertEqual(quotaCell(s.row("web")), "0.50")
+        let pid = try XCTUnwrap(fx.container("web")?["pid"] as? Int)
+        XCTAssertTrue(s.row("web")?.contains(" \(pid) ") == true, "pid \(pid) not in \(s.row("web") ?? "")")
+
+        // Sorted by name: web is the last row.
+        s.press("End")
+        let pressed = Date()
+        s.press("Right")
+        XCTAssertTrue(fx.wait(timeout: 5) { quota("web") == "55000" }, "quota after →: \(quota("web"))")
+        XCTAssertLessThan(Date().timeIntervalSince(pressed), 2.5, "the write waited for a refresh")
+        XCTAssertEqual(kernelFile("cpu", "web", "cpu.cfs_period_us"), "100000")
+        XCTAssertTrue(s.waitFor { $0.contains("cpu.cfs_quota_us ← 55000") }, s.lastScreen)
+        let status = statusLine(s)
+        XCTAssertTrue(status.hasPrefix(" web → 0.55 cores:"), status)
+        XCTAssertTrue(status.contains("cpu.cfs_period_us ← 100000"), status)
+        XCTAssertTrue(status.contains("in /sys/fs/cgroup/cpu/corral-test-"), status)
+        XCTAssertEqual(quotaCell(s.row("web", in: s.lastScreen)), "0.55")
+        XCTAssertEqual(quota("idle"), "-1", "the key changed another container")
+
+        s.press("h")
+        XCTAssertTrue(fx.wait(timeout: 5) { quota("web") == "50000" }, "quota after h: \(quota("web"))")
+        s.press("L")
+        XCTAssertTrue(fx.wait(timeout: 5) { quota("web") == "100000" }, "quota after L: \(quota("web"))")
+        XCTAssertTrue(s.waitFor { self.quotaCell(s.row("web", in: $0)) == "1.00" }, s.lastScreen)
+
+        s.press("0")
+        XCTAssertTrue(fx.wait(timeout: 5) { quota("web") == "-1" }, "quota after 0: \(quota("web"))")
+        XCTAssertTrue(s.waitFor { $0.contains("web → unlimited") && $0.contains("cpu.cfs_quota_us ← -1") }, s.lastScreen)
+        XCTAssertEqual(quotaCell(s.row("web", in: s.lastScreen)), "∞")
+
+        s.press("=")
+        XCTAssertTrue(s.waitFor("Quota for web"), s.lastScreen)
+        s.type("0.5")
+        XCTAssertTrue(s.waitFor { _ in self.statusLine(s).contains("0.5█") }, s.lastScreen)
+        XCTAssertEqual(quota("web"), "-1", "written before Enter")
+        s.press("Enter")
+        XCTAssertTrue(fx.wait(timeout: 5) { quota("web") == "50000" }, "quota after = 0.5: \(quota("web"))")
+        XCTAssertTrue(s.waitFor { $0.contains("web → 0.50 cores") && $0.contains("cpu.cfs_quota_us ← 50000") },
+                      s.lastScreen)
+        XCTAssertEqual(quota("idle"), "-1")
+    }
+
+    func testPauseFreezesTheCgroupAndTheRowSaysPaused() throws {
+        try fx.detached("web", burner, options: ["--cpus", "0.3"])
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { $0.contains("1 containers: 1 running 0 paused") }, s.lastScreen)
+
+        s.press("p")
+        XCTAssertTrue(fx.wait(timeout: 5) { self.kernelFile("freezer", "web", "freezer.state") == "FROZEN" },
+                      kernelFile("freezer", "web", "freezer.state"))
+        XCTAssertTrue(s.waitFor { s.row("web", in: $0)?.contains(" paused ") == true && $0.contains("0 running 1 paused") },
+                      s.lastScreen)
+        XCTAssertEqual(try fx.container("web")?["state"] as? String, "paused")
+
+        s.press("p")
+        XCTAssertTrue(fx.wait(timeout: 5) { self.kernelFile("freezer", "web", "freezer.state") == "THAWED" },
+                      kernelFile("freezer", "web", "freezer.state"))
+        XCTAssertTrue(s.waitFor { s.row("web", in: $0)?.contains(" running ") == true && $0.contains("1 running 0 paused") },
+                      s.lastScreen)
+    }
+
+    func testContainersStartedAndRemovedElsewhereComeAndGo() throws {
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor("No containers."), s.lastScreen)
+
+        try fx.detached("other", ["sleep", "1000"])
+        let started = Date()
+        // Within two refreshes of one second (and some slack for a busy machine).
+        XCTAssertTrue(s.waitFor(timeout: 3) { s.row("other", in: $0)?.contains("running") == true }, s.lastScreen)
+        XCTAssertLessThan(Date().timeIntervalSince(started), 3)
+        XCTAssertTrue(s.lastScreen.contains("1 containers: 1 running"), s.lastScreen)
+
+        XCTAssertEqual(try fx.corral(["rm", "-f", "other"]).code, 0)
+        XCTAssertTrue(s.waitFor(timeout: 3) { s.row("other", in: $0) == nil && $0.contains("No containers.") },
+                      s.lastScreen)
+    }
+
+    func testEnterShowsTheKernelFilesAndQuestionMarkTheHelp() throws {
+        try fx.detached("web", burner, options: ["--cpus", "0.5"])
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { s.row("web", in: $0) != nil }, s.lastScreen)
+
+        s.press("Enter")
+        let wanted = [" corral top › web", "KERNEL FILES", "cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.stat",
+                      "nr_throttled", "cpuacct.usage", "freezer.state", "THAWED", "PROCESSES", "sh -c while",
+                      "CPU (cores), last 60 s", "quota 0.50", "Throttled, % of periods", "Esc back"]
+        XCTAssertTrue(s.waitFor { screen in wanted.allSatisfy { screen.contains($0) } },
+                      "detail view lacks \(wanted.filter { !s.lastScreen.contains($0) }):\n\(s.lastScreen)")
+        let detail = s.lastScreen
+        let quotaLine = detail.components(separatedBy: "\n").first { $0.contains("cpu.cfs_quota_us") } ?? ""
+        XCTAssertTrue(quotaLine.contains("50000"), quotaLine)
+
+        s.press("Escape")
+        XCTAssertTrue(s.waitFor { $0.contains("1 containers:") && !$0.contains("KERNEL FILES") }, s.lastScreen)
+
+        s.press("?")
+        // All at once: a capture can come while a frame is half written.
+        let help = [" corral top › help", "quit; containers stay", "quota -/+ 0.05 core", "kill (SIGKILL)",
+                    "pause / resume", "a quota change is written at once", "Esc close help"]
+        XCTAssertTrue(s.waitFor { screen in help.allSatisfy { screen.contains($0) } }, s.lastScreen)
+        s.press("Escape")
+        XCTAssertTrue(s.waitFor { $0.contains("1 containers:") && !$0.contains("quit; containers stay") }, s.lastScreen)
+    }
+
+    func testQuitLeavesContainersRunningAndTheTerminalAsItWas() throws {
+        try fx.detached("web", burner, options: ["--cpus", "0.2"])
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { s.row("web", in: $0) != nil }, s.lastScreen)
+        XCTAssertEqual(s.pane("alternate_on"), "1", "the TUI did not take the alternate screen")
+
+        s.press("q")
+        assertTerminalRestored(s, exitStatus: 0)
+        let web = try XCTUnwrap(fx.container("web"))
+        XCTAssertEqual(web["state"] as? String, "running")
+        let pid = try XCTUnwrap(web["pid"] as? Int)
+        XCTAssertEqual(kill(pid_t(pid), 0), 0, "the container's pid 1 is gone")
+        XCTAssertEqual(quota("web"), "20000")
+    }
+
+    func testSIGTERMRestoresTheTerminalAndExits143() throws {
+        try fx.detached("web", ["sleep", "1000"])
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { s.row("web", in: $0) != nil }, s.lastScreen)
+        let corral = try XCTUnwrap(s.childOfShell(), "no corral below the pane's shell")
+        let comm = (try? String(contentsOfFile: "/proc/\(corral)/comm", encoding: .utf8)) ?? ""
+        XCTAssertEqual(comm.trimmingCharacters(in: .whitespacesAndNewlines), "corral")
+
+        XCTAssertEqual(kill(corral, SIGTERM), 0)
+        assertTerminalRestored(s, exitStatus: 143)
+        XCTAssertEqual(try fx.container("web")?["state"] as? String, "running")
+    }
+
+    func testTooSmallTerminalSaysSoIgnoresKeysAndRecovers() throws {
+        try fx.detached("web", ["sleep", "1000"], options: ["--cpus", "0.5"])
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { s.row("web", in: $0) != nil }, s.lastScreen)
+
+        s.resize(cols: 70, rows: 20)
+        XCTAssertTrue(s.waitFor { $0.contains("terminal too small (need 80x24)") && $0.contains("now 70x20") },
+                      s.lastScreen)
+        XCTAssertNil(s.row("web", in: s.lastScreen), "table rows drawn into a too-small terminal")
+        s.press("Right")
+        usleep(300_000)
+        XCTAssertEqual(quota("web"), "50000", "a key changed the quota while the screen showed nothing")
+
+        s.resize(cols: 120, rows: 40)
+        XCTAssertTrue(s.waitFor { s.row("web", in: $0) != nil && !$0.contains("too small") }, s.lastScreen)
+        s.press("q")
+        assertTerminalRestored(s, exitStatus: 0)
+    }
+
+    func testDemoShowsThrottlingAndRemovesItsContainersOnQuit() throws {
+        let s = try open("demo")
+        let names = ["demo-unlimited", "demo-half", "demo-fifth", "demo-bursty"]
+        XCTAssertTrue(s.waitFor(timeout: 30) { screen in
+            screen.hasPrefix(" corral demo") && screen.contains("4 containers: 4 running")
+                && names.allSatisfy { self.quotaCell(s.row($0, in: screen)) != nil }
+        }, s.lastScreen)
+        XCTAssertEqual(quota("demo-fifth"), "20000")
+        XCTAssertEqual(quota("demo-half"), "50000")
+        XCTAssertEqual(quota("demo-unlimited"), "-1")
+        XCTAssertEqual(quotaCell(s.row("demo-fifth", in: s.lastScreen)), "0.20")
+
+        // A busy loop capped at 0.2 cores is throttled in most periods, and the screen says so.
+        XCTAssertTrue(s.waitFor(timeout: 15) { (self.throttledPercent(s.row("demo-fifth", in: $0)) ?? 0) > 50 },
+                      s.lastScreen)
+        let fifth = s.row("demo-fifth", in: s.lastScreen)
+        XCTAssertLessThan(try XCTUnwrap(cpuPercent(fifth), fifth ?? ""), 30, "CPU% above the 0.2-core quota: \(fifth ?? "")")
+        let throttledNs = kernelFile("cpu", "demo-fifth", "cpu.stat").split(separator: "\n")
+            .first { $0.hasPrefix("throttled_time ") }.flatMap { Int($0.split(separator: " ")[1]) } ?? 0
+        XCTAssertGreaterThan(throttledNs, 0)
+
+        s.press("q")
+        assertTerminalRestored(s, exitStatus: 0)
+        XCTAssertEqual(try fx.psJSON().count, 0, "demo containers left after quit")
+        XCTAssertEqual(fx.cgroupDirs(), [], "cgroup dirs left after the demo")
+    }
+}
