@@ -118,6 +118,8 @@ enum Chrome {
         if let shared, !shared.isEmpty {
             x += frame.put("  in ", x: x, y: y, style: Style(.dim))
             frame.put(shared, x: x, y: y, style: Style(.kernel))
+            // The unclipped width, so a cut-off directory gets its ellipsis too.
+            x += shared.unicodeScalars.count
         }
         if x >= frame.width { frame.put(glyphs.ellipsis, x: frame.width - glyphs.ellipsis.unicodeScalars.count, y: y) }
     }
