@@ -29,7 +29,10 @@ final class TopApp {
             if monotonicSeconds() >= lastSample + state.refreshInterval { sample() }
             if dirty { draw() }
             let waitMs = min(TopApp.maxWaitMs, max(0, (lastSample + state.refreshInterval - monotonicSeconds()) * 1000))
-            guard let key = CursesInput.read(milliseconds: Int32(waitMs.rounded(.up))) else { continue }
+            guard let key = CursesInput.read(milliseconds: Int32(waitMs.rounded(.up))) else {
+                if let sig = CursesInput.hangup() { signal = sig; break }
+                continue
+            }
             handle(key)
             // Whatever else is already waiting (key repeat, a mouse drag) is applied before the
             // next paint, so a burst costs one frame.

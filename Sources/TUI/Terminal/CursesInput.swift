@@ -16,6 +16,15 @@ enum CursesInput {
         return character(UInt32(ch))
     }
 
+    /// SIGHUP when the terminal is gone without one having arrived (its pty closed while this
+    /// process has no controlling terminal): every read then fails at once, and waiting for keys
+    /// would spin at full CPU forever. Checked after a read that returned nothing.
+    static func hangup() -> Int32? {
+        var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) == 1, fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 else { return nil }
+        return SIGHUP
+    }
+
     private static func character(_ value: UInt32) -> Key? {
         switch value {
         case 27: return .escape
