@@ -208,8 +208,10 @@ enum DetailView {
             return
         }
         let dir = fileLabels(detail.kernelFiles).title
-        frame.put(" KERNEL FILES" + (dir.isEmpty ? "" : " in " + dir), x: x, y: y, style: Style(.columnTitle),
-                  limit: width)
+        // Cut from the left: the end of the directory names the container.
+        let label = " KERNEL FILES" + (dir.isEmpty ? "" : " in ")
+        frame.put(label + leftFit(dir, width - label.unicodeScalars.count, glyphs), x: x, y: y,
+                  style: Style(.columnTitle), limit: width)
         let lines = fileLines(detail, width: width)
         let pathWidth = min(lines.map { $0.path.unicodeScalars.count }.max() ?? 0, max(8, width / 2))
         let rows = height - 1
