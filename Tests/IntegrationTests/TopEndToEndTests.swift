@@ -25,8 +25,8 @@ final class TopEndToEndTests: XCTestCase {
     /// `corral ARGS` in a fresh tmux window; after it ends the shell prints its exit status and
     /// the terminal's modes, which is what a person would find in their terminal, and waits
     /// (a pane that ended would get tmux's "Pane is dead" line, which can scroll the screen).
-    func open(_ args: String, cols: Int = 120, rows: Int = 40) throws -> TmuxScreen {
-        let s = try TmuxScreen(fx, command: "\(fx.binary) \(args); echo EXITED:$?; stty -a; exec sleep 3600",
+    func open(_ args: String, cols: Int = 120, rows: Int = 40, prefix: String = "") throws -> TmuxScreen {
+        let s = try TmuxScreen(fx, command: "\(prefix)\(fx.binary) \(args); echo EXITED:$?; stty -a; exec sleep 3600",
                                cols: cols, rows: rows)
         screen = s
         return s
@@ -280,5 +280,29 @@ final class TopEndToEndTests: XCTestCase {
         assertTerminalRestored(s, exitStatus: 0)
         XCTAssertEqual(try fx.psJSON().count, 0, "demo containers left after quit")
         XCTAssertEqual(fx.cgroupDirs(), [], "cgroup dirs left after the demo")
+    }
+
+    func testDemoWhoseTerminalVanishesEndsAndRemovesItsContainers() throws {
+        // Without a controlling terminal (as when a program starts it on a pty of its own),
+        // closing the terminal sends no SIGHUP: corral must notice the hangup on its own
+        // rather than spin on failing reads.
+        let s = try open("demo", prefix: "setsid ")
+        XCTAssertTrue(s.waitFor(timeout: 30) { $0.contains("4 containers: 4 running") }, s.lastScreen)
+        let corral = try XCTUnwrap(s.childOfShell(), "no corral below the pane's shell")
+        let stat = try String(contentsOfFile: "/proc/\(corral)/stat", encoding: .utf8)
+        let fields = stat[stat.range(of: ") ")!.upperBound...].split(separator: " ")
+        XCTAssertEqual(fields[4], "0", "corral has a controlling terminal after setsid: \(stat)")
+
+        s.close()
+        func gone() -> Bool {
+            let now = (try? String(contentsOfFile: "/proc/\(corral)/stat", encoding: .utf8)) ?? ""
+            return now.isEmpty || now.contains(") Z ")
+        }
+        if !fx.wait(timeout: 10, gone) {
+            XCTFail("corral still runs after its terminal closed")
+            kill(corral, SIGKILL)
+        }
+        XCTAssertTrue(try fx.wait(timeout: 10) { try fx.psJSON().isEmpty }, "demo containers left: \((try? fx.psJSON()) ?? [])")
+        XCTAssertTrue(fx.wait(timeout: 5) { fx.cgroupDirs().isEmpty }, "cgroup dirs left: \(fx.cgroupDirs())")
     }
 }
