@@ -10,6 +10,6 @@ struct Corral: ParsableCommand {
             """,
         subcommands: [
             Run.self, Ps.self, Stats.self, Update.self, Stop.self, Kill.self, Pause.self, Resume.self,
-            Rm.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self,
+            Rm.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self, BenchEngine.self,
         ])
 }

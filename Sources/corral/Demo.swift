@@ -6,6 +6,7 @@ import TUI
 /// the TUI on them, so throttling can be watched (and the quotas dragged) at once.
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Show CFS throttling: start demo containers under different quotas and open the TUI.",
         discussion: "Removes what it started on quit unless --keep.")
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Engine
 
 struct Exec: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a command inside a running container.")
+    static let configuration = CommandConfiguration(commandName: "exec", abstract: "Run a command inside a running container.")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .shortAndLong, help: "Keep stdin open.") var interactive = false
     @Flag(name: .shortAndLong, help: "Give the command a pseudo-terminal.") var tty = false

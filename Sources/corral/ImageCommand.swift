@@ -15,6 +15,7 @@ struct ImageCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Make an image from a rootfs tarball (plain, gzip, bzip2, xz or zstd).",
             discussion: "For example `docker export` output, or an Alpine or Debian minirootfs.")
 
@@ -38,6 +39,7 @@ struct ImageCommand: ParsableCommand {
 
     struct Load: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "load",
             abstract: "Load the images of a `docker save` / `podman save` archive or an OCI image layout.",
             discussion: """
                 FILE is a tar (optionally compressed) or an OCI layout directory. Layers are applied in \

@@ -2,7 +2,7 @@ import ArgumentParser
 import Engine
 
 struct Stop: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
+    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
     @OptionGroup var globals: GlobalOptions
     @Option(name: .shortAndLong, help: "Seconds to wait before SIGKILL.") var time: Double = 10
     @Argument(help: "Container name.") var name: String
@@ -17,7 +17,7 @@ struct Stop: ParsableCommand {
 }
 
 struct Kill: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Send a signal to a container's pid 1 (default SIGKILL).")
+    static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal to a container's pid 1 (default SIGKILL).")
     @OptionGroup var globals: GlobalOptions
     @Option(name: .shortAndLong, help: "Signal name or number.") var signal: String = "KILL"
     @Argument(help: "Container name.") var name: String
@@ -29,21 +29,21 @@ struct Kill: ParsableCommand {
 }
 
 struct Pause: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Freeze every process of a container (cgroup freezer).")
+    static let configuration = CommandConfiguration(commandName: "pause", abstract: "Freeze every process of a container (cgroup freezer).")
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "Container name.") var name: String
     func run() throws { try globals.runtime().pause(name) }
 }
 
 struct Resume: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Thaw a paused container.")
+    static let configuration = CommandConfiguration(commandName: "resume", abstract: "Thaw a paused container.")
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "Container name.") var name: String
     func run() throws { try globals.runtime().resume(name) }
 }
 
 struct Rm: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Remove a container (its cgroups, mounts and state).")
+    static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a container (its cgroups, mounts and state).")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .shortAndLong, help: "Kill it first if it is running.") var force = false
     @Argument(help: "Container names.") var names: [String]
@@ -65,7 +65,7 @@ struct Rm: ParsableCommand {
 }
 
 struct Update: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Change a container's CPU, pids or memory limits while it runs.")
+    static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a container's CPU, pids or memory limits while it runs.")
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var limits: LimitOptions
     @Flag(name: .shortAndLong, help: "Print each kernel file written and its new value.") var verbose = false

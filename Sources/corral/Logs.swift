@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 struct Logs: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print what a detached container wrote to stdout and stderr.")
+    static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print what a detached container wrote to stdout and stderr.")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .shortAndLong, help: "Keep printing new output until the container exits.") var follow = false
     @Option(name: .long, help: "Only the last N lines.") var tail: Int?

@@ -3,7 +3,7 @@ import Engine
 import FoundationEssentials
 
 struct Ps: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List containers (running ones; -a for all).")
+    static let configuration = CommandConfiguration(commandName: "ps", abstract: "List containers (running ones; -a for all).")
 
     @OptionGroup var globals: GlobalOptions
 

@@ -3,6 +3,7 @@ import Engine
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Run a command in a new container.",
         discussion: """
             corral run [options] IMAGE [-- CMD [ARG...]]      (image from the store; busybox is builtin)

@@ -7,6 +7,7 @@ import Glibc
 
 struct Stats: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "stats",
         abstract: "Live CPU use and throttling of running containers (from the kernel's counters).",
         discussion: "CPU% is 100 for one full core, like docker stats; THR% is the share of CFS periods throttled.")
 

@@ -4,6 +4,7 @@ import TUI
 
 struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "top",
         abstract: "Full-screen view of every container's CPU and throttling, with live quota sliders.",
         discussion: "Keys: ↑↓/jk select, ←→/hl quota ±0.05 core, H/L ±0.5, 0/u unlimited, = exact, Enter details, n new, s stop/start, p pause, K kill, d remove, o logs, e shell, / filter, < > sort, + - refresh, ? help, q quit.")
 
