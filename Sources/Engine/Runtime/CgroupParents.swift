@@ -18,7 +18,7 @@ struct CgroupParents {
     }
 
     private func save(_ list: [String]) {
-        try? SmallFile.writeAtomically(listPath, Array(list.map { $0 + "\n" }.joined().utf8))
+        try? SmallFile.writeAtomically(listPath, Array(list.map { $0 + "\n" }.joined().utf8), durable: false)
     }
 
     /// Call before creating a group under `parent`: notes the topmost missing ancestor.

@@ -89,7 +89,7 @@ extension Runtime {
         close(fds[0])
         if ok {
             let st = cspawn_process_starttime(supervisor)
-            try? SmallFile.writeAtomically(store.supervisorPath(record.name), Array("\(supervisor) \(st)\n".utf8))
+            try? SmallFile.writeAtomically(store.supervisorPath(record.name), Array("\(supervisor) \(st)\n".utf8), durable: false)
             return pid
         }
         // The supervisor reported (or died with) a failed start; it exits by itself.

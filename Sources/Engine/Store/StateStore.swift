@@ -81,7 +81,7 @@ public struct StateStore: Sendable {
 
     public func save(_ record: ContainerRecord) throws {
         let data = try Self.encoder.encode(record)
-        try SmallFile.writeAtomically(recordPath(record.name), Array(data))
+        try SmallFile.writeAtomically(recordPath(record.name), Array(data), durable: false)
     }
 
     /// "<pid> <starttime>" as the supervisor (or the foreground CLI) wrote it.
@@ -102,11 +102,11 @@ public struct StateStore: Sendable {
     }
 
     public func writePid(_ name: String, pid: pid_t, startTime: UInt64) throws {
-        try SmallFile.writeAtomically(pidPath(name), Array("\(pid) \(startTime)\n".utf8))
+        try SmallFile.writeAtomically(pidPath(name), Array("\(pid) \(startTime)\n".utf8), durable: false)
     }
 
     public func writeExit(_ name: String, code: Int32, signal: Int32) throws {
-        try SmallFile.writeAtomically(exitPath(name), Array("\(code) \(signal)\n".utf8))
+        try SmallFile.writeAtomically(exitPath(name), Array("\(code) \(signal)\n".utf8), durable: false)
     }
 
     static let encoder: JSONEncoder = {
