@@ -14,6 +14,8 @@ final class EngineTopBackend: TopBackend {
     private var previousHost: HostCPUTimes?
     private let cores = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+    /// The cgroup files every refresh reads, kept open between refreshes (see KnobFiles).
+    private let knobs = KnobFiles()
 
     init(runtime: Runtime) {
         self.runtime = runtime
@@ -21,9 +23,11 @@ final class EngineTopBackend: TopBackend {
 
     func sample() throws -> TopSnapshot {
         reapChildren()
-        let all = try runtime.list()
-        enforceStopDeadlines(all)
-        let cpu = runtime.sampleCPU(all)
+        let (all, cpu) = try knobs.reading { () throws -> ([ContainerStatus], [String: CPUSample]) in
+            let all = try runtime.list()
+            enforceStopDeadlines(all)
+            return (all, runtime.sampleCPU(all))
+        }
         let host = try? HostCPUTimes.read()
         let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) } ?? 0
         let now = Self.secondsSinceBoot()

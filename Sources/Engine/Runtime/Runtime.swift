@@ -32,6 +32,8 @@ public final class Runtime {
     public let store: StateStore
     public let cgroups: CgroupDriver
     public let images: ImageStore
+    /// `list()` reuses the records whose state file did not change (see RecordCache).
+    private let records = RecordCache()
 
     public init(config: RuntimeConfig, cgroups: CgroupDriver? = nil) throws {
         guard geteuid() == 0 else {
@@ -46,9 +48,11 @@ public final class Runtime {
 
     /// Every container in the state root with its live state, sorted by name.
     public func list() throws -> [ContainerStatus] {
-        try store.names().compactMap { name in
+        let names = try store.names()
+        records.retain(only: Set(names))
+        return names.compactMap { name in
             // A container removed between listing and loading is simply gone.
-            try? status(name)
+            (try? records.load(name, from: store)).map(status(of:))
         }
     }
 

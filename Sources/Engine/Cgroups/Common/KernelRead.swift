@@ -10,13 +10,29 @@ enum KernelRead {
 
     /// Calls `body` with the whole file's bytes. Throws `.system("open"/"read", path, errno)`.
     static func withBytes<R>(_ path: String, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        if let knobs = KnobFiles.current, let fd = knobs.descriptor(path) {
+            do {
+                return try withBytes(fd: fd, positional: true, path, body)
+            } catch EngineError.system(let step, _, _) where step == "read" {
+                knobs.drop(path)  // the group was removed (ENODEV): the plain open below says so
+            }
+        }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
         defer { close(fd) }
+        return try withBytes(fd: fd, positional: false, path, body)
+    }
+
+    /// `positional`: read with pread from offset 0 (a kept-open file, see KnobFiles).
+    private static func withBytes<R>(fd: Int32, positional: Bool, _ path: String,
+                                     _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        func next(_ into: UnsafeMutableRawPointer, _ count: Int, at offset: Int) -> Int {
+            positional ? pread(fd, into, count, off_t(offset)) : read(fd, into, count)
+        }
         return try withUnsafeTemporaryAllocation(byteCount: stackBytes, alignment: 1) { buf in
             var used = 0
             while used < buf.count {
-                let n = read(fd, buf.baseAddress! + used, buf.count - used)
+                let n = next(buf.baseAddress! + used, buf.count - used, at: used)
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw EngineError.fromErrno("read", path)
@@ -27,7 +43,7 @@ enum KernelRead {
             var all = [UInt8](UnsafeRawBufferPointer(buf))
             var chunk = [UInt8](repeating: 0, count: stackBytes)
             while true {
-                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                let n = chunk.withUnsafeMutableBytes { next($0.baseAddress!, $0.count, at: all.count) }
                 if n < 0 {
                     if errno == EINTR { continue }
                     throw EngineError.fromErrno("read", path)

@@ -1,0 +1,55 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Decoded `state.json` records kept between calls and reused while the file is unchanged.
+/// `corral top` lists every container every second, and decoding 200 JSON records costs more
+/// than all the kernel files it reads. The state root stays the truth: every load stats the
+/// file, and a state file is only ever replaced by rename (a new inode), so a change is seen
+/// at the next load.
+final class RecordCache {
+    private struct Identity: Equatable {
+        var device: UInt64
+        var inode: UInt64
+        var size: Int64
+        var mtimeSeconds: Int
+        var mtimeNanoseconds: Int
+    }
+
+    private var entries: [String: (identity: Identity, record: ContainerRecord)] = [:]
+    private var lock = pthread_mutex_t()
+
+    init() { pthread_mutex_init(&lock, nil) }
+    deinit { pthread_mutex_destroy(&lock) }
+
+    /// `store.load(name)`, or the record decoded last time if the file is still the same one.
+    func load(_ name: String, from store: StateStore) throws -> ContainerRecord {
+        var st = stat()
+        guard stat(store.recordPath(name), &st) == 0 else {
+            forget(name)
+            return try store.load(name)
+        }
+        let identity = Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                                mtimeSeconds: Int(st.st_mtim.tv_sec), mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
+        if let known = locked({ entries[name] }), known.identity == identity { return known.record }
+        // Replaced between the stat and the read: the next load sees another identity and reloads.
+        let record = try store.load(name)
+        locked { entries[name] = (identity, record) }
+        return record
+    }
+
+    /// Drops every entry but these names (containers removed meanwhile).
+    func retain(only names: Set<String>) {
+        locked { entries = entries.filter { names.contains($0.key) } }
+    }
+
+    private func forget(_ name: String) {
+        locked { entries[name] = nil }
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return body()
+    }
+}
