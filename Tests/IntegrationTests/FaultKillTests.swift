@@ -108,6 +108,45 @@ final class FaultKillTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left after removing everything: \(left) — \(context)")
     }
 
+    /// The TUI killed while it samples and while quota keys are being pressed: every
+    /// container still runs, and its kernel quota is the one its record shows.
+    func testKilledTUILeavesEveryContainerWhole() throws {
+        try fx.detached("t1", ["sleep", "1000"], options: ["--cpus", "0.5"])
+        try fx.detached("t2", ["sleep", "1000"])
+        let socket = "corral-test-\(fx.id)"
+        let tmux = "/usr/bin/tmux"
+        let command = ["env", "CORRAL_ROOT=\(fx.stateRoot)", "CORRAL_IMAGES=\(fx.imagesRoot)",
+                       "CORRAL_CGROUP_PARENT=\(fx.cgroupParent)", "TERM=xterm-256color", fx.binary, "top", "--interval", "0.2"]
+        let started = try Host.run(tmux, ["-L", socket, "new-session", "-d", "-x", "120", "-y", "40", command.joined(separator: " ")])
+        XCTAssertEqual(started.code, 0, started.stderr)
+        defer { _ = try? Host.run(tmux, ["-L", socket, "kill-server"]) }
+        var top: pid_t?
+        XCTAssertTrue(fx.wait {
+            top = Host.processes(withStateRoot: fx.stateRoot).first { pid in
+                ((try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "").contains("\0top\0")
+            }
+            return top != nil
+        }, "corral top did not start")
+        usleep(600_000)
+        var rng = SystemRandomNumberGenerator()
+        for key in ["l", "l", "j", "h", "L", "k", "l"] {
+            _ = try Host.run(tmux, ["-L", socket, "send-keys", key])
+            usleep(UInt32.random(in: 0..<150_000, using: &rng))
+        }
+        kill(try XCTUnwrap(top), SIGKILL)
+        XCTAssertTrue(fx.wait { kill(top!, 0) != 0 })
+
+        for name in ["t1", "t2"] {
+            let c = try XCTUnwrap(try fx.container(name))
+            XCTAssertEqual(c["state"] as? String, "running", name)
+            XCTAssertEqual(Int(fx.readKnob("cpu", name, "cpu.cfs_quota_us") ?? ""), c["cpuQuotaUs"] as? Int, "\(name): kernel and record differ")
+        }
+        _ = try? Host.run(tmux, ["-L", socket, "kill-server"])
+        for name in ["t1", "t2"] { XCTAssertEqual(try fx.corral(["rm", "-f", name]).code, 0) }
+        let left = fx.waitForFootprint(CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: []))
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     /// Every state dir is a listed container; running ones have their pid in their cgroup,
     /// exited ones go with a plain `rm`; then `rm -f` of the rest leaves nothing.
     func assertEveryContainerIsWhole(_ context: String, file: StaticString = #filePath, line: UInt = #line) throws {
