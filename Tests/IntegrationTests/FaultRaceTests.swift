@@ -77,9 +77,9 @@ final class FaultRaceTests: XCTestCase {
             XCTAssertEqual(Int(fx.readKnob("pids", name, "pids.max") ?? ""), try fx.container(name)?["pidsLimit"] as? Int)
         }
 
-        // Everything at once on one name, a few rounds.
+        // Everything at once on one name, a few rounds (many with CORRAL_STRESS=1).
         var rng = SystemRandomNumberGenerator()
-        for round in 0..<4 {
+        for round in 0..<(ProcessInfo.processInfo.environment["CORRAL_STRESS"] == "1" ? 60 : 4) {
             let mixed: [[String]] = (0..<8).map { i in
                 switch Int.random(in: 0..<5, using: &rng) {
                 case 0, 1: return ["run", "-d", "--name", "r0", "--rootfs", rootfs, "--cpus", "0.\(i + 1)", "--", "sleep", "1000"]
