@@ -3,7 +3,7 @@ SWIFT ?= swift
 DEBUG_BIN := .build/debug/corral
 RELEASE_BIN := .build/release/corral
 
-.PHONY: all deps build release test demo bench clean
+.PHONY: all deps build release test stress demo bench clean
 
 all: build
 
@@ -21,6 +21,12 @@ test: deps
 	$(SWIFT) build --build-tests
 	CORRAL_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build
 	$(MAKE) -C Tests/cspawn-harness run
+
+# Long fault and fuzz runs: 600 SIGKILL cycles, 60 mixed race rounds, 10000 inputs per parser.
+stress: deps
+	$(SWIFT) build --build-tests
+	CORRAL_STRESS=1 CORRAL_FUZZ_ITERATIONS=10000 CORRAL_BIN=$(CURDIR)/$(DEBUG_BIN) \
+		$(SWIFT) test --skip-build --filter 'IntegrationTests\.(Fault|Hostile)|EngineTests\.Fuzz'
 
 demo: release
 	$(RELEASE_BIN) demo

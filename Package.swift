@@ -28,7 +28,7 @@ let package = Package(
                 "Engine", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Fixtures"]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),
     ]
