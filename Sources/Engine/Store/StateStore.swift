@@ -88,7 +88,10 @@ public struct StateStore: Sendable {
     public func readPid(_ name: String) -> (pid: pid_t, startTime: UInt64)? {
         guard let text = try? SmallFile.readIfPresent(pidPath(name)) else { return nil }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard parts.count >= 2, let pid = pid_t(parts[0]), let st = UInt64(parts[1]), pid > 0 else { return nil }
+        // Start time 0: the process had already ended when the file was written (a /bin/true
+        // is a zombie before `run` records it). No process to check, signal or wait for: read
+        // as one, it matched every gone pid and made `rm` wait 5 s for it.
+        guard parts.count >= 2, let pid = pid_t(parts[0]), let st = UInt64(parts[1]), pid > 0, st > 0 else { return nil }
         return (pid, st)
     }
 
