@@ -59,8 +59,8 @@ commands = keyvals("commands.txt")
 md = []
 md.append("# Benchmarks\n")
 md.append(
-    f"Written by `make bench` (`scripts/bench.sh`, `bench/report.py`) on "
-    f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC in "
+    f"Written by `make bench` (`scripts/bench.sh`, `bench/report.py`) from a run on "
+    f"{machine.get('date') or format(datetime.datetime.now(datetime.timezone.utc), '%Y-%m-%d %H:%M UTC')} in "
     f"{machine.get('bench_seconds', '?')} s. Times are medians with (min–max); ratios are ratios "
     f"of medians measured in the same run, the peers interleaved round by round. Raw numbers: "
     f"`bench/results/`.\n")
@@ -292,6 +292,10 @@ if tl:
         md.append(f"| {u['cores']} | {(u['endS'] - u['startS']) * 1000:.1f} ms | {pr[0]:.2f} | {pr[1]:.2f} | {pr[2]:.2f} | "
                   f"{first if first else 'not within 5 periods'} |")
     md.append("")
+    md.append("The kernel applies a new quota at the write and restarts the CFS period there, with the group's "
+              "runtime refilled to the new quota. The first 100 ms window after the command returns therefore "
+              "mixes the refilled period with the next one (a raise briefly overshoots, a cut first uses up "
+              "what the CPUs already hold); from the window after, the rate is the new quota.\n")
     firsts = [u["firstPeriodWithin10Percent"] for u in tl["updates"] if u["firstPeriodWithin10Percent"]]
     upd_ms = statistics.median((u["endS"] - u["startS"]) * 1000 for u in tl["updates"])
     goals.append(("`update` until the new rate is measured", f"command {fmt_ms(upd_ms)} ms, then period "

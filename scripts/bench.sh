@@ -65,6 +65,7 @@ echo 'root:x:0:' >"$ROOTFS/etc/group"
 # --- machine ---------------------------------------------------------------------------------
 log "machine facts"
 {
+    echo "date=$(date -u '+%Y-%m-%d %H:%M') UTC"
     echo "kernel=$(uname -r)"
     echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')"
     echo "cores=$(nproc)"
@@ -167,7 +168,7 @@ top_cpu() {  # $1 = number of containers running
     tmux -L "$TMUX_SOCKET" send-keys q
     for _ in $(seq 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$pid" 2>/dev/null || true
-    tmux -L "$TMUX_SOCKET" kill-server
+    tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null || true  # gone with its only pane
     echo "$1 $((s1 - s0)) $(( (t1 - t0) / 1000000 )) $(getconf CLK_TCK)" >>"$RES/top-cpu.txt"
 }
 shrink_to() {  # keep cb-idle-0 .. cb-idle-($1-1)
