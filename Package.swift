@@ -16,10 +16,13 @@ let package = Package(
         // The code that runs between clone() and execve(), plus the per-container supervisor
         // loop: C, because only async-signal-safe code may run in a child forked from Swift.
         .target(name: "CSpawn", linkerSettings: [.linkedLibrary("cap")]),
-        // libarchive for image extraction (hostile-input safe extract flags).
+        // libarchive for image extraction (hostile-input safe extract flags): headers from
+        // CArchive, the library itself dlopen'd by CArchiveLazy on first use, so the ~2 ms of
+        // loading libarchive, libxml2 and ICU is paid by image commands only, not by every start.
         .systemLibrary(name: "CArchive", path: "Sources/CArchive"),
+        .target(name: "CArchiveLazy", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
-        .target(name: "Engine", dependencies: ["CSpawn", "CArchive"]),
+        .target(name: "Engine", dependencies: ["CSpawn", "CArchive", "CArchiveLazy"]),
         // The TUI knows nothing of the Engine: the corral executable adapts one to the other.
         .target(name: "TUI", dependencies: ["CNcurses"]),
         .executableTarget(
@@ -28,7 +31,8 @@ let package = Package(
                 "Engine", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Fixtures"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Fixtures"],
+                    linkerSettings: [.linkedLibrary("archive")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),
     ]
