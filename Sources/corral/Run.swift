@@ -29,6 +29,10 @@ struct Run: ParsableCommand {
     var imageAndCommand: [String] = []
 
     mutating func run() throws {
+        // The passthrough argument would swallow a help flag given where the image goes.
+        if let first = imageAndCommand.first, first == "-h" || first == "--help" {
+            throw CleanExit.helpRequest(self)
+        }
         var spec = try options.spec()
         var rest = imageAndCommand
         if let first = rest.first, first != "--" {
