@@ -18,6 +18,10 @@ struct CgroupParents {
     }
 
     private func save(_ list: [String]) {
+        guard !list.isEmpty else {
+            unlink(listPath)
+            return
+        }
         try? SmallFile.writeAtomically(listPath, Array(list.map { $0 + "\n" }.joined().utf8), durable: false)
     }
 
