@@ -6,7 +6,7 @@ import Glibc
 /// "cpu,cpuacct"), each with its own copy of the group's directory.
 public struct CgroupV1Driver: CgroupDriver {
     /// The controllers corral drives; others (cpuset, devices, ...) are left alone.
-    public static let controllers = [V1CPU.name, V1CPUAcct.name, V1Freezer.name, V1Pids.name, V1Memory.name]
+    public static let controllers = [V1CPU.name, V1CPUAcct.name, V1Freezer.name, PidsController.name, V1Memory.name]
 
     public let mode: CgroupMode
     /// Controller name → mount point of its hierarchy, only for the controllers corral drives.
@@ -94,7 +94,7 @@ public struct CgroupV1Driver: CgroupDriver {
 
     @discardableResult
     public func setPidsLimit(_ group: CgroupPath, _ limit: Int64?) throws -> [KernelWrite] {
-        try V1Pids.apply(limit, in: directory(group, controller: V1Pids.name))
+        try PidsController.apply(limit, in: directory(group, controller: PidsController.name))
     }
 
     @discardableResult
@@ -142,7 +142,7 @@ public struct CgroupV1Driver: CgroupDriver {
         var out: [KernelFile] = []
         let shown: [(String, [String])] = [
             (V1CPU.name, V1CPU.shownFiles), (V1CPUAcct.name, V1CPUAcct.shownFiles),
-            (V1Freezer.name, V1Freezer.shownFiles), (V1Pids.name, V1Pids.shownFiles),
+            (V1Freezer.name, V1Freezer.shownFiles), (PidsController.name, PidsController.shownFiles),
             (V1Memory.name, V1Memory.shownFiles),
         ]
         for (ctl, names) in shown {

@@ -52,7 +52,7 @@ public struct CgroupV2Driver: CgroupDriver {
 
     @discardableResult
     public func setPidsLimit(_ group: CgroupPath, _ limit: Int64?) throws -> [KernelWrite] {
-        try V2Pids.apply(limit, in: directory(group))
+        try PidsController.apply(limit, in: directory(group))
     }
 
     @discardableResult
@@ -87,7 +87,7 @@ public struct CgroupV2Driver: CgroupDriver {
 
     public func kernelFiles(_ group: CgroupPath) -> [KernelFile] {
         CgroupTree.shown(directory(group),
-                         V2CPU.shownFiles + V2Freezer.shownFiles + V2Pids.shownFiles
+                         V2CPU.shownFiles + V2Freezer.shownFiles + PidsController.shownFiles
                              + V2Memory.shownFiles + V2Core.shownFiles)
     }
 }

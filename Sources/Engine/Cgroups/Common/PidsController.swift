@@ -1,5 +1,7 @@
-/// v2 `pids` controller: a cap on tasks in the group.
-enum V2Pids {
+/// The `pids` controller: a cap on tasks (processes and threads) in the group. Its files are
+/// the same in v1 and v2, so both drivers use this one.
+enum PidsController {
+    static let name = "pids"
     static let maxFile = "pids.max"
     static let currentFile = "pids.current"
     static let unlimited = "max"
