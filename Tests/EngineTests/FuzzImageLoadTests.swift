@@ -49,18 +49,6 @@ final class FuzzImageLoadTests: ImageTestCase {
         ]
     }
 
-    func sha256(_ data: Data) -> String {
-        let path = base + "/.hash-input"
-        try? data.write(to: URL(fileURLWithPath: path))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        p.arguments = [path]
-        let out = Pipe()
-        p.standardOutput = out
-        try? p.run()
-        p.waitUntilExit()
-        return String(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
-    }
 
     func tar(_ name: String, _ parts: [(String, Data)]) throws -> String {
         try archive(name, parts.map { TarEntry.file($0.0, data: $0.1) })

@@ -217,17 +217,4 @@ final class ImageLoadTests: ImageTestCase {
         XCTAssertEqual(storeEntries(), [])
     }
 
-    private func sha256(_ data: Data) -> String {
-        let path = base + "/.hash-input"
-        try? data.write(to: URL(fileURLWithPath: path))
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-        p.arguments = [path]
-        let out = Pipe()
-        p.standardOutput = out
-        try? p.run()
-        p.waitUntilExit()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return String(text.prefix(64))
-    }
 }

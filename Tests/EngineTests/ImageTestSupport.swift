@@ -112,6 +112,20 @@ enum TarWriter {
 
 /// A per-test scratch directory (its name has "corral-test" and the pid), removed afterwards.
 class ImageTestCase: XCTestCase {
+    /// Hex sha256 of `data`, for the digests docker-save and OCI layouts name their blobs by.
+    func sha256(_ data: Data) -> String {
+        let path = base + "/.hash-input"
+        try? data.write(to: URL(fileURLWithPath: path))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [path]
+        let out = Pipe()
+        p.standardOutput = out
+        try? p.run()
+        p.waitUntilExit()
+        return String(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).prefix(64))
+    }
+
     var base = ""
     var store: ImageStore!
     private var extraPaths: [String] = []
