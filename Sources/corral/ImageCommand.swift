@@ -113,10 +113,10 @@ struct ImageJSON: Encodable {
     var size: UInt64
     var rootfs: String
     var env: [String]
-    var entrypoint: [String]?
-    var cmd: [String]?
-    var workingDir: String?
-    var user: String?
+    @NullEncoded var entrypoint: [String]?
+    @NullEncoded var cmd: [String]?
+    @NullEncoded var workingDir: String?
+    @NullEncoded var user: String?
 
     init(_ image: Image) {
         name = image.name
@@ -128,24 +128,6 @@ struct ImageJSON: Encodable {
         cmd = image.config.cmd
         workingDir = image.config.workingDir
         user = image.config.user
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, created, size, rootfs, env, entrypoint, cmd, workingDir, user
-    }
-
-    // Absent values are written as null, as `ps --json` does.
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(created, forKey: .created)
-        try c.encode(size, forKey: .size)
-        try c.encode(rootfs, forKey: .rootfs)
-        try c.encode(env, forKey: .env)
-        try c.encode(entrypoint, forKey: .entrypoint)
-        try c.encode(cmd, forKey: .cmd)
-        try c.encode(workingDir, forKey: .workingDir)
-        try c.encode(user, forKey: .user)
     }
 
     /// "4.2 MB": decimal units, as `docker images` prints them.

@@ -41,17 +41,17 @@ struct ContainerJSON: Encodable {
     var name: String
     var id: String
     var state: String
-    var pid: Int32?
+    @NullEncoded var pid: Int32?
     var command: [String]
-    var image: String?
+    @NullEncoded var image: String?
     var cpuQuotaUs: Int64
     var cpuPeriodUs: Int64
-    var cpus: Double?
-    var pidsLimit: Int64?
-    var memoryBytes: Int64?
+    @NullEncoded var cpus: Double?
+    @NullEncoded var pidsLimit: Int64?
+    @NullEncoded var memoryBytes: Int64?
     var created: String
-    var exitCode: Int32?
-    var exitReason: String?
+    @NullEncoded var exitCode: Int32?
+    @NullEncoded var exitReason: String?
     var cgroup: String
 
     init(_ c: ContainerStatus) {
@@ -70,30 +70,6 @@ struct ContainerJSON: Encodable {
         exitCode = c.exitCode
         exitReason = c.exitReason
         cgroup = c.record.cgroup.description
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, id, state, pid, command, image, cpuQuotaUs, cpuPeriodUs, cpus, pidsLimit, memoryBytes, created, exitCode, exitReason, cgroup
-    }
-
-    // Absent values are written as null, not left out: consumers test `exitCode == null`.
-    func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(id, forKey: .id)
-        try c.encode(state, forKey: .state)
-        try c.encode(pid, forKey: .pid)
-        try c.encode(command, forKey: .command)
-        try c.encode(image, forKey: .image)
-        try c.encode(cpuQuotaUs, forKey: .cpuQuotaUs)
-        try c.encode(cpuPeriodUs, forKey: .cpuPeriodUs)
-        try c.encode(cpus, forKey: .cpus)
-        try c.encode(pidsLimit, forKey: .pidsLimit)
-        try c.encode(memoryBytes, forKey: .memoryBytes)
-        try c.encode(created, forKey: .created)
-        try c.encode(exitCode, forKey: .exitCode)
-        try c.encode(exitReason, forKey: .exitReason)
-        try c.encode(cgroup, forKey: .cgroup)
     }
 }
 

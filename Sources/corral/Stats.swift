@@ -75,7 +75,7 @@ struct StatsRow: Encodable {
     var periods: UInt64
     var throttledPeriods: UInt64
     var throttledTimeNs: UInt64
-    var cpus: Double?
+    @NullEncoded var cpus: Double?
 
     init(_ c: ContainerStatus, rate: CPURate?, counters: CPUCounters) {
         name = c.name
@@ -87,22 +87,5 @@ struct StatsRow: Encodable {
         throttledPeriods = counters.throttledPeriods
         throttledTimeNs = counters.throttledTimeNs
         cpus = c.record.limits.cpu.cores
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case name, state, cpuPercent, throttledPercent, usageNs, periods, throttledPeriods, throttledTimeNs, cpus
-    }
-
-    func encode(to encoder: Encoder) throws {
-        var k = encoder.container(keyedBy: CodingKeys.self)
-        try k.encode(name, forKey: .name)
-        try k.encode(state, forKey: .state)
-        try k.encode(cpuPercent, forKey: .cpuPercent)
-        try k.encode(throttledPercent, forKey: .throttledPercent)
-        try k.encode(usageNs, forKey: .usageNs)
-        try k.encode(periods, forKey: .periods)
-        try k.encode(throttledPeriods, forKey: .throttledPeriods)
-        try k.encode(throttledTimeNs, forKey: .throttledTimeNs)
-        try k.encode(cpus, forKey: .cpus)
     }
 }
