@@ -48,9 +48,8 @@ extension Runtime {
             let record: ContainerRecord
             do {
                 record = try store.load(name)
-            } catch EngineError.invalid(let why) where force {
+            } catch EngineError.invalid where force {
                 // A corrupt state file: clean what the name implies.
-                _ = why
                 try destroyByName(name)
                 return
             } catch EngineError.notFound where force && SmallFile.exists(store.directory(name)) {

@@ -44,8 +44,7 @@ public enum SmallFile {
         let fd = open(path, flags, 0o644)
         guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
         defer { close(fd) }
-        var bytes = Array(text.utf8)
-        if bytes.isEmpty { bytes = [] }
+        let bytes = Array(text.utf8)
         let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         guard n == bytes.count else { throw EngineError.fromErrno("write", path) }
     }
