@@ -165,6 +165,29 @@ final class TopEndToEndTests: XCTestCase {
                       s.lastScreen)
     }
 
+    /// `s` stops a running container (SIGTERM, SIGKILL after the grace: a busy-looping sh as
+    /// pid 1 ignores SIGTERM) without freezing the screen, and `s` again starts it anew in the
+    /// same cgroup with the same quota.
+    func testSStopsAndStartsAgainWithTheSameQuota() throws {
+        try fx.detached("web", burner, options: ["--cpus", "0.3"])
+        let firstPid = try XCTUnwrap(try fx.container("web")?["pid"] as? Int)
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { $0.contains("1 containers: 1 running") }, s.lastScreen)
+
+        s.press("s")
+        XCTAssertTrue(fx.wait(timeout: 10) { (try? self.fx.container("web")?["state"] as? String) == "exited" })
+        XCTAssertTrue(s.waitFor(timeout: 5) { $0.contains("0 running 0 paused 1 exited") }, s.lastScreen)
+        XCTAssertEqual(fx.processesInOurCgroups(), [])
+
+        s.press("s")
+        XCTAssertTrue(fx.wait(timeout: 5) { (try? self.fx.container("web")?["state"] as? String) == "running" })
+        let secondPid = try XCTUnwrap(try fx.container("web")?["pid"] as? Int)
+        XCTAssertNotEqual(secondPid, firstPid)
+        XCTAssertTrue(fx.processesInOurCgroups().contains(Int32(secondPid)))
+        XCTAssertEqual(quota("web"), "30000")
+        XCTAssertTrue(s.waitFor { $0.contains("1 containers: 1 running") }, s.lastScreen)
+    }
+
     func testContainersStartedAndRemovedElsewhereComeAndGo() throws {
         let s = try open("top")
         XCTAssertTrue(s.waitFor("No containers."), s.lastScreen)
