@@ -1,4 +1,5 @@
-// Start time of a live process, to tell a live container from a recycled pid or a zombie.
+// Is a container's pid 1 still the process that was recorded: its start time (a recycled pid has
+// another), and a pidfd that a long-running reader polls instead of reading /proc again.
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -6,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 uint64_t cspawn_process_starttime(pid_t pid) {
@@ -46,4 +48,9 @@ uint64_t cspawn_process_starttime(pid_t pid) {
     while (*s == ' ') s++;
     if (*s < '0' || *s > '9') return 0;
     return strtoull(s, NULL, 10);
+}
+
+int cspawn_pidfd_open(pid_t pid) {
+    if (pid <= 0) return -1;
+    return (int)syscall(SYS_pidfd_open, pid, 0);
 }

@@ -9,7 +9,7 @@ struct Corral: ParsableCommand {
             ($CORRAL_IMAGES), container cgroups under "corral" ($CORRAL_CGROUP_PARENT).
             """,
         subcommands: [
-            Run.self, Ps.self, Stats.self, Update.self, Stop.self, Kill.self, Pause.self, Resume.self,
+            Run.self, Ps.self, Stats.self, Update.self, Start.self, Stop.self, Kill.self, Pause.self, Resume.self,
             Rm.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self, BenchEngine.self,
         ])
 }

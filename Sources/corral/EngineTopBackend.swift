@@ -16,6 +16,8 @@ final class EngineTopBackend: TopBackend {
     private let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
     /// The cgroup files every refresh reads, kept open between refreshes (see KnobFiles).
     private let knobs = KnobFiles()
+    /// Pidfds of the running containers: one poll tells which still run (see ProcessWatch).
+    private let processes = ProcessWatch()
 
     init(runtime: Runtime) {
         self.runtime = runtime
@@ -24,7 +26,7 @@ final class EngineTopBackend: TopBackend {
     func sample() throws -> TopSnapshot {
         reapChildren()
         let (all, cpu) = try knobs.reading { () throws -> ([ContainerStatus], [String: CPUSample]) in
-            let all = try runtime.list()
+            let all = try runtime.list(watch: processes)
             enforceStopDeadlines(all)
             return (all, runtime.sampleCPU(all))
         }

@@ -16,6 +16,19 @@ struct Stop: ParsableCommand {
     }
 }
 
+struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "start",
+        abstract: "Start an exited container again, detached, with the same layer and limits.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "Container name.") var name: String
+
+    func run() throws {
+        try globals.runtime().start(name)
+        print(name)
+    }
+}
+
 struct Kill: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal to a container's pid 1 (default SIGKILL).")
     @OptionGroup var globals: GlobalOptions

@@ -57,6 +57,32 @@ final class LifecycleTests: XCTestCase {
         assertNothingLeft("quick")
     }
 
+    /// `start` runs an exited container again with its limits and its cgroup; a running one, or
+    /// one that doesn't exist, is refused without changing anything.
+    func testStartRunsAnExitedContainerAgain() throws {
+        try fx.detached("again", ["/bin/sh", "-c", "echo run; sleep 1000"], options: ["--cpus", "0.3"])
+        let running = try fx.corral(["start", "again"])
+        XCTAssertNotEqual(running.code, 0)
+        XCTAssertEqual(running.stderr, "corral: error: container again is running\n")
+        XCTAssertEqual(try fx.corral(["kill", "again"]).code, 0)
+        XCTAssertTrue(fx.wait { (try? fx.container("again")?["state"] as? String) == "exited" })
+        let started = try fx.corral(["start", "again"])
+        XCTAssertEqual(started.code, 0, started.stderr)
+        XCTAssertEqual(started.stdout, "again\n")
+        let c = try XCTUnwrap(try fx.container("again"))
+        XCTAssertEqual(c["state"] as? String, "running")
+        let pid = try XCTUnwrap(c["pid"] as? Int)
+        let procs = try String(contentsOfFile: fx.cgroupDir("cpu", "again") + "/cgroup.procs", encoding: .utf8)
+        XCTAssertTrue(procs.split(separator: "\n").contains(Substring(String(pid))))
+        let quota = try String(contentsOfFile: fx.cgroupDir("cpu", "again") + "/cpu.cfs_quota_us", encoding: .utf8)
+        XCTAssertEqual(quota, "30000\n")
+        XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "again"]).stdout) == "run\nrun\n" })
+        let missing = try fx.corral(["start", "nope"])
+        XCTAssertNotEqual(missing.code, 0)
+        XCTAssertEqual(missing.stderr, "corral: error: no such container: nope\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/nope"))
+    }
+
     func testStopSendsTermThenKill() throws {
         // sh as pid 1 ignores SIGTERM without a trap: stop must fall back to SIGKILL.
         try fx.detached("stubborn", ["sleep", "1000"])

@@ -116,6 +116,10 @@ pid_t cspawn_exec(pid_t target_pid, const cspawn_config *cfg, int *pty_master, c
 // tell a live container from a recycled pid.
 uint64_t cspawn_process_starttime(pid_t pid);
 
+// pidfd_open(pid, 0) (CLOEXEC), or -1 with errno (ESRCH: gone; ENOSYS: kernel before 5.3). The fd
+// polls readable once the process has ended (zombie or reaped).
+int cspawn_pidfd_open(pid_t pid);
+
 #ifdef __cplusplus
 }
 #endif

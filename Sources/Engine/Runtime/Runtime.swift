@@ -46,13 +46,25 @@ public final class Runtime {
         self.images = ImageStore(root: config.imagesRoot)
     }
 
-    /// Every container in the state root with its live state, sorted by name.
-    public func list() throws -> [ContainerStatus] {
-        let names = try store.names()
+    /// Every container in the state root with its live state, sorted by name. `watch`: the pidfds
+    /// of a long-running lister (see ProcessWatch), so that telling a container still runs costs
+    /// no file reads. One ProcessWatch per lister; it is not shared between threads.
+    public func list(watch: ProcessWatch? = nil) throws -> [ContainerStatus] {
+        let names = try store.directoryNames()
         records.retain(only: Set(names))
+        watch?.retain(only: Set(names))
+        let running = watch?.running() ?? [:]
         return names.compactMap { name in
-            // A container removed between listing and loading is simply gone.
-            (try? records.load(name, from: store)).map(status(of:))
+            // A directory without a record is half made or half removed: not a container (yet).
+            guard let record = try? records.load(name, from: store) else { return nil }
+            if let p = running[name], p.containerID == record.id {
+                return liveStatus(of: record, pid: p.pid, startTime: p.startTime)
+            }
+            let st = status(of: record)
+            if let watch, let pid = st.pid, let start = st.startTicks {
+                watch.watch(name, containerID: record.id, pid: pid, startTime: start)
+            }
+            return st
         }
     }
 
@@ -75,9 +87,7 @@ public final class Runtime {
         }
         guard let p = store.readPid(record.name) else { return st }
         if cspawn_process_starttime(p.pid) == p.startTime {
-            st.pid = p.pid
-            st.startTicks = p.startTime
-            st.state = ((try? cgroups.isFrozen(record.cgroup)) ?? false) ? .paused : .running
+            return liveStatus(of: record, pid: p.pid, startTime: p.startTime)
         } else {
             // pid 1 is gone and nobody recorded its end: the process holding it (supervisor or
             // foreground CLI) was killed, and PDEATHSIG took the container with it.
@@ -85,6 +95,14 @@ public final class Runtime {
             st.exitCode = 128 + SIGKILL
             st.exitReason = "supervisor lost"
         }
+        return st
+    }
+
+    private func liveStatus(of record: ContainerRecord, pid: pid_t, startTime: UInt64) -> ContainerStatus {
+        var st = ContainerStatus(record: record, state: .running)
+        st.pid = pid
+        st.startTicks = startTime
+        if (try? cgroups.isFrozen(record.cgroup)) ?? false { st.state = .paused }
         return st
     }
 }

@@ -36,6 +36,12 @@ public struct StateStore: Sendable {
 
     /// Names of every container directory that has a state file, sorted.
     public func names() throws -> [String] {
+        try directoryNames().filter { SmallFile.exists(recordPath($0)) }
+    }
+
+    /// Names of every directory in the root that is named like a container, sorted; it may
+    /// lack its state file (being created or removed).
+    func directoryNames() throws -> [String] {
         guard let dir = opendir(root) else {
             if errno == ENOENT { return [] }
             throw EngineError.fromErrno("opendir", root)
@@ -47,9 +53,7 @@ public struct StateStore: Sendable {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
             if name.hasPrefix(".") { continue }
-            if (try? ContainerName.validate(name)) != nil, SmallFile.exists(recordPath(name)) {
-                out.append(name)
-            }
+            if (try? ContainerName.validate(name)) != nil { out.append(name) }
         }
         return out.sorted()
     }

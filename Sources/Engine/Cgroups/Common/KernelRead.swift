@@ -39,6 +39,9 @@ enum KernelRead {
                 }
                 if n == 0 { return try body(UnsafeRawBufferPointer(rebasing: buf[0..<used])) }
                 used += n
+                // A kernel file renders whole into a read that has room for it (seq_file), and a
+                // regular file reads short only at its end: no second read to hear the EOF.
+                if used < buf.count { return try body(UnsafeRawBufferPointer(rebasing: buf[0..<used])) }
             }
             var all = [UInt8](UnsafeRawBufferPointer(buf))
             var chunk = [UInt8](repeating: 0, count: stackBytes)

@@ -1,0 +1,87 @@
+import Engine
+import Foundation
+import XCTest
+
+/// `corral top` lists containers through a ProcessWatch (pidfds instead of re-reading pid files
+/// and /proc every refresh). What it reports must match the full check at every change a
+/// person can make from another terminal while the TUI runs.
+final class ProcessWatchTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    func runtime() throws -> Runtime {
+        try Runtime(config: RuntimeConfig(stateRoot: fx.stateRoot, imagesRoot: fx.imagesRoot,
+                                          cgroupParent: fx.cgroupParent, selfExecutable: fx.binary))
+    }
+
+    /// The watched listing next to a plain one, same moment: state and pid must agree.
+    func assertWatchedAgrees(_ rt: Runtime, _ watch: ProcessWatch, _ name: String,
+                             _ expected: ContainerState, file: StaticString = #filePath, line: UInt = #line) throws -> pid_t? {
+        let watched = try rt.list(watch: watch).first { $0.name == name }
+        let plain = try rt.list().first { $0.name == name }
+        XCTAssertEqual(watched?.state, expected, "watched", file: file, line: line)
+        XCTAssertEqual(plain?.state, expected, "plain", file: file, line: line)
+        XCTAssertEqual(watched?.pid, plain?.pid, file: file, line: line)
+        XCTAssertEqual(watched?.startTicks, plain?.startTicks, file: file, line: line)
+        return watched?.pid
+    }
+
+    /// This test process's open pidfds (the fixture's pipes and Dispatch come and go meanwhile).
+    func openPidfds() -> Int {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == "anon_inode:[pidfd]" }.count
+    }
+
+    func testWatchedListingFollowsPauseStopRestartAndRemoval() throws {
+        let rt = try runtime()
+        let watch = ProcessWatch()
+                try fx.detached("w", ["/bin/sleep", "1000"])
+        let first = try assertWatchedAgrees(rt, watch, "w", .running)
+        XCTAssertNotNil(first)
+        // The second listing is the one answered from the pidfd alone.
+        XCTAssertEqual(try assertWatchedAgrees(rt, watch, "w", .running), first)
+        XCTAssertEqual(openPidfds(), 1, "one pidfd for the running container")
+
+        XCTAssertEqual(try fx.corral(["pause", "w"]).code, 0)
+        _ = try assertWatchedAgrees(rt, watch, "w", .paused)
+        XCTAssertEqual(try fx.corral(["resume", "w"]).code, 0)
+        _ = try assertWatchedAgrees(rt, watch, "w", .running)
+
+        XCTAssertEqual(try fx.corral(["kill", "w"]).code, 0)
+        XCTAssertTrue(try fx.wait { try rt.list(watch: watch).first { $0.name == "w" }?.state == .exited })
+        _ = try assertWatchedAgrees(rt, watch, "w", .exited)
+        XCTAssertEqual(openPidfds(), 0, "the pidfd of an ended container is closed")
+
+        XCTAssertEqual(try fx.corral(["start", "w"]).code, 0)
+        let second = try assertWatchedAgrees(rt, watch, "w", .running)
+        XCTAssertNotNil(second)
+        XCTAssertNotEqual(second, first, "a restarted container has a new pid 1")
+
+        // Removed and made again under the same name between two refreshes.
+        XCTAssertEqual(try fx.corral(["rm", "-f", "w"]).code, 0)
+        try fx.detached("w", ["/bin/sleep", "1000"])
+        let third = try assertWatchedAgrees(rt, watch, "w", .running)
+        XCTAssertNotEqual(third, second)
+
+        XCTAssertEqual(try fx.corral(["rm", "-f", "w"]).code, 0)
+        XCTAssertEqual(try rt.list(watch: watch).map(\.name), [])
+        XCTAssertEqual(openPidfds(), 0, "nothing kept for a removed container")
+    }
+
+    /// A supervisor killed with SIGKILL takes its container along (PDEATHSIG) and writes no exit
+    /// file: the watched listing must still say exited, as the full check does.
+    func testWatchedListingSeesALostSupervisor() throws {
+        let rt = try runtime()
+        let watch = ProcessWatch()
+        try fx.detached("lost", ["/bin/sleep", "1000"])
+        _ = try assertWatchedAgrees(rt, watch, "lost", .running)
+        let supervisor = try String(contentsOfFile: fx.stateRoot + "/lost/supervisor", encoding: .utf8)
+        let pid = try XCTUnwrap(Int32(supervisor.split(whereSeparator: { $0 == " " || $0 == "\n" }).first ?? ""))
+        XCTAssertEqual(kill(pid, SIGKILL), 0)
+        XCTAssertTrue(try fx.wait { try rt.list(watch: watch).first { $0.name == "lost" }?.state == .exited })
+        let st = try XCTUnwrap(try rt.list(watch: watch).first { $0.name == "lost" })
+        XCTAssertEqual(st.exitReason, "supervisor lost")
+    }
+}
