@@ -1,10 +1,10 @@
-// The container's init between clone() and execve(): wait until the parent has put it in
-// its cgroups, then namespaces' contents (hostname, lo, mounts, /dev, masks, pty), then the
-// common launch steps. Every failure goes back to the parent as (errno, step, path).
+// The container's init between clone() and execve(): its cgroups, then namespaces' contents
+// (hostname, lo, mounts, /dev, masks, pty), then the common launch steps. Every failure goes back to the parent as (errno, step, path).
 #define _GNU_SOURCE
 #include "internal.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -14,20 +14,20 @@
 int cs_container_init(void *arg) {
     const cs_plan *p = arg;
     const cspawn_config *cfg = p->cfg;
+    cspawn_error e;
+    struct pollfd parent;
     int slave = -1;
-    ssize_t n;
-    char go;
 
-    // Dies with the thread that cloned it. getppid() cannot tell whether the parent died
-    // before this line (it is 0 in a new pid namespace), but the release read below can:
-    // a dead parent closes its end and the read sees EOF.
+    // Dies with the process that cloned it. A parent killed before this line sends no
+    // signal, but it has closed its end of the report socket: that shows as a hang-up.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) cs_child_fail(p->sock, errno, "pdeathsig", "");
     close(p->peer);
-    do {
-        n = read(p->sock, &go, 1);
-    } while (n < 0 && errno == EINTR);
-    if (n != 1) _exit(127);
+    parent = (struct pollfd){.fd = p->sock, .events = POLLIN};
+    if (poll(&parent, 1, 0) != 0) _exit(127);
 
+    // Into its cgroups before anything it runs can use CPU or fork ("0": the writer itself;
+    // the parent is suspended until execve, see cspawn_start).
+    if (cs_write_cgroups(cfg->cgroup_procs, 0, &e) < 0) cs_child_fail(p->sock, e.err, e.step, e.path);
     umask(0);   // modes below are meant exactly as written; launch sets 022 again
     if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
         cs_child_fail(p->sock, errno, "sethostname", cfg->hostname);

@@ -43,7 +43,7 @@ typedef struct cspawn_config {
     int ncaps;
     int tty;                         // 1: the container gets a new pty as its controlling terminal
 
-    // --- the cgroup(s): the parent writes the child's pid into each before it may exec ---
+    // --- the cgroup(s): the child writes itself into each before it sets anything up ---
     const char *const *cgroup_procs; // NULL-terminated list of ".../cgroup.procs" paths
 
     // --- stdio given to the container (fds in the caller); -1 means /dev/null ---
@@ -60,8 +60,8 @@ typedef struct cspawn_config {
 } cspawn_config;
 
 // Clones the container init with new UTS, PID, mount, IPC (and NET unless share_host_net)
-// namespaces, writes its pid into every cgroup.procs path, then lets it set itself up and
-// execve. Returns the container's pid (in the caller's pid namespace) once execve has
+// namespaces; it enters every cgroup.procs path, sets itself up and execs, the caller suspended
+// meanwhile (CLONE_VFORK). Returns the container's pid (in the caller's pid namespace) once execve has
 // succeeded, or -1 with *error filled in (setup failures in the child are reported back over
 // a CLOEXEC socket whose EOF means execve succeeded: known, not assumed). If cfg->tty,
 // *pty_master gets the master side (else -1). The container gets PR_SET_PDEATHSIG(SIGKILL), so
