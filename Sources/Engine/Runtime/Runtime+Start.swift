@@ -34,7 +34,9 @@ extension Runtime {
     }
 
     /// Starts a created container under its own supervisor process and returns once the
-    /// container's program has been exec'd (or throws why it could not be).
+    /// container's program has been exec'd (or throws why it could not be). The supervisor is
+    /// this process's child until this process exits; the Runtime reaps it (SupervisorReaper),
+    /// and a caller's own `waitpid(-1, ...)` may too.
     @discardableResult
     public func startDetached(_ record: ContainerRecord, removeOnFailure: Bool = true) throws -> pid_t {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
@@ -44,44 +46,20 @@ extension Runtime {
         spawn.setSupervision(store: store, name: record.name, logMaxBytes: Self.logMaxBytes, onExit: onExit)
 
         var fds: [Int32] = [0, 0]
-        var pidPipe: [Int32] = [0, 0]
         guard Self.cloexecPipe(&fds) else { throw EngineError.fromErrno("pipe") }
-        guard Self.cloexecPipe(&pidPipe) else {
-            let e = EngineError.fromErrno("pipe")
-            close(fds[0]); close(fds[1])
-            throw e
-        }
-        // Double fork: the supervisor is re-parented to init at once, so a long-running
-        // caller (the TUI) never collects zombies of supervisors it started.
-        let intermediate = fork()
-        if intermediate < 0 {
-            let e = EngineError.fromErrno("fork")
-            close(fds[0]); close(fds[1]); close(pidPipe[0]); close(pidPipe[1])
-            if removeOnFailure { try? removeAfterFailedStart(record) }
-            throw e
-        }
-        if intermediate == 0 {
+        supervisors.reap()
+        let supervisor = fork()
+        if supervisor == 0 {
             close(fds[0])
-            close(pidPipe[0])
-            var supervisor = fork()
-            if supervisor == 0 {
-                close(pidPipe[1])
-                cspawn_supervise(&spawn.c, fds[1])
-            }
-            _ = withUnsafeBytes(of: &supervisor) { write(pidPipe[1], $0.baseAddress, $0.count) }
-            _exit(supervisor > 0 ? 0 : 1)
+            cspawn_supervise(&spawn.c, fds[1])
         }
-        close(pidPipe[1])
-        var supervisor: pid_t = -1
-        let got = withUnsafeMutableBytes(of: &supervisor) { read(pidPipe[0], $0.baseAddress, $0.count) }
-        close(pidPipe[0])
-        var intermediateStatus: Int32 = 0
-        while waitpid(intermediate, &intermediateStatus, 0) < 0 && errno == EINTR {}
-        if got != MemoryLayout<pid_t>.size || supervisor <= 0 {
+        if supervisor < 0 {
+            let e = EngineError.fromErrno("fork")
             close(fds[0]); close(fds[1])
             if removeOnFailure { try? removeAfterFailedStart(record) }
-            throw EngineError.system(step: "fork (supervisor)", path: "", errno: EAGAIN)
+            throw e
         }
+        supervisors.add(supervisor)
         close(fds[1])
         var pid: pid_t = -1
         var startError = cspawn_error()

@@ -34,6 +34,8 @@ public final class Runtime {
     public let images: ImageStore
     /// `list()` reuses the records whose state file did not change (see RecordCache).
     private let records = RecordCache()
+    /// Supervisors started by this process, collected when they end.
+    let supervisors = SupervisorReaper()
 
     public init(config: RuntimeConfig, cgroups: CgroupDriver? = nil) throws {
         guard geteuid() == 0 else {
@@ -50,6 +52,7 @@ public final class Runtime {
     /// of a long-running lister (see ProcessWatch), so that telling a container still runs costs
     /// no file reads. One ProcessWatch per lister; it is not shared between threads.
     public func list(watch: ProcessWatch? = nil) throws -> [ContainerStatus] {
+        supervisors.reap()
         let names = try store.directoryNames()
         records.retain(only: Set(names))
         watch?.retain(only: Set(names))
