@@ -27,7 +27,7 @@ test: deps
 stress: deps
 	$(SWIFT) build --build-tests
 	CORRAL_STRESS=1 CORRAL_FUZZ_ITERATIONS=10000 CORRAL_BIN=$(CURDIR)/$(DEBUG_BIN) \
-		$(SWIFT) test --skip-build --filter 'IntegrationTests\.(Fault|Hostile)|EngineTests\.Fuzz'
+		$(SWIFT) test --skip-build --filter 'IntegrationTests\.(Fault|Hostile)|EngineTests\.Fuzz|CLITests\.RunFastParse'
 
 demo: release
 	$(RELEASE_BIN) demo

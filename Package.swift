@@ -35,5 +35,6 @@ let package = Package(
                     linkerSettings: [.linkedLibrary("archive")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
         .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),
+        .testTarget(name: "CLITests", dependencies: ["corral"]),
     ]
 )

@@ -32,6 +32,25 @@ struct ContainerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Drop a capability (e.g. CHOWN, ALL).", valueName: "cap"))
     var capDrop: [String] = []
 
+    var values: ContainerValues {
+        ContainerValues(name: name, rootfs: rootfs, limits: limits.values, hostname: hostname, net: net, env: env,
+                        workdir: workdir, user: user, capAdd: capAdd, capDrop: capDrop)
+    }
+}
+
+/// The container options as plain values (also filled by RunFastParse), and what they mean.
+struct ContainerValues: Equatable {
+    var name: String?
+    var rootfs: String?
+    var limits = LimitValues()
+    var hostname: String?
+    var net = "none"
+    var env: [String] = []
+    var workdir: String?
+    var user: String?
+    var capAdd: [String] = []
+    var capDrop: [String] = []
+
     func spec() throws -> ContainerSpec {
         var spec = ContainerSpec()
         spec.name = name
@@ -69,6 +88,19 @@ struct LimitOptions: ParsableArguments {
     var pidsLimit: String?
 
     @Option(name: [.short, .customLong("memory")], parsing: .unconditional, help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (-1 = unlimited).", valueName: "bytes"))
+    var memoryText: String?
+
+    var values: LimitValues {
+        LimitValues(cpus: cpus, cpuQuota: cpuQuota, cpuPeriod: cpuPeriod, pidsLimit: pidsLimit, memoryText: memoryText)
+    }
+}
+
+/// The limit options as plain values, and what they mean.
+struct LimitValues: Equatable {
+    var cpus: String?
+    var cpuQuota: String?
+    var cpuPeriod: String?
+    var pidsLimit: String?
     var memoryText: String?
 
     var touchesCPU: Bool { cpus != nil || cpuQuota != nil || cpuPeriod != nil }

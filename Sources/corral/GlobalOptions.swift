@@ -13,6 +13,17 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Cgroup parent for new containers (default corral, or $CORRAL_CGROUP_PARENT).", valueName: "path"))
     var cgroupParent: String?
 
+    var values: Globals { Globals(root: root, cgroupParent: cgroupParent) }
+    var imagesRoot: String { values.imagesRoot }
+    func runtime() throws -> Runtime { try values.runtime() }
+    func isImageInUse(_ image: String) -> Bool { values.isImageInUse(image) }
+}
+
+/// What the global options mean, as plain values (also filled by RunFastParse).
+struct Globals: Equatable {
+    var root: String?
+    var cgroupParent: String?
+
     var env: [String: String] { ProcessInfo.processInfo.environment }
 
     var stateRoot: String {

@@ -87,6 +87,7 @@ struct Update: ParsableCommand {
     func run() throws {
         let runtime = try globals.runtime()
         let current = try runtime.status(name)
+        let limits = self.limits.values
         let cpu = limits.touchesCPU ? try limits.cpuQuota(current: current.record.limits.cpu) : nil
         let pids = try limits.pids()
         let memory = try limits.memoryLimit()

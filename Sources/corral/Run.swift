@@ -28,15 +28,36 @@ struct Run: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "IMAGE, then -- and the command.")
     var imageAndCommand: [String] = []
 
+    var request: RunRequest {
+        RunRequest(globals: globals.values, container: options.values, detach: detach, rm: rm,
+                   interactive: interactive, tty: tty, imageAndCommand: imageAndCommand)
+    }
+
     mutating func run() throws {
         // The passthrough argument would swallow a help flag given where the image goes.
         if let first = imageAndCommand.first, first == "-h" || first == "--help" {
             throw CleanExit.helpRequest(self)
         }
-        var spec = try options.spec()
+        try request.execute()
+    }
+}
+
+/// Everything `corral run` was asked, as plain values: filled by ArgumentParser (`Run`) or, for
+/// the common spellings, by RunFastParse; carried out by one function either way.
+struct RunRequest: Equatable {
+    var globals = Globals()
+    var container = ContainerValues()
+    var detach = false
+    var rm = false
+    var interactive = false
+    var tty = false
+    var imageAndCommand: [String] = []
+
+    func execute() throws {
+        var spec = try container.spec()
         var rest = imageAndCommand
         if let first = rest.first, first != "--" {
-            guard options.rootfs == nil else {
+            guard container.rootfs == nil else {
                 throw EngineError.invalid("give an image or --rootfs, not both (put the command after --)")
             }
             spec.image = first

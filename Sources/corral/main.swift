@@ -9,8 +9,12 @@ import Glibc
 func runCorral() -> Never {
     let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
     do {
-        var command = try Corral.parseAsRoot(args)
-        try command.run()
+        if args.first == "run", let request = RunFastParse.parse(Array(args.dropFirst())) {
+            try request.execute()
+        } else {
+            var command = try Corral.parseAsRoot(args)
+            try command.run()
+        }
         exit(0)
     } catch let exitCode as ExitCode {
         exit(exitCode.rawValue)
