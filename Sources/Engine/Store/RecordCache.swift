@@ -40,7 +40,10 @@ final class RecordCache {
 
     /// Drops every entry but these names (containers removed meanwhile).
     func retain(only names: Set<String>) {
-        locked { entries = entries.filter { names.contains($0.key) } }
+        // Removes in place: rebuilding the dictionary would copy every record at every refresh.
+        locked {
+            for name in entries.keys where !names.contains(name) { entries[name] = nil }
+        }
     }
 
     private func forget(_ name: String) {

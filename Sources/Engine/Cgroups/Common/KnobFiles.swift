@@ -9,8 +9,9 @@ import Glibc
 /// use the open files; a file not read during one `reading` call is closed at its end, so the
 /// cgroup of a removed container is not pinned by one of these descriptors.
 public final class KnobFiles {
-    private var open: [String: Int32] = [:]
-    private var used: Set<String> = []
+    /// Each file with the number of the last `reading` call that read it.
+    private var open: [String: (fd: Int32, lastRead: Int)] = [:]
+    private var generation = 0
     /// Stay well inside the descriptor limit (1024 by default); past it, files are opened per read.
     private let limit: Int
 
@@ -21,18 +22,18 @@ public final class KnobFiles {
     }
 
     deinit {
-        for fd in open.values { close(fd) }
+        for entry in open.values { close(entry.fd) }
     }
 
     /// Runs `body` with this thread's cgroup reads going through the kept-open files.
     public func reading<T>(_ body: () throws -> T) rethrows -> T {
         let previous = pthread_getspecific(Self.key)
         pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
-        used.removeAll(keepingCapacity: true)
+        generation += 1
         defer {
             pthread_setspecific(Self.key, previous)
-            for (path, fd) in open where !used.contains(path) {
-                close(fd)
+            for (path, entry) in open where entry.lastRead != generation {
+                close(entry.fd)
                 open[path] = nil
             }
         }
@@ -46,18 +47,21 @@ public final class KnobFiles {
 
     /// An open descriptor for `path` (opened now if new), or nil: not openable, or at the limit.
     func descriptor(_ path: String) -> Int32? {
-        used.insert(path)
-        if let fd = open[path] { return fd }
+        // One hash of the path per read: the stamp is updated in place.
+        if let i = open.index(forKey: path) {
+            open.values[i].lastRead = generation
+            return open.values[i].fd
+        }
         guard open.count < limit else { return nil }
         let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
-        open[path] = fd
+        open[path] = (fd, generation)
         return fd
     }
 
     /// After a failed read (the group was removed: ENODEV): the next read opens the path again.
     func drop(_ path: String) {
-        if let fd = open.removeValue(forKey: path) { close(fd) }
+        if let entry = open.removeValue(forKey: path) { close(entry.fd) }
     }
 
     private static let key: pthread_key_t = {
