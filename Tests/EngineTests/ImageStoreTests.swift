@@ -64,7 +64,8 @@ final class ImageStoreTests: ImageTestCase {
 
     func testInvalidNamesAreRefused() throws {
         let tar = try archive("plain.tar", rootfsEntries())
-        for bad in ["", "Upper", "-dash", ".hidden", "a/../b", "a..b", "a:", "a:b:c", "a b", "a:t@g"] {
+        for bad in ["", "Upper", "-dash", ".hidden", "a/../b", "a..b", "a:", "a:b:c", "a b", "a:t@g",
+                    "a//b", "a/", "a/-b", "a/.b", "team_/app", "a-:v1"] {
             XCTAssertThrowsError(try store.importRootfs(tarball: tar, name: bad), bad) { error in
                 guard case EngineError.invalid = error else { return XCTFail("\(bad): \(error)") }
             }

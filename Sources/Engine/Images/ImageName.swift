@@ -1,5 +1,5 @@
-/// Image names: `[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?`, no "..", and how they map to
-/// directory names in the store.
+/// Image names: `[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?`, no "..", each '/'-separated part
+/// starting and ending with a letter or digit, and how they map to directory names in the store.
 public enum ImageName {
     public static func validate(_ name: String) throws {
         let bytes = Array(name.utf8)
@@ -12,6 +12,13 @@ public enum ImageName {
         let repo = bytes[..<(colon ?? bytes.endIndex)]
         guard repo.allSatisfy({ isLowerAlnum($0) || $0 == dot || $0 == underscore || $0 == dash || $0 == slash }) else {
             throw bad("the repository part allows a-z, 0-9, '.', '_', '-' and '/'")
+        }
+        // Like docker's references: '/' separates components, each starting and ending with a
+        // letter or digit ("a//b", "a/", "a/-b" are not names).
+        for part in repo.split(separator: slash, omittingEmptySubsequences: false) {
+            guard let f = part.first, let l = part.last, isLowerAlnum(f), isLowerAlnum(l) else {
+                throw bad("each '/'-separated part must start and end with a lowercase letter or digit")
+            }
         }
         if let colon {
             let tag = bytes[(colon + 1)...]
