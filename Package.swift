@@ -31,10 +31,12 @@ let package = Package(
                 "Engine", "TUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "EngineTests", dependencies: ["Engine"], exclude: ["Fixtures"],
+        // The tests' seeded random generator (replayable fuzz and fault runs).
+        .target(name: "SeededRandom", path: "Tests/SeededRandom"),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "SeededRandom"], exclude: ["Fixtures"],
                     linkerSettings: [.linkedLibrary("archive")]),
         .testTarget(name: "TUITests", dependencies: ["TUI"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["Engine"]),
-        .testTarget(name: "CLITests", dependencies: ["corral"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["Engine", "SeededRandom"]),
+        .testTarget(name: "CLITests", dependencies: ["corral", "SeededRandom"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SeededRandom
 import XCTest
 @testable import corral
 
@@ -78,7 +79,7 @@ final class RunFastParseTests: XCTestCase {
                       "-w", "/", "-u", "0", "--user=1:1", "--hostname", "--net", "none", "host",
                       "--root", "/s", "--cgroup-parent=p", "--", "busybox", "sh", "-c", "-h", "--help", "x=y", ""]
         let seed = UInt64(ProcessInfo.processInfo.environment["CORRAL_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(state: seed)
         // A debug build's ArgumentParser validates the whole command tree on every parse (~40 ms):
         // `make stress` runs up to 2000 (CORRAL_FUZZ_ITERATIONS).
         let iterations = min(2000, Int(ProcessInfo.processInfo.environment["CORRAL_FUZZ_ITERATIONS"] ?? "") ?? 300)
@@ -95,18 +96,5 @@ final class RunFastParseTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(accepted, iterations / 20, "the fast path should accept a good share of these")
-    }
-}
-
-/// A small seeded generator, so a failing list can be replayed.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

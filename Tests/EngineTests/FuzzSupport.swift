@@ -1,18 +1,12 @@
 import Foundation
+import SeededRandom
 import XCTest
 
-/// A seeded generator for property tests: CORRAL_FUZZ_SEED repeats a run, CORRAL_FUZZ_ITERATIONS
-/// makes it longer (the default keeps `make test` quick).
-struct FuzzRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The fuzz tests' generator: CORRAL_FUZZ_SEED repeats a run, CORRAL_FUZZ_ITERATIONS makes it
+/// longer (the default keeps `make test` quick).
+typealias FuzzRNG = SplitMix64
 
+extension SplitMix64 {
     static func seeded() -> (FuzzRNG, UInt64) {
         let seed = ProcessInfo.processInfo.environment["CORRAL_FUZZ_SEED"].flatMap { UInt64($0) }
             ?? UInt64.random(in: 1..<UInt64.max)

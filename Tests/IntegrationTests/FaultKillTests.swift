@@ -1,17 +1,6 @@
 import Foundation
+import SeededRandom
 import XCTest
-
-/// A seeded generator, so a failing run can be repeated with CORRAL_FAULT_SEED.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// SIGKILL of the CLI, a supervisor or a container's pid 1 at random moments across many
 /// run/stop/rm cycles. Afterwards every container is running and fully listed, or exited

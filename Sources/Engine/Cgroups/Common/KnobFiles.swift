@@ -16,9 +16,7 @@ public final class KnobFiles {
     private let limit: Int
 
     public init() {
-        var rl = rlimit()
-        let soft = getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &rl) == 0 ? Int(clamping: rl.rlim_cur) : 1024
-        limit = max(0, min(4096, soft / 2))
+        limit = DescriptorBudget.share(2)
     }
 
     deinit {
