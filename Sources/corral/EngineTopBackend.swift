@@ -18,6 +18,8 @@ final class EngineTopBackend: TopBackend {
     private let knobs = KnobFiles()
     /// Pidfds of the running containers: one poll tells which still run (see ProcessWatch).
     private let processes = ProcessWatch()
+    /// Half of each refresh's kernel reads on a second core (see SweepWorker).
+    private let worker = SweepWorker.ifUseful()
 
     init(runtime: Runtime) {
         self.runtime = runtime
@@ -26,9 +28,9 @@ final class EngineTopBackend: TopBackend {
     func sample() throws -> TopSnapshot {
         reapChildren()
         let (all, cpu) = try knobs.reading { () throws -> ([ContainerStatus], [String: CPUSample]) in
-            let all = try runtime.list(watch: processes)
+            let all = try runtime.list(watch: processes, worker: worker)
             enforceStopDeadlines(all)
-            return (all, runtime.sampleCPU(all))
+            return (all, runtime.sampleCPU(all, worker: worker))
         }
         let host = try? HostCPUTimes.read()
         let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) } ?? 0

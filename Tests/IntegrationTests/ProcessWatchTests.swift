@@ -84,4 +84,53 @@ final class ProcessWatchTests: XCTestCase {
         let st = try XCTUnwrap(try rt.list(watch: watch).first { $0.name == "lost" })
         XCTAssertEqual(st.exitReason, "supervisor lost")
     }
+
+    /// `corral top` on two cores hands half of each refresh to a SweepWorker. The split listing
+    /// and CPU sample must be the serial ones, container by container, including paused and
+    /// exited ones, and the worker's reads must go through the caller's kept-open files.
+    func testSplitRefreshAgreesWithASerialOne() throws {
+        guard let worker = SweepWorker.ifUseful() else { throw XCTSkip("needs two cores") }
+        let rt = try runtime()
+        let count = SweepWorker.minimumSplit + 12
+        for i in 0..<count {
+            var spec = ContainerSpec()
+            spec.name = String(format: "split-%02d", i)
+            spec.rootfs = CorralFixture.rootfs
+            spec.command = ["/bin/sleep", "1000"]
+            spec.detached = true
+            try rt.startDetached(try rt.create(spec))
+        }
+        for name in ["split-03", "split-40"] { try rt.pause(name) }
+        for name in ["split-07", "split-51"] { try rt.kill(name, signal: SIGKILL) }
+        XCTAssertTrue(fx.wait { ((try? rt.list()) ?? []).filter { $0.state == .exited }.count == 2 })
+
+        let watch = ProcessWatch()
+        let knobs = KnobFiles()
+        for round in 0..<3 {  // the first round fills the watch, the next ones answer from it
+            let (split, splitCPU) = try knobs.reading { () throws -> ([ContainerStatus], [String: CPUSample]) in
+                let all = try rt.list(watch: watch, worker: worker)
+                return (all, rt.sampleCPU(all, worker: worker))
+            }
+            let serial = try rt.list()
+            XCTAssertEqual(split.map(\.name), serial.map(\.name), "round \(round)")
+            XCTAssertEqual(split.map(\.state), serial.map(\.state), "round \(round)")
+            XCTAssertEqual(split.map(\.pid), serial.map(\.pid), "round \(round)")
+            let live = Set(serial.filter { $0.state == .running || $0.state == .paused }.map(\.name))
+            XCTAssertEqual(Set(splitCPU.keys), live, "round \(round)")
+            XCTAssertEqual(live.count, count - 2)
+        }
+        XCTAssertEqual(try rt.list().filter { $0.state == .paused }.map(\.name), ["split-03", "split-40"])
+        // Every live container's three knob files stay open between refreshes, whichever
+        // thread read them: a refresh after the removal of all of them closes every one.
+        let knobFds = { () -> Int in
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+            return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0))?.hasPrefix("/sys/fs/cgroup/") == true }.count
+        }
+        // freezer.state, cpuacct.usage and cpu.stat of each live one, and the OOM counter of
+        // the two SIGKILLed ones (was it the OOM killer?).
+        XCTAssertEqual(knobFds(), 3 * (count - 2) + 2)
+        for c in try rt.list() { try rt.remove(c.name, force: true) }
+        try knobs.reading { _ = try rt.list(watch: watch, worker: worker) }
+        XCTAssertEqual(knobFds(), 0)
+    }
 }

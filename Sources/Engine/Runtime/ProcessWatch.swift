@@ -8,6 +8,7 @@ import CSpawn
 /// `/proc/<pid>/stat`); with a pidfd per container, one `poll` over all of them answers for every
 /// container at once. A pidfd names one process, not a pid number, so a recycled pid can't fool
 /// it; a process that has ended (zombie or reaped) polls readable and goes back to the full check.
+/// One per lister.
 public final class ProcessWatch {
     public struct Process: Equatable {
         public let containerID: String
@@ -17,20 +18,34 @@ public final class ProcessWatch {
     }
 
     private var watched: [String: Process] = [:]
+    /// `watch` is called from both threads of a split refresh (SweepWorker).
+    private var lock = pthread_mutex_t()
     /// Leaves room for KnobFiles and everything else under the descriptor limit; past it the
     /// containers that don't fit are checked through their files as before.
     private let limit: Int
 
     public init() {
         limit = DescriptorBudget.share(4)
+        pthread_mutex_init(&lock, nil)
     }
 
     deinit {
         for p in watched.values { close(p.fd) }
+        pthread_mutex_destroy(&lock)
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return body()
     }
 
     /// The watched processes that are still running, by container name. Forgets the ended ones.
     func running() -> [String: Process] {
+        locked(pollWatched)
+    }
+
+    private func pollWatched() -> [String: Process] {
         guard !watched.isEmpty else { return [:] }
         let entries = Array(watched)
         var fds = entries.map { pollfd(fd: $0.value.fd, events: Int16(POLLIN), revents: 0) }
@@ -51,7 +66,7 @@ public final class ProcessWatch {
 
     /// Watches a container's pid 1, just seen running with this start time.
     func watch(_ name: String, containerID: String, pid: pid_t, startTime: UInt64) {
-        guard watched[name] == nil, watched.count < limit else { return }
+        guard locked({ watched[name] == nil && watched.count < limit }) else { return }
         let fd = cspawn_pidfd_open(pid)
         guard fd >= 0 else { return }
         // The pid may have been recycled between the check that saw it running and the open.
@@ -59,14 +74,21 @@ public final class ProcessWatch {
             close(fd)
             return
         }
-        watched[name] = Process(containerID: containerID, pid: pid, startTime: startTime, fd: fd)
+        let added = locked { () -> Bool in
+            guard watched[name] == nil else { return false }
+            watched[name] = Process(containerID: containerID, pid: pid, startTime: startTime, fd: fd)
+            return true
+        }
+        if !added { close(fd) }
     }
 
     /// Stops watching every container but these (removed meanwhile).
     func retain(only names: Set<String>) {
-        for (name, p) in watched where !names.contains(name) {
-            close(p.fd)
-            watched[name] = nil
+        locked {
+            for (name, p) in watched where !names.contains(name) {
+                close(p.fd)
+                watched[name] = nil
+            }
         }
     }
 }

@@ -50,25 +50,31 @@ public final class Runtime {
 
     /// Every container in the state root with its live state, sorted by name. `watch`: the pidfds
     /// of a long-running lister (see ProcessWatch), so that telling a container still runs costs
-    /// no file reads. One ProcessWatch per lister; it is not shared between threads.
-    public func list(watch: ProcessWatch? = nil) throws -> [ContainerStatus] {
+    /// no file reads. `worker`: a second thread that takes half of the containers (SweepWorker).
+    public func list(watch: ProcessWatch? = nil, worker: SweepWorker? = nil) throws -> [ContainerStatus] {
         supervisors.reap()
         let names = try store.directoryNames()
         records.retain(only: Set(names))
         watch?.retain(only: Set(names))
         let running = watch?.running() ?? [:]
-        return names.compactMap { name in
-            // A directory without a record is half made or half removed: not a container (yet).
-            guard let record = try? records.load(name, from: store) else { return nil }
-            if let p = running[name], p.containerID == record.id {
-                return liveStatus(of: record, pid: p.pid, startTime: p.startTime)
+        func probe(_ names: ArraySlice<String>) -> [ContainerStatus] {
+            names.compactMap { name in
+                // A directory without a record is half made or half removed: not a container (yet).
+                guard let record = try? records.load(name, from: store) else { return nil }
+                if let p = running[name], p.containerID == record.id {
+                    return liveStatus(of: record, pid: p.pid, startTime: p.startTime)
+                }
+                let st = status(of: record)
+                if let watch, let pid = st.pid, let start = st.startTicks {
+                    watch.watch(name, containerID: record.id, pid: pid, startTime: start)
+                }
+                return st
             }
-            let st = status(of: record)
-            if let watch, let pid = st.pid, let start = st.startTicks {
-                watch.watch(name, containerID: record.id, pid: pid, startTime: start)
-            }
-            return st
         }
+        guard let worker, names.count >= SweepWorker.minimumSplit else { return probe(names[...]) }
+        let half = names.count / 2
+        let (first, second) = worker.split({ probe(names[..<half]) }, { probe(names[half...]) })
+        return first + second
     }
 
     public func status(_ name: String) throws -> ContainerStatus {

@@ -7,35 +7,56 @@ import Glibc
 /// the kernel render it afresh, and costs about a tenth of opening it by path again (≈1 µs
 /// against ≈10 µs on the bench machine). Only reads made inside `reading(_:)`, on that thread,
 /// use the open files; a file not read during one `reading` call is closed at its end, so the
-/// cgroup of a removed container is not pinned by one of these descriptors.
+/// cgroup of a removed container is not pinned by one of these descriptors. A helper thread
+/// (SweepWorker) may read through them too, inside the `reading` call, with `joining(_:)`.
 public final class KnobFiles {
     /// Each file with the number of the last `reading` call that read it.
     private var open: [String: (fd: Int32, lastRead: Int)] = [:]
     private var generation = 0
+    private var lock = pthread_mutex_t()
     /// Stay well inside the descriptor limit (1024 by default); past it, files are opened per read.
     private let limit: Int
 
     public init() {
         limit = DescriptorBudget.share(2)
+        pthread_mutex_init(&lock, nil)
     }
 
     deinit {
         for entry in open.values { close(entry.fd) }
+        pthread_mutex_destroy(&lock)
     }
 
     /// Runs `body` with this thread's cgroup reads going through the kept-open files.
     public func reading<T>(_ body: () throws -> T) rethrows -> T {
         let previous = pthread_getspecific(Self.key)
         pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
-        generation += 1
+        locked { generation += 1 }
         defer {
             pthread_setspecific(Self.key, previous)
-            for (path, entry) in open where entry.lastRead != generation {
-                close(entry.fd)
-                open[path] = nil
+            locked {
+                for (path, entry) in open where entry.lastRead != generation {
+                    close(entry.fd)
+                    open[path] = nil
+                }
             }
         }
         return try body()
+    }
+
+    /// Runs `body` on this (helper) thread with its reads going through these files, as part of
+    /// the `reading` call another thread is in; the files it reads count as read by that call.
+    func joining<T>(_ body: () throws -> T) rethrows -> T {
+        let previous = pthread_getspecific(Self.key)
+        pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
+        defer { pthread_setspecific(Self.key, previous) }
+        return try body()
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return body()
     }
 
     /// The set in use on this thread, if any.
@@ -45,6 +66,8 @@ public final class KnobFiles {
 
     /// An open descriptor for `path` (opened now if new), or nil: not openable, or at the limit.
     func descriptor(_ path: String) -> Int32? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
         // One hash of the path per read: the stamp is updated in place.
         if let i = open.index(forKey: path) {
             open.values[i].lastRead = generation
@@ -59,7 +82,7 @@ public final class KnobFiles {
 
     /// After a failed read (the group was removed: ENODEV): the next read opens the path again.
     func drop(_ path: String) {
-        if let entry = open.removeValue(forKey: path) { close(entry.fd) }
+        if let entry = locked({ open.removeValue(forKey: path) }) { close(entry.fd) }
     }
 
     private static let key: pthread_key_t = {
