@@ -16,6 +16,9 @@ struct Ps: ParsableCommand {
     func run() throws {
         let runtime = try globals.runtime()
         let shown = try runtime.list().filter { all || $0.state == .running || $0.state == .paused }
+        for name in runtime.unreadable() {
+            warn("container \(name) has a damaged state file and is not listed; `corral rm -f \(name)` removes it")
+        }
         if json {
             print(try JSONText.encode(shown.map(ContainerJSON.init)))
             return

@@ -58,6 +58,12 @@ func hoistGlobalOptions(_ args: [String]) -> [String] {
     return Array(rest)
 }
 
+/// One line on stderr for something the user should know that is not a failure.
+func warn(_ message: String) {
+    let line = "corral: warning: " + message.replacingNewlines() + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}
+
 func fail(_ message: String, code: Int32 = 1) -> Never {
     let line = "corral: error: " + message.replacingNewlines() + "\n"
     _ = line.withCString { write(2, $0, strlen($0)) }

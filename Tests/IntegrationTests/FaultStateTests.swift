@@ -56,6 +56,9 @@ final class FaultStateTests: XCTestCase {
             let ps = try fx.corral(["ps", "-a", "--json"])
             XCTAssertEqual(ps.code, 0, "ps fails on one \(label) state file: \(ps.stderr)")
             XCTAssertTrue(ps.stdout.contains("\"healthy\""), "a \(label) state file hid the others: \(ps.stdout)")
+            XCTAssertEqual(ps.stderr, "corral: warning: container \(name) has a damaged state file and is not listed; `corral rm -f \(name)` removes it\n",
+                           "ps must name the container it can't list (\(label))")
+            XCTAssertNotNil(try JSONSerialization.jsonObject(with: Data(ps.stdout.utf8)), "ps --json stdout stays JSON")
             XCTAssertEqual(try fx.corral(["run", "-d", "--name", name, "--rootfs", CorralFixture.rootfs, "--", "true"]).code == 0, false,
                            "a \(label) state file let its name be taken again")
 

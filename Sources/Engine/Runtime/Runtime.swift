@@ -77,6 +77,23 @@ public final class Runtime {
         return first + second
     }
 
+    /// Containers whose state file is there but can't be read (damaged): `list` leaves them out,
+    /// so `ps` names them apart. `rm -f` removes them.
+    public func unreadable() -> [String] {
+        let names = (try? store.directoryNames()) ?? []
+        return names.filter { name in
+            guard SmallFile.exists(store.recordPath(name)) else { return false }
+            do {
+                _ = try records.load(name, from: store)
+                return false
+            } catch EngineError.invalid {
+                return true
+            } catch {
+                return false
+            }
+        }
+    }
+
     public func status(_ name: String) throws -> ContainerStatus {
         try ContainerName.validate(name)
         let record = try store.load(name)
