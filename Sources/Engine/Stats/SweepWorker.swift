@@ -34,8 +34,10 @@ public final class SweepWorker {
     }
 
     private func start() -> Bool {
+        // The thread must not own the worker (it would never be freed and never stopped):
+        // `deinit` stops and joins it before the memory goes.
         started = pthread_create(&thread, nil, { arg in
-            Unmanaged<SweepWorker>.fromOpaque(arg!).takeUnretainedValue().loop()
+            Unmanaged<SweepWorker>.fromOpaque(arg!)._withUnsafeGuaranteedRef { $0.loop() }
             return nil
         }, Unmanaged.passUnretained(self).toOpaque()) == 0
         return started

@@ -39,9 +39,11 @@ enum KernelRead {
                 }
                 if n == 0 { return try body(UnsafeRawBufferPointer(rebasing: buf[0..<used])) }
                 used += n
-                // A kernel file renders whole into a read that has room for it (seq_file), and a
-                // regular file reads short only at its end: no second read to hear the EOF.
-                if used < buf.count { return try body(UnsafeRawBufferPointer(rebasing: buf[0..<used])) }
+                // No second read just to hear the EOF when this one left half the buffer free: a
+                // seq_file stops short only when its next record doesn't fit in what is left
+                // (cgroup.procs: one line per pid), and no knob has a 2 KiB record; a regular
+                // file reads short only at its end.
+                if used <= buf.count / 2 { return try body(UnsafeRawBufferPointer(rebasing: buf[0..<used])) }
             }
             var all = [UInt8](UnsafeRawBufferPointer(buf))
             var chunk = [UInt8](repeating: 0, count: stackBytes)
