@@ -83,6 +83,30 @@ final class LifecycleTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/nope"))
     }
 
+    /// Several `start`s at once of one exited container: one runs it, the others are refused,
+    /// and exactly one init is in its cgroup.
+    func testConcurrentStartsRunTheContainerOnce() throws {
+        try fx.detached("once", ["sleep", "1000"])
+        for round in 0..<3 {
+            XCTAssertEqual(try fx.corral(["kill", "once"]).code, 0)
+            XCTAssertTrue(fx.wait { (try? fx.container("once")?["state"] as? String) == "exited" })
+            final class Codes: @unchecked Sendable {
+                private let lock = NSLock()
+                private(set) var all: [Int32] = []
+                func add(_ c: Int32) { lock.lock(); all.append(c); lock.unlock() }
+            }
+            let codes = Codes()
+            let fixture = fx!
+            DispatchQueue.concurrentPerform(iterations: 4) { _ in
+                codes.add((try? fixture.corral(["start", "once"]).code) ?? -1)
+            }
+            XCTAssertEqual(codes.all.filter { $0 == 0 }.count, 1, "round \(round): \(codes.all)")
+            let procs = try String(contentsOfFile: fx.cgroupDir("pids", "once") + "/cgroup.procs", encoding: .utf8)
+            XCTAssertEqual(procs.split(separator: "\n").count, 1, "round \(round): \(procs)")
+            XCTAssertEqual(try fx.container("once")?["state"] as? String, "running")
+        }
+    }
+
     func testStopSendsTermThenKill() throws {
         // sh as pid 1 ignores SIGTERM without a trap: stop must fall back to SIGKILL.
         try fx.detached("stubborn", ["sleep", "1000"])

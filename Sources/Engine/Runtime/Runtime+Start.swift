@@ -99,17 +99,26 @@ extension Runtime {
     /// same writable layer, same cgroup and limits, like `docker start`.
     @discardableResult
     public func start(_ name: String) throws -> pid_t {
-        var record = try store.withLock { () throws -> ContainerRecord in
-            let st = try status(name)
+        // All of it under the store lock: two `start`s at once must not both see "exited" and
+        // each run the container.
+        try store.withLock { () throws -> pid_t in
+            var st = try status(name)
             guard st.state == .exited || st.state == .created else {
                 throw EngineError.conflict("container \(name) is \(st.state.rawValue)")
+            }
+            // Killed just now: pid 1 is a zombie its supervisor hasn't reaped yet. Its `exit`
+            // file would land on top of the new run's state.
+            if let s = readSupervisor(name), s.pid != getpid() {
+                waitForProcess(s.pid, startTime: s.startTime, seconds: 2)
+                if cspawn_process_starttime(s.pid) == s.startTime {
+                    throw EngineError.conflict("container \(name) is still stopping; try again")
+                }
             }
             unlink(store.exitPath(name))
             unlink(store.pidPath(name))
             unlink(store.supervisorPath(name))
-            return st.record
+            st.record.detached = true
+            return try startDetached(st.record, removeOnFailure: false)
         }
-        record.detached = true
-        return try startDetached(record, removeOnFailure: false)
     }
 }
