@@ -24,11 +24,11 @@ struct ImageCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The tarball.", valueName: "file"))
         var file: String
 
-        @Argument(help: ArgumentHelp("Name for the image: [a-z0-9][a-z0-9._/-]*, optionally :TAG.", valueName: "name"))
+        @Argument(help: ArgumentHelp("Name for the image: parts of [a-z0-9][a-z0-9._-]* joined by '/', optionally :TAG.", valueName: "name"))
         var name: String
 
         func validate() throws {
-            try ImageName.validate(name)
+            try ImageName.validateNew(name)
         }
 
         func run() throws {

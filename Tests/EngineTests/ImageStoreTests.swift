@@ -71,7 +71,12 @@ final class ImageStoreTests: ImageTestCase {
             }
         }
         for good in ["a", "alpine:3.19", "my.registry/team/app_1:V-2.0"] {
-            XCTAssertNoThrow(try ImageName.validate(good), good)
+            XCTAssertNoThrow(try ImageName.validateNew(good), good)
+        }
+        // Stored under the older rule: still found and removable, only not made anew.
+        for older in ["app-", "team_/app", "a//b"] {
+            XCTAssertNoThrow(try ImageName.validate(older), older)
+            XCTAssertThrowsError(try ImageName.validateNew(older), older)
         }
         XCTAssertEqual(storeEntries(), [])
     }

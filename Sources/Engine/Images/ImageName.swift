@@ -1,5 +1,5 @@
-/// Image names: `[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?`, no "..", each '/'-separated part
-/// starting and ending with a letter or digit, and how they map to directory names in the store.
+/// Image names: `[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9._-]+)?`, no "..", and how they map to
+/// directory names in the store.
 public enum ImageName {
     public static func validate(_ name: String) throws {
         let bytes = Array(name.utf8)
@@ -13,13 +13,6 @@ public enum ImageName {
         guard repo.allSatisfy({ isLowerAlnum($0) || $0 == dot || $0 == underscore || $0 == dash || $0 == slash }) else {
             throw bad("the repository part allows a-z, 0-9, '.', '_', '-' and '/'")
         }
-        // Like docker's references: '/' separates components, each starting and ending with a
-        // letter or digit ("a//b", "a/", "a/-b" are not names).
-        for part in repo.split(separator: slash, omittingEmptySubsequences: false) {
-            guard let f = part.first, let l = part.last, isLowerAlnum(f), isLowerAlnum(l) else {
-                throw bad("each '/'-separated part must start and end with a lowercase letter or digit")
-            }
-        }
         if let colon {
             let tag = bytes[(colon + 1)...]
             guard !tag.isEmpty, tag.allSatisfy({ isAlnum($0) || $0 == dot || $0 == underscore || $0 == dash }) else {
@@ -28,6 +21,19 @@ public enum ImageName {
         }
         guard !name.contains("..") else { throw bad("must not contain \"..\"") }
         guard escaped(name).utf8.count <= 200 else { throw bad("too long") }
+    }
+
+    /// A name for a new image (import, load): also, like docker's references, each '/'-separated
+    /// part starts and ends with a letter or digit ("a//b", "a/", "a/-b" are refused). Only new
+    /// names: an image stored under an older rule stays usable and removable.
+    public static func validateNew(_ name: String) throws {
+        try validate(name)
+        let repo = name.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)[0]
+        for part in repo.split(separator: "/", omittingEmptySubsequences: false) {
+            guard let f = part.utf8.first, let l = part.utf8.last, isLowerAlnum(f), isLowerAlnum(l) else {
+                throw EngineError.invalid("invalid image name \(quoted(name)): each '/'-separated part must start and end with a lowercase letter or digit")
+            }
+        }
     }
 
     /// The store directory name: '/' and ':' become %2F and %3A. '%' never occurs in a valid

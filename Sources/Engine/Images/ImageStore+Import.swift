@@ -7,7 +7,7 @@ extension ImageStore {
     /// as `docker export` output or an Alpine/Debian minirootfs. The image gets only a default
     /// PATH; there is no command to inherit.
     public func importRootfs(tarball: String, name: String) throws -> Image {
-        try ImageName.validate(name)
+        try ImageName.validateNew(name)
         let file = Self.absolute(tarball)
         let context = "image import: \(tarball)"
         try Self.requireRegularFile(file, context: context)

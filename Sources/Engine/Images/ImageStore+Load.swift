@@ -36,7 +36,7 @@ extension ImageStore {
             let plans = try bundle.plans()
             var names = Set<String>()
             for plan in plans {
-                do { try ImageName.validate(plan.name) } catch { throw EngineError.invalid("\(context): \(error)") }
+                do { try ImageName.validateNew(plan.name) } catch { throw EngineError.invalid("\(context): \(error)") }
                 guard names.insert(plan.name).inserted else {
                     throw EngineError.invalid("\(context): the image name \(plan.name) occurs twice")
                 }
