@@ -31,6 +31,8 @@ enum RunFastParse {
 
     /// `args`: what follows `run`. nil: leave these to ArgumentParser.
     static func parse(_ args: [String]) -> RunRequest? {
+        // ArgumentParser answers this word wherever it stands, even in the container's command.
+        guard !args.contains(where: { $0.hasPrefix("--generate-completion-script") }) else { return nil }
         var request = RunRequest()
         var seen: Set<String> = []
         var i = 0

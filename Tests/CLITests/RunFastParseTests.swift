@@ -63,6 +63,7 @@ final class RunFastParseTests: XCTestCase {
             ["--name"], ["--name", "-d", "busybox"], ["--cpus", "-1", "busybox"], ["--name="],
             ["--memory", "--rm", "busybox"], ["--cpu-quota", "-x", "busybox"], ["-e=A=1", "busybox"],
             ["--rm=yes", "busybox"], ["-", "busybox"], ["", "busybox"], ["--version"],
+            ["--rm", "busybox", "echo", "--generate-completion-script"], ["--generate-completion-script=bash"],
         ]
         for args in declined {
             XCTAssertNil(RunFastParse.parse(args), "\(args) should be left to ArgumentParser")
@@ -77,7 +78,8 @@ final class RunFastParseTests: XCTestCase {
                       "--cpu-quota", "-1", "20000", "--cpu-period", "100000", "--pids-limit", "-5",
                       "--memory", "-m", "64m", "-e", "K=V", "--env=X=", "--cap-add", "ALL", "--cap-drop=CHOWN",
                       "-w", "/", "-u", "0", "--user=1:1", "--hostname", "--net", "none", "host",
-                      "--root", "/s", "--cgroup-parent=p", "--", "busybox", "sh", "-c", "-h", "--help", "x=y", ""]
+                      "--root", "/s", "--cgroup-parent=p", "--", "busybox", "sh", "-c", "-h", "--help", "x=y", "",
+                      "--generate-completion-script", "-0", "--name=--rm", "help", "run"]
         let seed = UInt64(ProcessInfo.processInfo.environment["CORRAL_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
         var rng = SplitMix64(state: seed)
         // A debug build's ArgumentParser validates the whole command tree on every parse (~40 ms):
