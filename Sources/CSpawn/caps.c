@@ -46,7 +46,7 @@ static int kept(const cs_plan *p, int c) {
 }
 
 // Raw syscalls for the id changes: glibc's wrappers broadcast to every thread it believes
-// exists, and in a clone()d copy of a multithreaded process that list is stale.
+// exists, and in a clone()d child of a multithreaded process those are the caller's threads.
 void cs_apply_identity(const cs_plan *p) {
     const cspawn_config *cfg = p->cfg;
     gid_t gid = cfg->gid;

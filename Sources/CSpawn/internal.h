@@ -4,8 +4,10 @@
 //  - "parent side" (cs_plan_prepare, cs_collect, supervisor, foreground): ordinary C, may
 //    allocate.
 //  - "child side" (everything named cs_child_* / cs_setup_* / cs_launch): runs between
-//    clone()/fork() and execve() in a copy of a possibly multithreaded process, so it only
-//    makes system calls and touches memory prepared before the clone.
+//    clone() and execve() -- the container init in the caller's own memory (CLONE_VM |
+//    CLONE_VFORK, the caller suspended), the exec helper in a copy of it -- of a possibly
+//    multithreaded process, so it only makes system calls, touches memory prepared before the
+//    clone, and writes nothing the caller reads afterwards but the report socket.
 #ifndef CSPAWN_INTERNAL_H
 #define CSPAWN_INTERNAL_H
 

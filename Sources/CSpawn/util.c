@@ -54,8 +54,8 @@ int cs_write_all(int fd, const void *buf, size_t n) {
     return 0;
 }
 
-// Called by the parent of a container (or by the exec helper for itself): the pid must be in
-// every hierarchy before the process may run user code.
+// Called by the container init (pid 0: the writer itself) and by the exec helper with its own
+// pid: the process must be in every hierarchy before it may run user code.
 int cs_write_cgroups(const char *const *procs, pid_t pid, cspawn_error *error) {
     char num[24];
     size_t len = cs_utoa(num, (unsigned long)pid);

@@ -1,6 +1,8 @@
 /// The loop: sweep the backend every refresh interval, wait for keys with a timeout in between,
 /// turn keys into actions, apply them to the state, run the effects against the backend at
-/// once, and paint. One thread, no Dispatch: the Engine may fork from this process.
+/// once, and paint. One thread, no Dispatch: the Engine forks from this process. (The Engine's
+/// own SweepWorker thread only runs inside a refresh and is parked on a condition variable
+/// whenever a key's effect forks.)
 final class TopApp {
     private var state: TopState
     private let backend: TopBackend
