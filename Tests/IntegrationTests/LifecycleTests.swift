@@ -83,6 +83,25 @@ final class LifecycleTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/nope"))
     }
 
+    /// A start that fails (its root directory is gone) leaves the container as it was: exited,
+    /// with its code, and removable.
+    func testFailedStartLeavesTheContainerExited() throws {
+        let rootfs = "/tmp/corral-test-\(fx.id)/rootfs-copy"
+        try FileManager.default.copyItem(atPath: CorralFixture.rootfs, toPath: rootfs)
+        let r = try fx.corral(["run", "--name", "gone", "--rootfs", rootfs, "--", "sh", "-c", "exit 5"])
+        XCTAssertEqual(r.code, 5, r.stderr)
+        try FileManager.default.removeItem(atPath: rootfs)
+        let start = try fx.corral(["start", "gone"])
+        XCTAssertNotEqual(start.code, 0)
+        XCTAssertTrue(start.stderr.hasPrefix("corral: error: "), start.stderr)
+        XCTAssertEqual(start.stderr.filter { $0 == "\n" }.count, 1, start.stderr)
+        let c = try XCTUnwrap(try fx.container("gone"))
+        XCTAssertEqual(c["state"] as? String, "exited")
+        XCTAssertEqual(c["exitCode"] as? Int, 5)
+        XCTAssertEqual(fx.processesInOurCgroups(), [])
+        XCTAssertEqual(try fx.corral(["rm", "gone"]).code, 0)
+    }
+
     /// Several `start`s at once of one exited container: one runs it, the others are refused,
     /// and exactly one init is in its cgroup.
     func testConcurrentStartsRunTheContainerOnce() throws {

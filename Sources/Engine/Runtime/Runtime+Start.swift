@@ -114,11 +114,18 @@ extension Runtime {
                     throw EngineError.conflict("container \(name) is still stopping; try again")
                 }
             }
+            let lastExit = store.readExit(name)
             unlink(store.exitPath(name))
             unlink(store.pidPath(name))
             unlink(store.supervisorPath(name))
             st.record.detached = true
-            return try startDetached(st.record, removeOnFailure: false)
+            do {
+                return try startDetached(st.record, removeOnFailure: false)
+            } catch {
+                // Not started: it is still the container that exited, with its code.
+                if let lastExit { try? store.writeExit(name, code: lastExit.code, signal: lastExit.signal) }
+                throw error
+            }
         }
     }
 }
