@@ -14,7 +14,6 @@ public final class SweepWorker {
     private var busy = false
     private var stopping = false
     private var thread = pthread_t()
-
     private var started = false
 
     /// Below this many containers a refresh is short enough that handing half over costs more
@@ -56,7 +55,8 @@ public final class SweepWorker {
     }
 
     /// `there` on the worker and `here` on this thread at the same time; returns both results
-    /// once both are done. Both may read kernel files through KnobFiles (each thread its own).
+    /// once both are done. `there` reads through this thread's KnobFiles, if it is in a
+    /// `reading` call (KnobFiles.joining).
     public func split<A, B>(_ there: @escaping () -> A, _ here: () throws -> B) rethrows -> (A, B) {
         var a: A?
         let knobs = KnobFiles.current
