@@ -99,39 +99,59 @@ public enum SmallFile {
 
     /// `rm -rf` that never crosses into a mounted filesystem below `path` (it unmounts nothing
     /// and refuses to descend through a mount point, so a forgotten bind mount can't take the
-    /// host's files with it).
+    /// host's files with it). Entries are handled by their raw name bytes relative to an open
+    /// directory: a name that isn't UTF-8 (an extracted archive may hold any bytes) is removed
+    /// like any other, and a directory swapped for a symlink meanwhile is not followed.
     public static func removeTree(_ path: String) throws {
         var st = stat()
         guard lstat(path, &st) == 0 else {
             if errno == ENOENT { return }
             throw EngineError.fromErrno("lstat", path)
         }
-        try removeTree(path, device: st.st_dev)
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            guard unlink(path) == 0 || errno == ENOENT else { throw EngineError.fromErrno("unlink", path) }
+            return
+        }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
+        try removeEntries(of: fd, path: path, device: st.st_dev)
+        guard rmdir(path) == 0 || errno == ENOENT else { throw EngineError.fromErrno("rmdir", path) }
     }
 
-    private static func removeTree(_ path: String, device: dev_t) throws {
-        var st = stat()
-        guard lstat(path, &st) == 0 else {
-            if errno == ENOENT { return }
-            throw EngineError.fromErrno("lstat", path)
+    /// Empties the directory open as `fd` (and closes it). `path` is only for messages.
+    private static func removeEntries(of fd: Int32, path: String, device: dev_t) throws {
+        guard let dir = fdopendir(fd) else {
+            let e = EngineError.fromErrno("fdopendir", path)
+            close(fd)
+            throw e
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            guard st.st_dev == device else {
-                throw EngineError.system(step: "remove (mount point inside)", path: path, errno: EBUSY)
+        defer { closedir(dir) }
+        var names: [[CChar]] = []
+        while let ent = readdir(dir) {
+            let name = withUnsafePointer(to: ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { p in Array(UnsafeBufferPointer(start: p, count: strlen(p) + 1)) }
             }
-            guard let dir = opendir(path) else { throw EngineError.fromErrno("opendir", path) }
-            var names: [String] = []
-            while let ent = readdir(dir) {
-                let name = withUnsafePointer(to: ent.pointee.d_name) {
-                    $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            if name == [46, 0] || name == [46, 46, 0] { continue }  // "." and ".."
+            names.append(name)
+        }
+        for name in names {
+            let shown = path + "/" + String(decoding: name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            var st = stat()
+            guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
+                if errno == ENOENT { continue }
+                throw EngineError.fromErrno("lstat", shown)
+            }
+            if (st.st_mode & S_IFMT) == S_IFDIR {
+                guard st.st_dev == device else {
+                    throw EngineError.system(step: "remove (mount point inside)", path: shown, errno: EBUSY)
                 }
-                if name != "." && name != ".." { names.append(name) }
+                let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                guard sub >= 0 else { throw EngineError.fromErrno("open", shown) }
+                try removeEntries(of: sub, path: shown, device: device)
+                guard unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT else { throw EngineError.fromErrno("rmdir", shown) }
+            } else {
+                guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else { throw EngineError.fromErrno("unlink", shown) }
             }
-            closedir(dir)
-            for name in names { try removeTree(path + "/" + name, device: device) }
-            guard rmdir(path) == 0 || errno == ENOENT else { throw EngineError.fromErrno("rmdir", path) }
-        } else {
-            guard unlink(path) == 0 || errno == ENOENT else { throw EngineError.fromErrno("unlink", path) }
         }
     }
 }
