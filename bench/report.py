@@ -50,6 +50,14 @@ def fmt_ms(x):
     return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
 
 
+def save_plot(fig, filename, alt):
+    """Writes the figure as bench/<filename> and shows it in the document."""
+    fig.tight_layout()
+    fig.savefig(os.path.join(PLOTS, filename), dpi=120)
+    plt.close(fig)
+    md.append(f"![{alt}](bench/{filename})\n")
+
+
 def verdict(ok):
     return "**holds**" if ok else "**missed**"
 
@@ -122,10 +130,7 @@ if "corral" in med:
     ax.set_xlabel("ms to start a container running /bin/true (median, min–max)")
     for i, n in enumerate(names):
         ax.text(med[n], i, f" {fmt_ms(med[n])}", va="bottom", fontsize=8)
-    fig.tight_layout()
-    fig.savefig(os.path.join(PLOTS, "startup.png"), dpi=120)
-    plt.close(fig)
-    md.append("![start-up times](bench/startup.png)\n")
+    save_plot(fig, "startup.png", "start-up times")
 
 if "corral-detach" in med and "corral" in med:
     d = times["corral-detach"]
@@ -255,10 +260,7 @@ if fid:
     ax.set_ylabel("achieved (cores, 5 s windows)")
     ax.set_title("CFS quota fidelity", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    fig.savefig(os.path.join(PLOTS, "quota-fidelity.png"), dpi=120)
-    plt.close(fig)
-    md.append("![quota fidelity](bench/quota-fidelity.png)\n")
+    save_plot(fig, "quota-fidelity.png", "quota fidelity")
     # Fidelity is judged where the quota was the limit, i.e. the burner was throttled in most
     # periods. A burner that is rarely throttled got less than its quota because the other
     # work on these two cores took the rest: that window measures the machine, not the quota.
@@ -316,10 +318,7 @@ if tl:
     ax.set_ylabel("cores")
     ax.set_title("CPU of a burner while its quota is moved (dotted: update issued)", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
-    fig.tight_layout()
-    fig.savefig(os.path.join(PLOTS, "quota-timeline.png"), dpi=120)
-    plt.close(fig)
-    md.append("![quota moves](bench/quota-timeline.png)\n")
+    save_plot(fig, "quota-timeline.png", "quota moves")
 
 # --- goals summary goes first after the machine ---------------------------------------------------
 summary = ["## Goals (issue 5)\n", "| what | measured | goal | |\n|---|---|---|---|"]
