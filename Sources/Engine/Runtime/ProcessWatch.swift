@@ -19,30 +19,22 @@ public final class ProcessWatch {
 
     private var watched: [String: Process] = [:]
     /// `watch` is called from both threads of a split refresh (SweepWorker).
-    private var lock = pthread_mutex_t()
+    private let lock = Mutex()
     /// Leaves room for KnobFiles and everything else under the descriptor limit; past it the
     /// containers that don't fit are checked through their files as before.
     private let limit: Int
 
     public init() {
         limit = DescriptorBudget.share(4)
-        pthread_mutex_init(&lock, nil)
     }
 
     deinit {
         for p in watched.values { close(p.fd) }
-        pthread_mutex_destroy(&lock)
-    }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return body()
     }
 
     /// The watched processes that are still running, by container name. Forgets the ended ones.
     func running() -> [String: Process] {
-        locked(pollWatched)
+        lock.locked(pollWatched)
     }
 
     private func pollWatched() -> [String: Process] {
@@ -66,7 +58,7 @@ public final class ProcessWatch {
 
     /// Watches a container's pid 1, just seen running with this start time.
     func watch(_ name: String, containerID: String, pid: pid_t, startTime: UInt64) {
-        guard locked({ watched[name] == nil && watched.count < limit }) else { return }
+        guard lock.locked({ watched[name] == nil && watched.count < limit }) else { return }
         let fd = cspawn_pidfd_open(pid)
         guard fd >= 0 else { return }
         // The pid may have been recycled between the check that saw it running and the open.
@@ -74,7 +66,7 @@ public final class ProcessWatch {
             close(fd)
             return
         }
-        let added = locked { () -> Bool in
+        let added = lock.locked { () -> Bool in
             guard watched[name] == nil else { return false }
             watched[name] = Process(containerID: containerID, pid: pid, startTime: startTime, fd: fd)
             return true
@@ -84,7 +76,7 @@ public final class ProcessWatch {
 
     /// Stops watching every container but these (removed meanwhile).
     func retain(only names: Set<String>) {
-        locked {
+        lock.locked {
             for (name, p) in watched where !names.contains(name) {
                 close(p.fd)
                 watched[name] = nil

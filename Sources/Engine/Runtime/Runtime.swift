@@ -54,8 +54,9 @@ public final class Runtime {
     public func list(watch: ProcessWatch? = nil, worker: SweepWorker? = nil) throws -> [ContainerStatus] {
         supervisors.reap()
         let names = try store.directoryNames()
-        records.retain(only: Set(names))
-        watch?.retain(only: Set(names))
+        let present = Set(names)
+        records.retain(only: present)
+        watch?.retain(only: present)
         let running = watch?.running() ?? [:]
         func probe(_ names: ArraySlice<String>) -> [ContainerStatus] {
             names.compactMap { name in

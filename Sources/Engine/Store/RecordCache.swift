@@ -17,10 +17,7 @@ final class RecordCache {
     }
 
     private var entries: [String: (identity: Identity, record: ContainerRecord)] = [:]
-    private var lock = pthread_mutex_t()
-
-    init() { pthread_mutex_init(&lock, nil) }
-    deinit { pthread_mutex_destroy(&lock) }
+    private let lock = Mutex()
 
     /// `store.load(name)`, or the record decoded last time if the file is still the same one.
     func load(_ name: String, from store: StateStore) throws -> ContainerRecord {
@@ -31,28 +28,22 @@ final class RecordCache {
         }
         let identity = Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
                                 mtimeSeconds: Int(st.st_mtim.tv_sec), mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
-        if let known = locked({ entries[name] }), known.identity == identity { return known.record }
+        if let known = lock.locked({ entries[name] }), known.identity == identity { return known.record }
         // Replaced between the stat and the read: the next load sees another identity and reloads.
         let record = try store.load(name)
-        locked { entries[name] = (identity, record) }
+        lock.locked { entries[name] = (identity, record) }
         return record
     }
 
     /// Drops every entry but these names (containers removed meanwhile).
     func retain(only names: Set<String>) {
         // Removes in place: rebuilding the dictionary would copy every record at every refresh.
-        locked {
+        lock.locked {
             for name in entries.keys where !names.contains(name) { entries[name] = nil }
         }
     }
 
     private func forget(_ name: String) {
-        locked { entries[name] = nil }
-    }
-
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return body()
+        lock.locked { entries[name] = nil }
     }
 }

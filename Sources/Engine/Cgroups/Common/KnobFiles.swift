@@ -13,28 +13,26 @@ public final class KnobFiles {
     /// Each file with the number of the last `reading` call that read it.
     private var open: [String: (fd: Int32, lastRead: Int)] = [:]
     private var generation = 0
-    private var lock = pthread_mutex_t()
+    private let lock = Mutex()
     /// Stay well inside the descriptor limit (1024 by default); past it, files are opened per read.
     private let limit: Int
 
     public init() {
         limit = DescriptorBudget.share(2)
-        pthread_mutex_init(&lock, nil)
     }
 
     deinit {
         for entry in open.values { close(entry.fd) }
-        pthread_mutex_destroy(&lock)
     }
 
     /// Runs `body` with this thread's cgroup reads going through the kept-open files.
     public func reading<T>(_ body: () throws -> T) rethrows -> T {
         let previous = pthread_getspecific(Self.key)
         pthread_setspecific(Self.key, Unmanaged.passUnretained(self).toOpaque())
-        locked { generation += 1 }
+        lock.locked { generation += 1 }
         defer {
             pthread_setspecific(Self.key, previous)
-            locked {
+            lock.locked {
                 for (path, entry) in open where entry.lastRead != generation {
                     close(entry.fd)
                     open[path] = nil
@@ -53,12 +51,6 @@ public final class KnobFiles {
         return try body()
     }
 
-    private func locked<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        return body()
-    }
-
     /// The set in use on this thread, if any.
     static var current: KnobFiles? {
         pthread_getspecific(key).map { Unmanaged<KnobFiles>.fromOpaque($0).takeUnretainedValue() }
@@ -66,23 +58,23 @@ public final class KnobFiles {
 
     /// An open descriptor for `path` (opened now if new), or nil: not openable, or at the limit.
     func descriptor(_ path: String) -> Int32? {
-        pthread_mutex_lock(&lock)
-        defer { pthread_mutex_unlock(&lock) }
-        // One hash of the path per read: the stamp is updated in place.
-        if let i = open.index(forKey: path) {
-            open.values[i].lastRead = generation
-            return open.values[i].fd
+        lock.locked {
+            // One hash of the path per read: the stamp is updated in place.
+            if let i = open.index(forKey: path) {
+                open.values[i].lastRead = generation
+                return open.values[i].fd
+            }
+            guard open.count < limit else { return nil }
+            let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else { return nil }
+            open[path] = (fd, generation)
+            return fd
         }
-        guard open.count < limit else { return nil }
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        open[path] = (fd, generation)
-        return fd
     }
 
     /// After a failed read (the group was removed: ENODEV): the next read opens the path again.
     func drop(_ path: String) {
-        if let entry = locked({ open.removeValue(forKey: path) }) { close(entry.fd) }
+        if let entry = lock.locked({ open.removeValue(forKey: path) }) { close(entry.fd) }
     }
 
     private static let key: pthread_key_t = {
