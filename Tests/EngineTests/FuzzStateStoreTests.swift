@@ -124,6 +124,6 @@ final class FuzzStateStoreTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(fd, 0)
             close(fd)
         }
-        XCTAssertEqual(try store.names(), ["ok"])
+        XCTAssertEqual(try store.directoryNames(), ["ok"])
     }
 }

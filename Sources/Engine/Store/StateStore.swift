@@ -34,11 +34,6 @@ public struct StateStore: Sendable {
         SmallFile.exists(recordPath(name))
     }
 
-    /// Names of every container directory that has a state file, sorted.
-    public func names() throws -> [String] {
-        try directoryNames().filter { SmallFile.exists(recordPath($0)) }
-    }
-
     /// Names of every directory in the root that is named like a container, sorted; it may
     /// lack its state file (being created or removed).
     func directoryNames() throws -> [String] {
