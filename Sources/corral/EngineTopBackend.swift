@@ -26,7 +26,6 @@ final class EngineTopBackend: TopBackend {
     }
 
     func sample() throws -> TopSnapshot {
-        reapChildren()
         let (all, cpu) = try knobs.reading { () throws -> ([ContainerStatus], [String: CPUSample]) in
             let all = try runtime.list(watch: processes, worker: worker)
             enforceStopDeadlines(all)
@@ -123,13 +122,6 @@ final class EngineTopBackend: TopBackend {
         let st = try runtime.status(name)
         guard st.state == .running else { throw EngineError.conflict("container \(name) is \(st.state.rawValue), not running") }
         return [runtime.config.selfExecutable, "--root", runtime.config.stateRoot, "exec", "-it", name, "--", "/bin/sh"]
-    }
-
-    /// Foreground children (a shell run with `e`) are waited for by the TUI; this collects
-    /// anything else that ended, so no zombie outlives a refresh.
-    private func reapChildren() {
-        var status: Int32 = 0
-        while waitpid(-1, &status, WNOHANG) > 0 {}
     }
 
     static func state(_ s: Engine.ContainerState) -> TUI.ContainerState {

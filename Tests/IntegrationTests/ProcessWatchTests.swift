@@ -133,4 +133,30 @@ final class ProcessWatchTests: XCTestCase {
         try knobs.reading { _ = try rt.list(watch: watch, worker: worker) }
         XCTAssertEqual(knobFds(), 0)
     }
+
+    /// A supervisor started through the Engine is this process's child: once its container has
+    /// ended, the next listing collects it, so a long-running caller (the TUI) keeps no zombies.
+    func testEndedSupervisorsAreCollectedByTheNextListing() throws {
+        let rt = try runtime()
+        var spec = ContainerSpec()
+        spec.name = "reaped"
+        spec.rootfs = CorralFixture.rootfs
+        spec.command = ["/bin/sleep", "1000"]
+        spec.detached = true
+        try rt.startDetached(try rt.create(spec))
+        let line = try String(contentsOfFile: fx.stateRoot + "/reaped/supervisor", encoding: .utf8)
+        let supervisor = try XCTUnwrap(Int32(line.split(separator: " ").first ?? ""))
+        // Our child, looked at without collecting it: still in /proc with us as its parent.
+        func isOurChild() -> Bool {
+            guard let stat = try? String(contentsOfFile: "/proc/\(supervisor)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 1 && Int32(fields[1]) == getpid()
+        }
+        XCTAssertTrue(isOurChild())
+        try rt.kill("reaped", signal: SIGKILL)
+        XCTAssertTrue(fx.wait { (try? rt.list().first { $0.name == "reaped" }?.state) == .exited })
+        // Its exit is recorded, so the supervisor is done or about to be: listings collect it.
+        XCTAssertTrue(fx.wait { _ = try? rt.list(); return !isOurChild() }, "the supervisor stays an uncollected child")
+    }
 }
