@@ -8,9 +8,10 @@
 /// combined short options other than -d/-i/-t — returns nil, and ArgumentParser reads the
 /// arguments as always, errors and help included. Tests/CLITests checks both readings agree.
 enum RunFastParse {
-    private enum Target: String {
+    private enum Target {
         case root, cgroupParent, name, rootfs, cpus, cpuQuota, cpuPeriod, pidsLimit, memory
         case hostname, net, env, workdir, user, capAdd, capDrop
+        case detach, rm, interactive, tty  // flags
     }
 
     /// Options taking a value; `unconditional`: the value may be a negative number (declared
@@ -27,14 +28,14 @@ enum RunFastParse {
         "--cap-add": (.capAdd, false), "--cap-drop": (.capDrop, false),
     ]
 
-    private static let repeatable: Set<String> = ["env", "capAdd", "capDrop"]
+    private static let repeatable: Set<Target> = [.env, .capAdd, .capDrop]
 
     /// `args`: what follows `run`. nil: leave these to ArgumentParser.
     static func parse(_ args: [String]) -> RunRequest? {
         // ArgumentParser answers this word wherever it stands, even in the container's command.
         guard !args.contains(where: { $0.hasPrefix("--generate-completion-script") }) else { return nil }
         var request = RunRequest()
-        var seen: Set<String> = []
+        var seen: Set<Target> = []
         var i = 0
         while i < args.count {
             let arg = args[i]
@@ -47,12 +48,7 @@ enum RunFastParse {
             if let flags = shortFlags(arg) ?? longFlag(arg) {
                 for flag in flags {
                     guard seen.insert(flag).inserted else { return nil }
-                    switch flag {
-                    case "detach": request.detach = true
-                    case "rm": request.rm = true
-                    case "interactive": request.interactive = true
-                    default: request.tty = true
-                    }
+                    set(flag, "", in: &request)
                 }
                 i += 1
                 continue
@@ -71,8 +67,7 @@ enum RunFastParse {
             guard !value.isEmpty, !value.hasPrefix("-") || (option.unconditional && isNegativeNumber(value)) else {
                 return nil
             }
-            let name = option.target.rawValue
-            guard seen.insert(name).inserted || repeatable.contains(name) else { return nil }
+            guard seen.insert(option.target).inserted || repeatable.contains(option.target) else { return nil }
             set(option.target, value, in: &request)
             i += 1
         }
@@ -84,26 +79,26 @@ enum RunFastParse {
     }
 
     /// "-d", "-it", "-dit": short flags only, each once.
-    private static func shortFlags(_ arg: String) -> [String]? {
+    private static func shortFlags(_ arg: String) -> [Target]? {
         guard arg.count >= 2, !arg.hasPrefix("--") else { return nil }
-        var out: [String] = []
+        var out: [Target] = []
         for c in arg.dropFirst() {
             switch c {
-            case "d": out.append("detach")
-            case "i": out.append("interactive")
-            case "t": out.append("tty")
+            case "d": out.append(.detach)
+            case "i": out.append(.interactive)
+            case "t": out.append(.tty)
             default: return nil
             }
         }
         return out
     }
 
-    private static func longFlag(_ arg: String) -> [String]? {
+    private static func longFlag(_ arg: String) -> [Target]? {
         switch arg {
-        case "--detach": return ["detach"]
-        case "--rm": return ["rm"]
-        case "--interactive": return ["interactive"]
-        case "--tty": return ["tty"]
+        case "--detach": return [.detach]
+        case "--rm": return [.rm]
+        case "--interactive": return [.interactive]
+        case "--tty": return [.tty]
         default: return nil
         }
     }
@@ -114,6 +109,7 @@ enum RunFastParse {
         return (String(arg[..<eq]), String(arg[arg.index(after: eq)...]))
     }
 
+    /// Applies one option (a flag ignores `value`).
     private static func set(_ target: Target, _ value: String, in r: inout RunRequest) {
         switch target {
         case .root: r.globals.root = value
@@ -132,6 +128,10 @@ enum RunFastParse {
         case .user: r.container.user = value
         case .capAdd: r.container.capAdd.append(value)
         case .capDrop: r.container.capDrop.append(value)
+        case .detach: r.detach = true
+        case .rm: r.rm = true
+        case .interactive: r.interactive = true
+        case .tty: r.tty = true
         }
     }
 }
