@@ -59,6 +59,9 @@ struct Rm: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rm", abstract: "Remove a container (its cgroups, mounts and state).")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .shortAndLong, help: "Kill it first if it is running.") var force = false
+    /// What a `--rm` container's supervisor runs when the container ended: remove it only if
+    /// the name still belongs to that container.
+    @Option(name: .customLong("if-id"), help: .hidden) var ifID: String?
     @Argument(help: "Container names.") var names: [String]
 
     func validate() throws {
@@ -69,7 +72,7 @@ struct Rm: ParsableCommand {
         let runtime = try globals.runtime()
         var firstError: Error?
         for name in names {
-            do { try runtime.remove(name, force: force) } catch {
+            do { try runtime.remove(name, force: force, onlyID: ifID) } catch {
                 if firstError == nil { firstError = error }
             }
         }

@@ -188,6 +188,41 @@ final class LifecycleTests: XCTestCase {
         assertNothingLeft("fg")
     }
 
+    /// The removal a `--rm` container's supervisor execs into when the container ended carries
+    /// the container's id: by then the name may belong to a new container, which it must leave.
+    func testRemovalForAnIdLeavesANewContainerOfTheSameName() throws {
+        try fx.detached("heir", ["sleep", "1000"])
+        let id = try XCTUnwrap(try fx.container("heir")?["id"] as? String)
+        XCTAssertEqual(try fx.corral(["rm", "-f", "--if-id", "0123456789ab", "heir"]).code, 0)
+        XCTAssertEqual(try fx.container("heir")?["state"] as? String, "running")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "--if-id", id, "heir"]).code, 0)
+        assertNothingLeft("heir")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "--if-id", id, "heir"]).code, 0, "already gone: nothing to do")
+    }
+
+    /// `rm -f` of a running `--rm` container, then at once a new container of that name: the
+    /// old supervisor's own removal, which runs after the `rm -f`, must not take the new one.
+    func testNameReusedRightAfterRmOfAnAutoRemovedContainer() throws {
+        try fx.detached("reused", ["sleep", "1000"], options: ["--rm"])
+        let sup = try String(contentsOfFile: fx.stateRoot + "/reused/supervisor", encoding: .utf8)
+        let supPid = try XCTUnwrap(Int32(sup.split(separator: " ")[0]))
+        XCTAssertEqual(try fx.corral(["rm", "-f", "reused"]).code, 0)
+        try fx.detached("reused", ["sleep", "1000"])
+        let newID = try XCTUnwrap(try fx.container("reused")?["id"] as? String)
+        XCTAssertTrue(fx.wait { Self.hasEnded(supPid) }, "the old supervisor's removal ended")
+        XCTAssertEqual(try fx.container("reused")?["id"] as? String, newID)
+        XCTAssertEqual(try fx.container("reused")?["state"] as? String, "running")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "reused"]).code, 0)
+        assertNothingLeft("reused")
+    }
+
+    /// Gone, or a zombie its new parent has not collected yet.
+    static func hasEnded(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)] == "Z"
+    }
+
     func testForegroundWithoutRmStaysAsExited() throws {
         let r = try fx.corral(["run", "--name", "kept", "--rootfs", CorralFixture.rootfs, "--", "sh", "-c", "exit 5"])
         XCTAssertEqual(r.code, 5)

@@ -42,13 +42,20 @@ extension Runtime {
 
     /// Removes a container: its processes (with `force`), its writable layer and mount, its
     /// cgroup in every hierarchy and its state directory.
-    public func remove(_ name: String, force: Bool) throws {
+    ///
+    /// `onlyID`: remove it only while the name still belongs to the container of that id, else
+    /// do nothing. For removals that act on a container after it ended (`--rm`): by then a
+    /// `rm -f` and a new `run --name` may have given the name to another container.
+    public func remove(_ name: String, force: Bool, onlyID: String? = nil) throws {
         try ContainerName.validate(name)
         try store.withLock {
             let record: ContainerRecord
             do {
                 record = try store.load(name)
-            } catch EngineError.invalid where force {
+                if let onlyID, record.id != onlyID { return }
+            } catch EngineError.notFound where onlyID != nil {
+                return
+            } catch EngineError.invalid where force && onlyID == nil {
                 // A corrupt state file: clean what the name implies.
                 try destroyByName(name)
                 return
@@ -78,9 +85,12 @@ extension Runtime {
             _ = Glibc.kill(p.pid, SIGKILL)
             waitForProcess(p.pid, startTime: p.startTime, seconds: 5)
         }
-        // With --rm the supervisor runs `corral rm` in its own place: don't wait for ourselves.
+        // The supervisor writes `exit` once the container's pid 1 is reaped; it must not write
+        // it into a directory a new container of this name may own by then. After that its
+        // only step left is the `--rm` removal it execs into, which waits for the store lock
+        // we hold (and carries the id, so it leaves a new container alone): not waited for.
         if let s = readSupervisor(record.name), s.pid != getpid() {
-            waitForProcess(s.pid, startTime: s.startTime, seconds: 2)
+            waitForProcess(s.pid, startTime: s.startTime, seconds: 2) { store.readExit(record.name) != nil }
         }
         if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
         try cgroups.remove(record.cgroup)
@@ -120,9 +130,10 @@ extension Runtime {
         return false
     }
 
-    func waitForProcess(_ pid: pid_t, startTime: UInt64, seconds: Double) {
+    /// Waits until the process ends, `done` holds, or `seconds` pass.
+    func waitForProcess(_ pid: pid_t, startTime: UInt64, seconds: Double, until done: () -> Bool = { false }) {
         let deadline = Clock.monotonicNs() + UInt64(seconds * 1e9)
-        while cspawn_process_starttime(pid) == startTime, Clock.monotonicNs() < deadline {
+        while cspawn_process_starttime(pid) == startTime, !done(), Clock.monotonicNs() < deadline {
             // Our own child (a foreground container started from this process) must be reaped.
             var status: Int32 = 0
             _ = waitpid(pid, &status, WNOHANG)

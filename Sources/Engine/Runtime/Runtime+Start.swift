@@ -29,7 +29,7 @@ extension Runtime {
         if pty >= 0 { close(pty) }
         let (code, sig) = Self.exitCode(waitStatus: status)
         try? store.writeExit(record.name, code: code, signal: sig)
-        if record.autoRemove { try? remove(record.name, force: true) }
+        if record.autoRemove { try? remove(record.name, force: true, onlyID: record.id) }
         return code
     }
 
@@ -42,7 +42,7 @@ extension Runtime {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
         spawn.c.stdin_fd = -1
         let onExit = record.autoRemove
-            ? [config.selfExecutable, "--root", config.stateRoot, "rm", "-f", record.name] : nil
+            ? [config.selfExecutable, "--root", config.stateRoot, "rm", "-f", "--if-id", record.id, record.name] : nil
         spawn.setSupervision(store: store, name: record.name, logMaxBytes: Self.logMaxBytes, onExit: onExit)
 
         var fds: [Int32] = [0, 0]
