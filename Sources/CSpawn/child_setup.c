@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -31,7 +32,14 @@ int cs_container_init(void *arg) {
     umask(0);   // modes below are meant exactly as written; launch sets 022 again
     if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
         cs_child_fail(p->sock, errno, "sethostname", cfg->hostname);
-    if (!cfg->share_host_net) cs_loopback_up(p->sock);
+    if (cfg->share_host_net) {
+    } else if (cfg->join_netns) {
+        // Made ahead by the caller (a fresh namespace is ~1 ms of kernel work); before sysfs
+        // is mounted, which shows the devices of the mounter's netns.
+        if (setns(cfg->netns_fd, CLONE_NEWNET) < 0) cs_child_fail(p->sock, errno, "setns", "prepared netns");
+    } else {
+        cs_loopback_up(p->sock);
+    }
     cs_setup_rootfs(p);
     cs_setup_masks(p->sock);
     if (cfg->tty) slave = cs_open_pty(p, 1);

@@ -43,10 +43,19 @@ static void set_signals(void (*handler)(int)) {
 
 // Leaves only 0-2 and the notify fd: a lock or pipe of the forking CLI must not be held
 // for the container's whole life.
-static int detach_fds(int notify_fd) {
-    int devnull, moved = fcntl(notify_fd, F_DUPFD_CLOEXEC, 3);
-    if (moved < 0) moved = notify_fd;
-    else close(notify_fd);
+// Moves `fd` above stdio (it may be 0-2 in a caller without stdio).
+static int above_stdio(int fd) {
+    int moved = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (moved < 0) return fd;
+    close(fd);
+    return moved;
+}
+
+// stdio onto /dev/null and every inherited fd closed but the notify socket and, when
+// *keep >= 0, *keep (a prepared netns): both moved above stdio first.
+static int detach_fds(int notify_fd, int *keep) {
+    int devnull, lo, hi, moved = above_stdio(notify_fd);
+    if (*keep >= 0) *keep = above_stdio(*keep);
     devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (devnull >= 0) {
         dup2(devnull, 0);
@@ -54,8 +63,11 @@ static int detach_fds(int notify_fd) {
         dup2(devnull, 2);
         if (devnull > 2) close(devnull);
     }
-    if (moved > 3) syscall(SYS_close_range, 3U, (unsigned)moved - 1, 0);
-    syscall(SYS_close_range, (unsigned)moved + 1, ~0U, 0);
+    lo = *keep >= 0 && *keep < moved ? *keep : moved;
+    hi = *keep > moved ? *keep : moved;
+    if (lo > 3) syscall(SYS_close_range, 3U, (unsigned)lo - 1, 0);
+    if (hi > lo + 1) syscall(SYS_close_range, (unsigned)lo + 1, (unsigned)hi - 1, 0);
+    syscall(SYS_close_range, (unsigned)hi + 1, ~0U, 0);
     return moved;
 }
 
@@ -123,7 +135,7 @@ void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
     cspawn_config c;
     cspawn_error err;
     cs_log log;
-    int pipefd[2], master = -1, src, status, n;
+    int pipefd[2], master = -1, src, status, n, netns;
     pid_t pid;
 
     // A session of its own, ignoring the signals a closing terminal or a Ctrl-C sends to
@@ -131,18 +143,21 @@ void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
     setsid();
     set_signals(SIG_IGN);
     prctl(PR_SET_NAME, "corral-sup", 0, 0, 0);
-    notify_fd = detach_fds(notify_fd);
+    c = *cfg;
+    netns = c.join_netns ? c.netns_fd : -1;
+    notify_fd = detach_fds(notify_fd, &netns);
+    c.netns_fd = netns;
     if (chdir("/") < 0) fail(notify_fd, errno, "chdir", "/");
 
     if (cs_log_open(&log, cfg->log_file, cfg->log_max_bytes) < 0)
         fail(notify_fd, errno, "open log", cfg->log_file);
     if (pipe2(pipefd, O_CLOEXEC) < 0) fail(notify_fd, errno, "pipe", "");
-    c = *cfg;
     c.stdin_fd = -1;
     c.stdout_fd = pipefd[1];
     c.stderr_fd = pipefd[1];
     pid = cspawn_start(&c, &master, &err);
     close(pipefd[1]);
+    if (netns >= 0) close(netns);
     if (pid < 0) {
         cs_notify_error(notify_fd, &err);
         _exit(1);

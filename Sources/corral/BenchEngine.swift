@@ -55,6 +55,7 @@ struct BenchEngine: ParsableCommand {
     /// create + startDetached, as EngineTopBackend.create does for the TUI's form.
     private func timedStarts(_ runtime: Runtime, _ n: Int) throws -> [Double] {
         var out: [Double] = []
+        runtime.prepareNetwork(keepingOneReady: true)   // as EngineTopBackend does
         for i in 0..<n {
             var spec = ContainerSpec()
             spec.name = "\(prefix)-\(i)"

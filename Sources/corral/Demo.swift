@@ -31,6 +31,7 @@ struct Demo: ParsableCommand {
     func run() throws {
         let runtime = try globals.runtime()
         var started: [String] = []
+        runtime.prepareNetwork(keepingOneReady: true)
         defer {
             if !keep { for name in started { try? runtime.remove(name, force: true) } }
         }

@@ -23,6 +23,8 @@ final class EngineTopBackend: TopBackend {
 
     init(runtime: Runtime) {
         self.runtime = runtime
+        // The form's new containers start without waiting for a network namespace.
+        runtime.prepareNetwork(keepingOneReady: true)
     }
 
     func sample() throws -> TopSnapshot {

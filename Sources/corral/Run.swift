@@ -70,6 +70,8 @@ struct RunRequest: Equatable {
         spec.tty = tty
         spec.interactive = interactive
         let runtime = try globals.runtime()
+        // Made on the other core while this one writes the record and the cgroups.
+        if spec.network == .none { runtime.prepareNetwork() }
         let record = try runtime.create(spec)
         if detach {
             try runtime.startDetached(record)

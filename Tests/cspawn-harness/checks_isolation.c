@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,40 @@ void check_net_none(void) {
     RUN(argv, &c, out, st);
     CHECK(strncmp(out, "lo\n", 3) == 0 && !strstr(out, "eth0"), "interfaces:\n%s", out);
     CHECK(strstr(out, "<LOOPBACK,UP"), "lo is not up:\n%s", out);
+}
+
+static void *make_netns(void *result) {
+    *(int *)result = cspawn_make_netns();
+    return NULL;
+}
+
+// A namespace made ahead on another thread (as the Engine's SpareNetns does) is the one the
+// container gets, with lo up, and its fd does not follow the program inside.
+void check_net_prepared(void) {
+    const char *argv[] = {"sh", "-c", "readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '; "
+                          "ip link show lo; ls /proc/self/fd | tr '\\n' ' '", NULL};
+    cspawn_config c = h_config(argv);
+    char out[2048], want[64], host[64];
+    struct stat ns;
+    pthread_t t;
+    int st, fd = -1;
+    ssize_t n;
+    CHECK(pthread_create(&t, NULL, make_netns, &fd) == 0 && pthread_join(t, NULL) == 0, "thread");
+    CHECK(fd >= 0, "cspawn_make_netns: %s", strerror(-fd));
+    n = readlink("/proc/thread-self/ns/net", host, sizeof host - 1);
+    host[n > 0 ? n : 0] = 0;
+    CHECK(fstat(fd, &ns) == 0, "fstat");
+    snprintf(want, sizeof want, "net:[%lu]\n", (unsigned long)ns.st_ino);
+    CHECK(strcmp(want, host) != 0 && strncmp(want, host, strlen(host)) != 0, "the caller's thread was moved: %s", host);
+    c.join_netns = 1;
+    c.netns_fd = fd;
+    RUN(argv, &c, out, st);
+    close(fd);
+    CHECK(strncmp(out, want, strlen(want)) == 0, "not the prepared netns (%s):\n%s", want, out);
+    CHECK(strstr(out, "\nlo\n") && !strstr(out, "eth0"), "interfaces:\n%s", out);
+    CHECK(strstr(out, "<LOOPBACK,UP"), "lo is not up:\n%s", out);
+    CHECK(strstr(out, "0 1 2 3 "), "fds inside:\n%s", out);
+    CHECK(!strstr(out, " 4 "), "an fd leaked into the container:\n%s", out);
 }
 
 void check_net_host(void) {

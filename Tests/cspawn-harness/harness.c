@@ -242,6 +242,7 @@ int main(int argc, char **argv) {
         {"mknod'ed devices do not open", check_mknod_useless},
         {"seccomp: no user namespaces, no keyrings", check_seccomp},
         {"net none: own netns, lo up", check_net_none},
+        {"net none: a netns prepared ahead is joined", check_net_prepared},
         {"net host", check_net_host},
         {"workdir, env", check_workdir_env},
         {"no mount propagates to the host", check_no_propagation},

@@ -44,6 +44,7 @@ void check_dev(void);
 void check_mknod_useless(void);
 void check_seccomp(void);
 void check_net_none(void);
+void check_net_prepared(void);
 void check_net_host(void);
 void check_workdir_env(void);
 void check_no_propagation(void);

@@ -7,12 +7,30 @@ extension Runtime {
     /// The log of a detached container is cut to its newest half past this size.
     public static let logMaxBytes: Int64 = 8 << 20
 
+    /// Starts making the network namespace of the next `--net none` start on another thread
+    /// now (SpareNetns), so that the start finds it made. `keepingOneReady`: after each start
+    /// make the next one (for a caller that starts containers now and then, like the TUI).
+    public func prepareNetwork(keepingOneReady: Bool = false) {
+        spareNetns.prepare(keepingOneReady: keepingOneReady)
+    }
+
+    /// The prepared namespace for this record's start, if it has `--net none` and one is
+    /// made: the caller closes it once the start is over (the container holds its own).
+    private func joinSpareNetns(_ spawn: SpawnConfig, _ record: ContainerRecord) -> Int32? {
+        guard record.network == .none, let fd = spareNetns.take() else { return nil }
+        spawn.c.join_netns = 1
+        spawn.c.netns_fd = fd
+        return fd
+    }
+
     /// Runs a created container in this process's foreground: its stdio is ours (or a pty
     /// relayed through ours with `tty`), signals we get are forwarded to it, and its exit code
     /// is returned. With `autoRemove` the container is removed afterwards.
     public func runForeground(_ record: ContainerRecord) throws -> Int32 {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
         if !record.interactive && !record.tty { spawn.c.stdin_fd = -1 }
+        let netns = joinSpareNetns(spawn, record)
+        defer { if let netns { close(netns) } }
         var err = cspawn_error()
         var pty: Int32 = -1
         // Blocked until cspawn_wait_foreground forwards them: a Ctrl-C in between must reach
@@ -44,6 +62,8 @@ extension Runtime {
         let onExit = record.autoRemove
             ? [config.selfExecutable, "--root", config.stateRoot, "rm", "-f", "--if-id", record.id, record.name] : nil
         spawn.setSupervision(store: store, name: record.name, logMaxBytes: Self.logMaxBytes, onExit: onExit)
+        let netns = joinSpareNetns(spawn, record)
+        defer { if let netns { close(netns) } }
 
         var fds: [Int32] = [0, 0]
         guard Self.cloexecPipe(&fds) else { throw EngineError.fromErrno("pipe") }

@@ -36,6 +36,8 @@ public final class Runtime {
     private let records = RecordCache()
     /// Supervisors started by this process, collected when they end.
     let supervisors = SupervisorReaper()
+    /// A network namespace made ahead for the next `--net none` start.
+    let spareNetns = SpareNetns()
 
     public init(config: RuntimeConfig, cgroups: CgroupDriver? = nil) throws {
         guard geteuid() == 0 else {

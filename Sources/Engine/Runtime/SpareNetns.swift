@@ -1,0 +1,60 @@
+import CSpawn
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `--net none` network namespace made ahead of a start. Making one is ~1 ms of kernel work
+/// (sysctl tables, registering `lo`) that a start otherwise does inside its `clone`, with the
+/// caller waiting. Made on a thread of its own — `unshare` moves only the calling thread, which
+/// then ends — it overlaps the rest of `corral run` (record, cgroups) on another core, or, in a
+/// long-running caller such as the TUI, happens between starts.
+///
+/// Each namespace goes to one container only: `take` hands its fd over and forgets it.
+final class SpareNetns {
+    private let mutex = Mutex()
+    private var thread: pthread_t?
+    /// Make the next one as each is taken (a long-running caller: the TUI).
+    private var keepsOneReady = false
+    /// The thread's result: an fd, or -errno. Heap memory the thread writes before it ends.
+    private let result = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+
+    deinit {
+        mutex.locked { keepsOneReady = false }
+        if let fd = take() { close(fd) }
+        result.deallocate()
+    }
+
+    /// Starts making one unless one is already being made or ready; with `keepingOneReady`,
+    /// also the next one each time one is taken.
+    func prepare(keepingOneReady: Bool = false) {
+        mutex.locked {
+            if keepingOneReady { keepsOneReady = true }
+            startLocked()
+        }
+    }
+
+    private func startLocked() {
+        guard thread == nil else { return }
+        result.pointee = -EAGAIN
+        var t = pthread_t()
+        let started = pthread_create(&t, nil, { arg in
+            arg!.assumingMemoryBound(to: Int32.self).pointee = cspawn_make_netns()
+            return nil
+        }, UnsafeMutableRawPointer(result))
+        if started == 0 { thread = t }
+    }
+
+    /// The prepared namespace's fd, now the caller's to pass to one start and close; waits for
+    /// it if it is still being made. nil when none was prepared or it could not be made: the
+    /// start then makes its own, as it would have anyway.
+    func take() -> Int32? {
+        mutex.locked {
+            guard let t = thread else { return nil }
+            pthread_join(t, nil)
+            thread = nil
+            let fd = result.pointee
+            if keepsOneReady { startLocked() }
+            return fd >= 0 ? fd : nil
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Engine
+import Foundation
+import XCTest
+
+/// Starts through the Engine with network namespaces made ahead (what `corral top`, `demo`
+/// and `run` do): every `--net none` container still gets a namespace of its own with only
+/// `lo`, up; `--net host` still gets the host's; no namespace fd stays anywhere it shouldn't.
+final class PreparedNetworkTests: XCTestCase {
+    var fx: CorralFixture!
+
+    override func setUpWithError() throws { fx = try CorralFixture() }
+    override func tearDown() { fx?.tearDown() }
+
+    func runtime() throws -> Runtime {
+        try Runtime(config: RuntimeConfig(stateRoot: fx.stateRoot, imagesRoot: fx.imagesRoot,
+                                          cgroupParent: fx.cgroupParent, selfExecutable: fx.binary))
+    }
+
+    func netnsFDs(_ pid: String) -> Int {
+        let dir = "/proc/\(pid)/fd"
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + $0))?.hasPrefix("net:[") == true }.count
+    }
+
+    func start(_ rt: Runtime, _ name: String, network: NetworkMode = .none) throws -> (pid: pid_t, netns: String) {
+        var spec = ContainerSpec()
+        spec.name = name
+        spec.rootfs = CorralFixture.rootfs
+        spec.command = ["sleep", "1000"]
+        spec.detached = true
+        spec.network = network
+        let pid = try rt.startDetached(try rt.create(spec))
+        return (pid, try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/net"))
+    }
+
+    func testEachStartGetsAFreshNamespaceWithLoopbackUp() throws {
+        let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        let before = netnsFDs("self")
+        do {
+            let rt = try runtime()
+            rt.prepareNetwork(keepingOneReady: true)
+            let a = try start(rt, "pa")
+            let b = try start(rt, "pb")
+            let h = try start(rt, "ph", network: .host)
+            let c = try start(rt, "pc")
+            XCTAssertEqual(Set([a.netns, b.netns, c.netns, host]).count, 4, "\(a) \(b) \(c) host \(host)")
+            XCTAssertEqual(h.netns, host)
+            for (name, pid) in [("pa", a.pid), ("pb", b.pid), ("pc", c.pid)] {
+                let dev = try String(contentsOfFile: "/proc/\(pid)/net/dev", encoding: .utf8)
+                let devices = dev.split(separator: "\n").dropFirst(2).map { $0.split(separator: ":")[0].trimmingCharacters(in: .whitespaces) }
+                XCTAssertEqual(devices, ["lo"], name)
+                let fib = try String(contentsOfFile: "/proc/\(pid)/net/fib_trie", encoding: .utf8)
+                XCTAssertTrue(fib.contains("127.0.0.1"), "\(name): lo is not up")
+                XCTAssertEqual(netnsFDs(String(pid)), 0, "\(name): a namespace fd inside the container")
+                let sup = try String(contentsOfFile: fx.stateRoot + "/\(name)/supervisor", encoding: .utf8)
+                XCTAssertEqual(netnsFDs(String(sup.split(separator: " ")[0])), 0, "\(name): the supervisor keeps a namespace fd")
+            }
+            let inside = try fx.corral(["exec", "pb", "sh", "-c", "ping -c1 -W1 127.0.0.1 >/dev/null && echo ok; ls /sys/class/net"])
+            XCTAssertEqual(inside.stdout, "ok\nlo\n", inside.stderr)
+            XCTAssertEqual(netnsFDs("self"), before + 1, "this process holds the one made for the next start")
+            for name in ["pa", "pb", "ph", "pc"] { try rt.remove(name, force: true) }
+        }
+        XCTAssertEqual(netnsFDs("self"), before, "the spare goes with its Runtime")
+    }
+}
