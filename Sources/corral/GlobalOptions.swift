@@ -14,6 +14,7 @@ struct GlobalOptions: ParsableArguments {
     var cgroupParent: String?
 
     var values: Globals { Globals(root: root, cgroupParent: cgroupParent) }
+    func validate() throws { try values.validate() }
     var imagesRoot: String { values.imagesRoot }
     func runtime() throws -> Runtime { try values.runtime() }
     func isImageInUse(_ image: String) -> Bool { values.isImageInUse(image) }
@@ -48,8 +49,14 @@ struct Globals: Equatable {
         cgroupParent ?? Self.setting("CORRAL_CGROUP_PARENT") ?? RuntimeConfig.defaultCgroupParent
     }
 
+    /// An empty --root would put state in the current directory and images at /images-store.
+    func validate() throws {
+        if root?.isEmpty == true { throw EngineError.invalid("--root must not be empty") }
+    }
+
     func runtime() throws -> Runtime {
-        try Runtime(config: RuntimeConfig(
+        try validate()
+        return try Runtime(config: RuntimeConfig(
             stateRoot: absolute(stateRoot), imagesRoot: absolute(imagesRoot),
             cgroupParent: parent, selfExecutable: Self.selfExecutable()))
     }

@@ -75,6 +75,36 @@ final class BadInputTests: XCTestCase {
         try assertRefused(["logs", "--tail", "-3", "x"])
     }
 
+    /// A moved state root keeps its images in `<root>/images-store`; a container of that name
+    /// would own that directory, and `rm` removes a container's directory whole.
+    func testTheImageStoreIsNoContainerName() throws {
+        let movedStore = ["CORRAL_IMAGES": ""]
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"], extraEnvironment: movedStore).code, 0)
+        let image = fx.stateRoot + "/images-store/images/busybox"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: image))
+        for args in [["run", "-d", "--name", "images-store", "busybox", "--", "sleep", "100"],
+                     ["rm", "-f", "images-store"], ["rm", "images-store"]] {
+            let r = try fx.corral(args, extraEnvironment: movedStore)
+            XCTAssertNotEqual(r.code, 0, "\(args)")
+            XCTAssertTrue(r.stderr.hasPrefix("corral: error: ") && r.stderr.contains("image store"), "\(args): \(r.stderr)")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: image), "\(args) removed the image store")
+        }
+        XCTAssertEqual(fx.cgroupDirs(), [])
+        XCTAssertEqual(fx.mounts(), [])
+    }
+
+    /// An empty --root would put the state in the current directory and images at /images-store.
+    func testEmptyRootIsRefused() throws {
+        let cwd = FileManager.default.currentDirectoryPath
+        let before = try FileManager.default.contentsOfDirectory(atPath: cwd)
+        let storeAtSlash = FileManager.default.fileExists(atPath: "/images-store")
+        try assertRefused(["--root", "", "run", "--rootfs", CorralFixture.rootfs, "--", "true"], contains: "--root")
+        try assertRefused(["ps", "--root", ""], contains: "--root")
+        try assertRefused(["image", "ls", "--root", ""], contains: "--root")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cwd), before)
+        if !storeAtSlash { XCTAssertFalse(FileManager.default.fileExists(atPath: "/images-store")) }
+    }
+
     func testUnknownVerb() throws {
         let r = try fx.corral(["frobnicate"])
         XCTAssertNotEqual(r.code, 0)

@@ -74,11 +74,11 @@ final class CorralFixture {
 
     /// Runs `corral ARGS` to completion (stdin from /dev/null) and captures its output.
     @discardableResult
-    func corral(_ args: [String], timeout: TimeInterval = 60) throws -> Result {
+    func corral(_ args: [String], timeout: TimeInterval = 60, extraEnvironment: [String: String] = [:]) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
-        p.environment = environment
+        p.environment = environment.merging(extraEnvironment) { $1 }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -141,6 +141,19 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(try fx.container("polite")?["exitCode"] as? Int, 0)
     }
 
+    /// A frozen process acts on no signal, SIGKILL included, until thawed: `kill` of a paused
+    /// container thaws it, as docker's does, so it ends now and not at some later resume.
+    func testKillOfAPausedContainerEndsIt() throws {
+        try fx.detached("frozen", ["sleep", "1000"])
+        XCTAssertEqual(try fx.corral(["pause", "frozen"]).code, 0)
+        XCTAssertEqual(try fx.container("frozen")?["state"] as? String, "paused")
+        XCTAssertEqual(try fx.corral(["kill", "frozen"]).code, 0)
+        XCTAssertTrue(fx.wait { (try? fx.container("frozen")?["state"] as? String) == "exited" })
+        XCTAssertEqual(try fx.container("frozen")?["exitCode"] as? Int, 137)
+        XCTAssertEqual(try fx.corral(["rm", "frozen"]).code, 0)
+        assertNothingLeft("frozen")
+    }
+
     func testKillWithSignal() throws {
         try fx.detached("k", ["/bin/sh", "-c", "trap 'exit 42' USR1; while :; do sleep 0.1; done"])
         usleep(200_000)

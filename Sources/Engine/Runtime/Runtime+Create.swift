@@ -33,6 +33,7 @@ extension Runtime {
     func plan(_ spec: ContainerSpec) throws -> Plan {
         let name = try spec.name ?? generatedName()
         try ContainerName.validate(name)
+        try checkNotImageStore(name)
         try spec.limits.cpu.validate()
         if let p = spec.limits.pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1 or -1 (unlimited), got \(p)") }
         if let m = spec.limits.memoryBytes, m < 4 << 20 {

@@ -26,6 +26,12 @@ extension Runtime {
             throw EngineError.conflict("container \(name) is not running")
         }
         guard Glibc.kill(pid, signal) == 0 else { throw EngineError.fromErrno("kill", "pid \(pid)") }
+        // A frozen task acts on no signal until thawed, SIGKILL included; docker thaws a
+        // paused container it kills. Other signals stay pending until `resume`.
+        if signal == SIGKILL && st.state == .paused {
+            try? cgroups.killAll(st.record.cgroup, signal: SIGKILL)
+            try cgroups.thaw(st.record.cgroup)
+        }
     }
 
     public func pause(_ name: String) throws {
@@ -48,6 +54,7 @@ extension Runtime {
     /// `rm -f` and a new `run --name` may have given the name to another container.
     public func remove(_ name: String, force: Bool, onlyID: String? = nil) throws {
         try ContainerName.validate(name)
+        try checkNotImageStore(name)
         try store.withLock {
             let record: ContainerRecord
             do {
@@ -96,6 +103,18 @@ extension Runtime {
         try cgroups.remove(record.cgroup)
         CgroupParents(store: store, cgroups: cgroups).removeEmpty(after: record.cgroup)
         try SmallFile.removeTree(store.directory(record.name))
+    }
+
+    /// A container's directory is removed whole: it must not be (or hold) the image store,
+    /// which a moved state root keeps at `<root>/images-store`.
+    func checkNotImageStore(_ name: String) throws {
+        func normal(_ path: String) -> String {
+            "/" + path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        }
+        let dir = normal(store.directory(name)), images = normal(config.imagesRoot)
+        guard images != dir, !images.hasPrefix(dir + "/") else {
+            throw EngineError.invalid("container name \(name) is taken: \(dir) is the image store")
+        }
     }
 
     /// `rm -f` of a container whose state file can't be read: its cgroup is at the default
