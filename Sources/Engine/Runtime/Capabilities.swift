@@ -30,13 +30,28 @@ public enum Capabilities {
     }
 
     /// Docker's rule: start from the default set, drop (ALL drops everything), then add (ALL
-    /// adds everything). The result is sorted by capability number.
-    public static func resolve(add: [String], drop: [String]) throws -> [String] {
+    /// adds everything). `held`: the capabilities corral itself may hand on (its bounding set);
+    /// ALL and the default set mean those of them it holds, and naming one it doesn't hold
+    /// is an error (the kernel would refuse the start with a bare EPERM). Sorted by number.
+    public static func resolve(add: [String], drop: [String], held: Set<String> = bounding()) throws -> [String] {
         let addSet = try Set(add.map(canonical))
         let dropSet = try Set(drop.map(canonical))
+        if let missing = all.first(where: { addSet.contains($0) && !held.contains($0) }) {
+            throw EngineError.invalid("--cap-add \(missing): corral does not hold it here (not in its capability bounding set)")
+        }
         var kept = Set(dockerDefault)
         if dropSet.contains("ALL") { kept.removeAll() } else { kept.subtract(dropSet) }
         if addSet.contains("ALL") { kept.formUnion(all) } else { kept.formUnion(addSet) }
-        return all.filter { kept.contains($0) }
+        return all.filter { kept.contains($0) && held.contains($0) }
+    }
+
+    /// This process's capability bounding set (`CapBnd` in /proc/self/status); every
+    /// capability if it can't be read.
+    public static func bounding(status path: String = "/proc/self/status") -> Set<String> {
+        guard let text = try? SmallFile.readIfPresent(path),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapBnd:") }),
+              let mask = UInt64(line.dropFirst("CapBnd:".count).filter { $0 != "\t" && $0 != " " }, radix: 16)
+        else { return Set(all) }
+        return Set(all.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { all[$0] })
     }
 }
