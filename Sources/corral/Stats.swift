@@ -24,34 +24,46 @@ struct Stats: ParsableCommand {
     func run() throws {
         let runtime = try globals.runtime()
         for n in names { _ = try runtime.status(n) }
+        // A terminal gets one screen redrawn in place; a pipe or file gets one frame after another.
+        let redraw = !noStream && !json && isatty(STDOUT_FILENO) == 1
         var previous = runtime.sampleCPU(try containers(runtime))
         var first = true
         while true {
             usleep(useconds_t(interval * 1e6))
             let now = try containers(runtime)
             let current = runtime.sampleCPU(now)
-            let rows: [StatsRow] = now.compactMap { c in
-                guard let new = current[c.name] else { return nil }
+            let rows: [StatsRow] = now.map { c in
+                // Stopped (or not yet started) containers named on the command line: their row,
+                // all zero, as `docker stats` shows them.
+                guard let new = current[c.name] else { return StatsRow(c, rate: nil, counters: Self.noCounters) }
                 let rate = previous[c.name].map { CPURate(from: $0, to: new) }
                 return StatsRow(c, rate: rate, counters: new.counters)
             }
             previous = current
+            var frame: String
             if json {
                 let e = JSONEncoder()
                 e.outputFormatting = noStream ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
-                print(String(decoding: try e.encode(rows), as: UTF8.self))
+                frame = String(decoding: try e.encode(rows), as: UTF8.self) + "\n"
             } else {
-                if !noStream && !first { print("\u{1B}[H\u{1B}[2J", terminator: "") }
-                print(Self.table(rows), terminator: "")
+                frame = Self.table(rows)
+                if redraw && !first { frame = "\u{1B}[H\u{1B}[2J" + frame }
             }
+            // Unbuffered: a reader of a pipe sees each frame as it is made, and a signal that
+            // ends the stream loses nothing already sampled.
+            try StdoutFrame.write(frame)
             first = false
             if noStream { return }
         }
     }
 
+    private static let noCounters = CPUCounters(usageNs: 0, periods: 0, throttledPeriods: 0, throttledTimeNs: 0)
+
+    /// Running and paused containers, or the ones named on the command line whatever their state.
     private func containers(_ runtime: Runtime) throws -> [ContainerStatus] {
-        let all = try runtime.list().filter { $0.state == .running || $0.state == .paused }
-        return names.isEmpty ? all : all.filter { names.contains($0.name) }
+        let all = try runtime.list()
+        if names.isEmpty { return all.filter { $0.state == .running || $0.state == .paused } }
+        return all.filter { names.contains($0.name) }
     }
 
     static func table(_ rows: [StatsRow]) -> String {
@@ -87,5 +99,29 @@ struct StatsRow: Encodable {
         throttledPeriods = counters.throttledPeriods
         throttledTimeNs = counters.throttledTimeNs
         cpus = c.record.limits.cpu.cores
+    }
+}
+
+/// Output of a command that streams until it is stopped (`stats`): each frame goes to fd 1 at
+/// once, past stdio's buffer, which holds a pipe's or a file's output until exit — and a
+/// stream ended by a signal never reaches exit.
+private enum StdoutFrame {
+    /// Writes all of `text`. A reader that went away (`| head`) ends the process with exit 0,
+    /// as when SIGPIPE is ignored; with SIGPIPE at its default the kernel ends it first.
+    static func write(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress! + done, $0.count - done) }
+            if n >= 0 {
+                done += n
+            } else if errno == EINTR {
+                continue
+            } else if errno == EPIPE {
+                exit(0)
+            } else {
+                throw EngineError.fromErrno("write", "stdout")
+            }
+        }
     }
 }
