@@ -17,7 +17,9 @@ struct Exec: ParsableCommand {
         try SealedSelf.reexecFromSealedCopy()
         var cmd = command
         if cmd.first == "--" { cmd.removeFirst() }
-        let code = try globals.runtime().exec(name, command: cmd, tty: tty, interactive: interactive, env: env, user: user, workdir: workdir)
+        let runtime = try globals.runtime()
+        let code = try runtime.exec(try runtime.resolve(name), command: cmd, tty: tty, interactive: interactive,
+                                    env: env, user: user, workdir: workdir)
         if code != 0 { throw ContainerExit(code: code) }
     }
 }

@@ -12,7 +12,8 @@ struct Stop: ParsableCommand {
     }
 
     func run() throws {
-        try globals.runtime().stop(name, timeout: time)
+        let runtime = try globals.runtime()
+        try runtime.stop(try runtime.resolve(name), timeout: time)
     }
 }
 
@@ -24,7 +25,8 @@ struct Start: ParsableCommand {
     @Argument(help: "Container name.") var name: String
 
     func run() throws {
-        try globals.runtime().start(name)
+        let runtime = try globals.runtime()
+        try runtime.start(try runtime.resolve(name))
         print(name)
     }
 }
@@ -37,7 +39,8 @@ struct Kill: ParsableCommand {
 
     func run() throws {
         let sig = try Signals.parse(signal)
-        try globals.runtime().kill(name, signal: sig)
+        let runtime = try globals.runtime()
+        try runtime.kill(try runtime.resolve(name), signal: sig)
     }
 }
 
@@ -45,14 +48,20 @@ struct Pause: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pause", abstract: "Freeze every process of a container (cgroup freezer).")
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "Container name.") var name: String
-    func run() throws { try globals.runtime().pause(name) }
+    func run() throws {
+        let runtime = try globals.runtime()
+        try runtime.pause(try runtime.resolve(name))
+    }
 }
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Thaw a paused container.")
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "Container name.") var name: String
-    func run() throws { try globals.runtime().resume(name) }
+    func run() throws {
+        let runtime = try globals.runtime()
+        try runtime.resume(try runtime.resolve(name))
+    }
 }
 
 struct Rm: ParsableCommand {
@@ -72,7 +81,8 @@ struct Rm: ParsableCommand {
         let runtime = try globals.runtime()
         var firstError: Error?
         for name in names {
-            do { try runtime.remove(name, force: force, onlyID: ifID) } catch {
+            // The supervisor's own removal (--if-id) names the container exactly.
+            do { try runtime.remove(ifID == nil ? try runtime.resolve(name) : name, force: force, onlyID: ifID) } catch {
                 if firstError == nil { firstError = error }
             }
         }
@@ -89,6 +99,7 @@ struct Update: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
+        let name = try runtime.resolve(self.name)
         let current = try runtime.status(name)
         let limits = self.limits.values
         let cpu = limits.touchesCPU ? try limits.cpuQuota(current: current.record.limits.cpu) : nil

@@ -17,6 +17,7 @@ struct Logs: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
+        let name = try runtime.resolve(self.name)
         _ = try runtime.status(name)
         let path = runtime.store.logPath(name)
         var fd = open(path, O_RDONLY | O_CLOEXEC)

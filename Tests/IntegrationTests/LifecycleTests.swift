@@ -154,6 +154,36 @@ final class LifecycleTests: XCTestCase {
         assertNothingLeft("frozen")
     }
 
+    /// Verbs take what `ps` shows in its ID column, whole or any prefix only one id starts with.
+    func testVerbsTakeAnIdOrAUniquePrefixOfIt() throws {
+        try fx.detached("byid", ["sleep", "1000"])
+        let id = try XCTUnwrap(try fx.container("byid")?["id"] as? String)
+        XCTAssertEqual(try fx.corral(["pause", id]).code, 0)
+        XCTAssertEqual(try fx.container("byid")?["state"] as? String, "paused")
+        XCTAssertEqual(try fx.corral(["resume", String(id.prefix(6))]).code, 0)
+        XCTAssertEqual(try fx.corral(["exec", String(id.prefix(5)), "hostname"]).stdout, "byid\n")
+        XCTAssertEqual(try fx.corral(["update", "--cpus", "0.5", String(id.prefix(4))]).code, 0)
+        XCTAssertEqual(try fx.container("byid")?["cpus"] as? Double, 0.5)
+
+        // Containers until two ids start alike (16 first digits: a few suffice).
+        var firsts: [Character: String] = [id.first!: "byid"]
+        var shared: Character?
+        for i in 0..<17 where shared == nil {
+            try fx.detached("other\(i)", ["sleep", "1000"])
+            let other = try XCTUnwrap(try fx.container("other\(i)")?["id"] as? String)
+            if firsts[other.first!] != nil { shared = other.first! } else { firsts[other.first!] = "other\(i)" }
+        }
+        let ambiguous = try fx.corral(["stop", String(try XCTUnwrap(shared))])
+        XCTAssertNotEqual(ambiguous.code, 0)
+        XCTAssertTrue(ambiguous.stderr.hasPrefix("corral: error: ") && ambiguous.stderr.contains("more than one"), ambiguous.stderr)
+        XCTAssertTrue(try fx.corral(["kill", "nothing-like-it"]).stderr.contains("no such container"))
+
+        XCTAssertEqual(try fx.corral(["rm", "-f", String(id.prefix(8))]).code, 0)
+        XCTAssertNil(try fx.container("byid"))
+        XCTAssertEqual(try fx.corral(["rm", "-f"] + firsts.values.filter { $0 != "byid" } + ["other\(firsts.count - 1)"]).code, 0)
+        assertNothingLeft("byid")
+    }
+
     func testKillWithSignal() throws {
         try fx.detached("k", ["/bin/sh", "-c", "trap 'exit 42' USR1; while :; do sleep 0.1; done"])
         usleep(200_000)

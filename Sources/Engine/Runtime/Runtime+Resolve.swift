@@ -1,0 +1,24 @@
+extension Runtime {
+    /// The container a verb's argument names, as docker reads it: a container name, else its
+    /// id or a prefix of the id that only one container's id starts with (what `ps` and the
+    /// TUI show).
+    public func resolve(_ nameOrID: String) throws -> String {
+        if (try? ContainerName.validate(nameOrID)) != nil,
+           store.exists(nameOrID) || SmallFile.exists(store.directory(nameOrID)) {
+            return nameOrID
+        }
+        let isIDPrefix = !nameOrID.isEmpty && nameOrID.utf8.count <= 64
+            && nameOrID.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+        let matches = isIDPrefix ? try list().filter { $0.record.id.hasPrefix(nameOrID) } : []
+        switch matches.count {
+        case 1:
+            return matches[0].name
+        case 0:
+            try ContainerName.validate(nameOrID)
+            throw EngineError.notFound("no such container: \(nameOrID)")
+        default:
+            let names = matches.map(\.name).joined(separator: ", ")
+            throw EngineError.conflict("\(nameOrID) is the start of more than one container's id (\(names)); give more of it")
+        }
+    }
+}
