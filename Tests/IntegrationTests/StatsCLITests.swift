@@ -16,7 +16,7 @@ final class StatsCLITests: XCTestCase {
     func testJSONStreamInAPipeIsOneArrayPerLineAndEndsWhenThePipeCloses() throws {
         try fx.detached("burn", burner, options: ["--cpus", "0.3"])
         let stats = try StreamingCorral(fx, ["stats", "--json"])
-        let lines = stats.readLines(2, timeout: 30)
+        let lines = stats.readLines(2, timeout: 15)
         XCTAssertEqual(lines.count, 2, "got only: \(lines) (stderr: \(stats.errorOutput))")
         for line in lines {
             let rows = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [[String: Any]], line)
@@ -35,8 +35,8 @@ final class StatsCLITests: XCTestCase {
     func testTableStreamInAPipeRepeatsPlainFramesAndEndsWhenThePipeCloses() throws {
         try fx.detached("idle", ["sleep", "1000"], options: ["--cpus", "0.5"])
         let stats = try StreamingCorral(fx, ["stats"])
-        let lines = stats.readLines(4, timeout: 30)
-        XCTAssertEqual(lines.count, 4, "got only: \(lines) (stderr: \(stats.errorOutput))")
+        let lines = stats.readLines(4, timeout: 15)
+        guard lines.count == 4 else { return XCTFail("got only: \(lines) (stderr: \(stats.errorOutput))") }
         // Two frames of a header and one row, with no terminal escapes between them.
         XCTAssertEqual(lines.map { $0.split(separator: " ").first.map(String.init) ?? "" }, ["NAME", "idle", "NAME", "idle"])
         for line in lines { XCTAssertFalse(line.contains("\u{1B}"), "escape code in a pipe: \(line.debugDescription)") }
