@@ -14,7 +14,8 @@ struct ContainerOptions: ParsableArguments {
     @Option(name: .long, help: "Hostname inside (default: the container's name).")
     var hostname: String?
 
-    @Option(name: .long, help: ArgumentHelp("none (own network namespace with lo) or host.", valueName: "mode"))
+    @Option(name: [.customLong("net"), .customLong("network")],
+            help: ArgumentHelp("none (own network namespace with lo) or host.", valueName: "mode"))
     var net: String = "none"
 
     @Option(name: [.short, .long], help: ArgumentHelp("Set an environment variable.", valueName: "K=V"))
@@ -74,14 +75,15 @@ struct ContainerValues: Equatable {
 
 /// --cpus / --cpu-quota / --cpu-period / --pids-limit / --memory, for `run` and `update`.
 struct LimitOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("CPU limit in cores, like docker (0 = unlimited).", valueName: "F"))
+    // .unconditional: "-1" is a value here, not an option (for --cpus a wrong one, which
+    // then gets its own message rather than "missing value").
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CPU limit in cores, like docker (0 = unlimited).", valueName: "F"))
     var cpus: String?
 
-    // .unconditional: "-1" is a value here, not an option.
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CFS quota per period in µs (-1 = unlimited).", valueName: "us"))
     var cpuQuota: String?
 
-    @Option(name: .long, help: ArgumentHelp("CFS period in µs (1000..1000000, default 100000).", valueName: "us"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CFS period in µs (1000..1000000, default 100000).", valueName: "us"))
     var cpuPeriod: String?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum number of processes (-1 = unlimited; default 4096).", valueName: "N"))

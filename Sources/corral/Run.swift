@@ -57,6 +57,10 @@ struct RunRequest: Equatable {
         var spec = try container.spec()
         var rest = imageAndCommand
         if let first = rest.first, first != "--" {
+            // Where the image goes: an option ArgumentParser did not know lands here.
+            if first.hasPrefix("-") {
+                throw EngineError.invalid("unknown option \(ContainerName.quoted(first)) (see corral run --help)")
+            }
             guard container.rootfs == nil else {
                 throw EngineError.invalid("give an image or --rootfs, not both (put the command after --)")
             }

@@ -19,9 +19,9 @@ enum RunFastParse {
     private static let valued: [String: (target: Target, unconditional: Bool)] = [
         "--root": (.root, false), "--cgroup-parent": (.cgroupParent, false),
         "--name": (.name, false), "--rootfs": (.rootfs, false),
-        "--cpus": (.cpus, false), "--cpu-quota": (.cpuQuota, true), "--cpu-period": (.cpuPeriod, false),
+        "--cpus": (.cpus, true), "--cpu-quota": (.cpuQuota, true), "--cpu-period": (.cpuPeriod, true),
         "--pids-limit": (.pidsLimit, true), "--memory": (.memory, true), "-m": (.memory, true),
-        "--hostname": (.hostname, false), "--net": (.net, false),
+        "--hostname": (.hostname, false), "--net": (.net, false), "--network": (.net, false),
         "--env": (.env, false), "-e": (.env, false),
         "--workdir": (.workdir, false), "-w": (.workdir, false),
         "--user": (.user, false), "-u": (.user, false),

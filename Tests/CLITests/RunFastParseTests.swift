@@ -39,6 +39,8 @@ final class RunFastParseTests: XCTestCase {
             ["--pids-limit=64", "-m", "128m", "busybox"],
             ["-e", "A=1", "--env", "B=2", "-e", "C=a b", "busybox", "--", "env"],
             ["-w", "/tmp", "-u", "1000:1000", "--hostname", "h", "--net", "host", "busybox"],
+            ["--network", "host", "busybox"], ["--network=none", "--cpus", "-1", "busybox"],
+            ["--cpu-period", "-5", "--network", "none", "busybox"],
             ["--user", "nobody", "--workdir=/", "busybox", "--", "id"],
             ["--cap-add", "NET_ADMIN", "--cap-drop", "ALL", "--cap-add", "CHOWN", "busybox"],
             ["--root", "/tmp/state", "--cgroup-parent", "ci/x", "--rm", "busybox"],
@@ -60,7 +62,7 @@ final class RunFastParseTests: XCTestCase {
             ["--help"], ["-h", "busybox"], ["--rm", "--help"],
             ["--bogus", "busybox"], ["-x", "busybox"], ["-dx", "busybox"],
             ["--name", "a", "--name", "b", "busybox"], ["-d", "-d", "busybox"], ["-it", "-t", "busybox"],
-            ["--name"], ["--name", "-d", "busybox"], ["--cpus", "-1", "busybox"], ["--name="],
+            ["--name"], ["--name", "-d", "busybox"], ["--net", "host", "--network", "none", "busybox"], ["--name="],
             ["--memory", "--rm", "busybox"], ["--cpu-quota", "-x", "busybox"], ["-e=A=1", "busybox"],
             ["--rm=yes", "busybox"], ["-", "busybox"], ["", "busybox"], ["--version"],
             ["--rm", "busybox", "echo", "--generate-completion-script"], ["--generate-completion-script=bash"],
@@ -77,7 +79,7 @@ final class RunFastParseTests: XCTestCase {
                       "--name", "--name=n1", "n2", "--rootfs", "/r", "--cpus", "0.5", "--cpus=1",
                       "--cpu-quota", "-1", "20000", "--cpu-period", "100000", "--pids-limit", "-5",
                       "--memory", "-m", "64m", "-e", "K=V", "--env=X=", "--cap-add", "ALL", "--cap-drop=CHOWN",
-                      "-w", "/", "-u", "0", "--user=1:1", "--hostname", "--net", "none", "host",
+                      "-w", "/", "-u", "0", "--user=1:1", "--hostname", "--net", "--network", "--network=host", "none", "host",
                       "--root", "/s", "--cgroup-parent=p", "--", "busybox", "sh", "-c", "-h", "--help", "x=y", "",
                       "--generate-completion-script", "-0", "--name=--rm", "help", "run"]
         let seed = UInt64(ProcessInfo.processInfo.environment["CORRAL_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)

@@ -53,7 +53,10 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--pids-limit", "0", "--", "true"])
         try assertRefused(run + ["--memory", "1k", "--", "true"])
         try assertRefused(run + ["--memory", "12x", "--", "true"])
-        try assertRefused(run + ["--bogus-flag", "--", "true"])
+        try assertRefused(run + ["--bogus-flag", "--", "true"], contains: "unknown option \"--bogus-flag\"")
+        try assertRefused(["run", "--bogus", "busybox", "--", "true"], contains: "unknown option \"--bogus\"")
+        try assertRefused(run + ["--cpus", "-1", "--", "true"], contains: "--cpus")
+        try assertRefused(run + ["--network", "bridge", "--", "true"], contains: "--net")
         try assertRefused(["run", "nosuchimage", "--", "true"], contains: "nosuchimage")
         try assertRefused(["--root", "/tmp/corral-test-\(fx.id)/state", "--cgroup-parent", "../escape", "run", "--rootfs", rootfs, "--", "true"])
     }

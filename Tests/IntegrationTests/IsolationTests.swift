@@ -127,6 +127,8 @@ final class IsolationTests: XCTestCase {
         let host = try sh("cat /proc/net/dev | wc -l", options: ["--net", "host"])
         let hostIfs = (try String(contentsOfFile: "/proc/net/dev", encoding: .utf8)).split(separator: "\n").count
         XCTAssertEqual(Int(host.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), hostIfs)
+        let network = try sh("cat /proc/net/dev | wc -l", options: ["--network", "host"])   // docker's spelling
+        XCTAssertEqual(network.stdout, host.stdout)
     }
 
     func testEnvWorkdirAndUser() throws {
