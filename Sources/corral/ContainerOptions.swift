@@ -123,7 +123,6 @@ struct LimitValues: Equatable {
             guard let f = Double(c), f.isFinite, f >= 0 else {
                 throw EngineError.invalid("invalid --cpus \(ContainerName.quoted(c)): expected a number of cores ≥ 0")
             }
-            guard f <= 1024 else { throw EngineError.invalid("invalid --cpus \(c): more than 1024 cores") }
             result = try CPUQuota.cores(f, periodUs: period)
         } else if let q = cpuQuota {
             guard let v = Int64(q), v == -1 || v > 0 else {

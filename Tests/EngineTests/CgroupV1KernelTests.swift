@@ -79,6 +79,20 @@ final class CgroupV1KernelTests: XCTestCase {
         XCTAssertTrue(shown.contains(try file(g, "freezer", "freezer.state")))
     }
 
+    /// `--cpus` (and the TUI's quota) in cores: as docker, no more than the machine's CPUs, and
+    /// the message for too little speaks of cores, not of the µs the user never gave.
+    func testCoresAreBetweenTheKernelsLeastAndTheMachinesCPUs() throws {
+        XCTAssertEqual(try CPUQuota.cores(2, online: 2), CPUQuota(quotaUs: 200_000))
+        XCTAssertEqual(try CPUQuota.cores(0, online: 2), .unlimited)
+        for (cores, period, words) in [(2.5, Int64(100_000), "2 CPUs"), (0.0001, 100_000, "least"), (0.5, 999, "period")] {
+            XCTAssertThrowsError(try CPUQuota.cores(cores, periodUs: period, online: 2)) { err in
+                guard case let .invalid(message) = err as? EngineError else { return XCTFail("got \(err)") }
+                XCTAssertTrue(message.contains(words), message)
+                XCTAssertFalse(message.contains("µs or -1"), message)
+            }
+        }
+    }
+
     func testSetCPUWritesPeriodThenQuota() throws {
         let g = group("q")
         try driver.create(g)

@@ -56,6 +56,7 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--bogus-flag", "--", "true"], contains: "unknown option \"--bogus-flag\"")
         try assertRefused(["run", "--bogus", "busybox", "--", "true"], contains: "unknown option \"--bogus\"")
         try assertRefused(run + ["--cpus", "-1", "--", "true"], contains: "--cpus")
+        try assertRefused(run + ["--cpus", "\(sysconf(Int32(_SC_NPROCESSORS_ONLN)) + 1)", "--", "true"], contains: "CPUs")
         try assertRefused(run + ["--network", "bridge", "--", "true"], contains: "--net")
         try assertRefused(["run", "nosuchimage", "--", "true"], contains: "nosuchimage")
         try assertRefused(["--root", "/tmp/corral-test-\(fx.id)/state", "--cgroup-parent", "../escape", "run", "--rootfs", rootfs, "--", "true"])

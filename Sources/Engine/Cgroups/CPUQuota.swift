@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A CPU bandwidth limit: `quotaUs` of CPU time per `periodUs` of wall time, as the kernel's
 /// CFS bandwidth control takes it. `quotaUs == nil` means unlimited.
 public struct CPUQuota: Equatable, Hashable, Codable, Sendable {
@@ -16,16 +20,26 @@ public struct CPUQuota: Equatable, Hashable, Codable, Sendable {
         self.periodUs = periodUs
     }
 
-    /// Docker's `--cpus F`: F cores = F × period of quota; 0 means unlimited.
-    public static func cores(_ cores: Double, periodUs: Int64 = defaultPeriodUs) throws -> CPUQuota {
+    /// Docker's `--cpus F`: F cores = F × period of quota; 0 means unlimited. Like docker's, at
+    /// most the machine's CPUs (`online`); the least is what a 1000 µs quota gives.
+    public static func cores(_ cores: Double, periodUs: Int64 = defaultPeriodUs,
+                             online: Int = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) throws -> CPUQuota {
         guard cores.isFinite, cores >= 0 else {
             throw EngineError.invalid("--cpus must be a number ≥ 0, got \(cores)")
         }
         if cores == 0 { return CPUQuota(quotaUs: nil, periodUs: periodUs) }
+        guard online < 1 || cores <= Double(online) else {
+            throw EngineError.invalid("--cpus \(cores) is more than this machine's \(online) CPUs (0 = unlimited)")
+        }
         let q = CPUQuota(quotaUs: Int64((cores * Double(periodUs)).rounded()), periodUs: periodUs)
-        try q.validate()
+        try CPUQuota(quotaUs: nil, periodUs: periodUs).validate()   // the period
+        if let quota = q.quotaUs, quota < minQuotaUs {
+            let least = Double(minQuotaUs) / Double(periodUs)
+            throw EngineError.invalid("--cpus \(cores) is below the least the kernel takes: \(least) with a \(periodUs) µs period")
+        }
         return q
     }
+
 
     /// Throws `.invalid` when the kernel would refuse these values, before anything is written.
     public func validate() throws {
