@@ -8,6 +8,7 @@ struct Corral: ParsableCommand {
             State lives in /run/corral (--root, $CORRAL_ROOT), images in /var/lib/corral \
             ($CORRAL_IMAGES), container cgroups under "corral" ($CORRAL_CGROUP_PARENT).
             """,
+        version: "corral 0.1.0",
         subcommands: [
             Run.self, Ps.self, Stats.self, Update.self, Start.self, Stop.self, Kill.self, Pause.self, Resume.self,
             Rm.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self, BenchEngine.self,

@@ -184,6 +184,18 @@ final class LifecycleTests: XCTestCase {
         assertNothingLeft("byid")
     }
 
+    /// A cgroup parent spelled with extra slashes is the same group, shown one way.
+    func testCgroupParentWithExtraSlashesIsOneGroup() throws {
+        let r = try fx.corral(["run", "-d", "--cgroup-parent", "/\(fx.cgroupParent)//sub/", "--name", "slashes",
+                               "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(try fx.container("slashes")?["cgroup"] as? String, "/\(fx.cgroupParent)/sub/slashes")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cpu/\(fx.cgroupParent)/sub/slashes"))
+        XCTAssertEqual(try fx.corral(["--version"]).stdout, "corral 0.1.0\n")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "slashes"]).code, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cpu/\(fx.cgroupParent)/sub"))
+    }
+
     func testKillWithSignal() throws {
         try fx.detached("k", ["/bin/sh", "-c", "trap 'exit 42' USR1; while :; do sleep 0.1; done"])
         usleep(200_000)

@@ -44,6 +44,9 @@ public final class Runtime {
             throw EngineError.invalid("corral needs root (namespaces, cgroups and mounts are root-only here)")
         }
         try ContainerName.validateCgroupParent(config.cgroupParent)
+        var config = config
+        // "a//b/" and "/a/b" name the group a/b; kept as that, so ps shows one spelling.
+        config.cgroupParent = config.cgroupParent.split(separator: "/").joined(separator: "/")
         self.config = config
         self.store = StateStore(root: config.stateRoot)
         self.cgroups = try cgroups ?? CgroupDetector.detect()
