@@ -23,14 +23,16 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        for n in names { _ = try runtime.status(n) }
+        // Names or ids as given, the container names they stand for from here on.
+        let wanted = try names.map { try runtime.resolve($0) }
+        for n in wanted { _ = try runtime.status(n) }
         // A terminal gets one screen redrawn in place; a pipe or file gets one frame after another.
         let redraw = !noStream && !json && isatty(STDOUT_FILENO) == 1
-        var previous = runtime.sampleCPU(try containers(runtime))
+        var previous = runtime.sampleCPU(try containers(runtime, wanted))
         var first = true
         while true {
             usleep(useconds_t(interval * 1e6))
-            let now = try containers(runtime)
+            let now = try containers(runtime, wanted)
             let current = runtime.sampleCPU(now)
             let rows: [StatsRow] = now.map { c in
                 // Stopped (or not yet started) containers named on the command line: their row,
@@ -60,10 +62,10 @@ struct Stats: ParsableCommand {
     private static let noCounters = CPUCounters(usageNs: 0, periods: 0, throttledPeriods: 0, throttledTimeNs: 0)
 
     /// Running and paused containers, or the ones named on the command line whatever their state.
-    private func containers(_ runtime: Runtime) throws -> [ContainerStatus] {
+    private func containers(_ runtime: Runtime, _ wanted: [String]) throws -> [ContainerStatus] {
         let all = try runtime.list()
-        if names.isEmpty { return all.filter { $0.state == .running || $0.state == .paused } }
-        return all.filter { names.contains($0.name) }
+        if wanted.isEmpty { return all.filter { $0.state == .running || $0.state == .paused } }
+        return all.filter { wanted.contains($0.name) }
     }
 
     static func table(_ rows: [StatsRow]) -> String {

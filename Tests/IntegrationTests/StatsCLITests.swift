@@ -86,6 +86,12 @@ final class StatsCLITests: XCTestCase {
         XCTAssertEqual(rows.first?["cpuPercent"] as? Double, 0)
         XCTAssertEqual(rows.first?["cpus"] as? Double, 0.5)
 
+        // Named by a prefix of its id, as `ps` shows it.
+        let id = try XCTUnwrap(fx.container("done")?["id"] as? String)
+        let byID = try fx.corral(["stats", "--no-stream", String(id.prefix(6))])
+        XCTAssertEqual(byID.code, 0, byID.stderr)
+        XCTAssertEqual(byID.stdout, table.stdout)
+
         // Without a name, `stats` is about running containers only.
         let all = try fx.corral(["stats", "--no-stream", "--json"])
         XCTAssertEqual(all.code, 0, all.stderr)
