@@ -102,6 +102,15 @@ final class LayoutTests: XCTestCase {
         XCTAssertNotNil(frame.row(containing: "No containers. Press n to create one"))
     }
 
+    func testHeaderCountsContainersInTheRightNumber() {
+        let specs = FakeBackend.demoSpecs
+        for (count, text) in [(0, "0 containers: 0 running"), (1, "1 container: 1 running"), (2, "2 containers: 2 running")] {
+            let state = sampledState(seconds: 1, specs: Array(specs.prefix(count))).state
+            let host = render(state, 120, 40).line(1)
+            XCTAssertTrue(host.contains(text), "\(count): \(host)")
+        }
+    }
+
     func testSelectedRowIsHighlighted() throws {
         var state = sampledState().state
         _ = state.apply(.select("half"))

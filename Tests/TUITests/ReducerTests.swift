@@ -80,6 +80,50 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(state.status, .error("oneshot is exited; a shell needs it running"))
     }
 
+    func testAStopSaysStoppingWhileTheContainerStillRunsAndStoppedOnceItHasEnded() throws {
+        var (state, backend, clock) = sampledState()
+        _ = state.apply(.select("burner"))
+        XCTAssertEqual(state.apply(.toggleRun), [.stop("burner"), .resample])
+        // SIGTERM ignored: the sweep the app takes after sending the stop still finds it running.
+        clock.advance(0.1)
+        _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        XCTAssertEqual(state.apply(.stopSent("burner")), [])
+        XCTAssertEqual(state.status, .stopping("burner"))
+        XCTAssertEqual(state.container(named: "burner")?.state, .running)
+        XCTAssertNotNil(render(state, 100, 30).row(containing: " stopping burner"))
+        XCTAssertNil(render(state, 100, 30).row(containing: "stopped burner"))
+
+        clock.advance(1)
+        _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        XCTAssertEqual(state.status, .stopping("burner"), "still running a sweep later")
+
+        // The grace period's SIGKILL: the next sweep finds it exited and says so.
+        try backend.stop(name: "burner")
+        clock.advance(1)
+        _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        XCTAssertEqual(state.status, .info("stopped burner"))
+
+        // One that ends at once says so at once.
+        _ = state.apply(.select("half"))
+        XCTAssertEqual(state.apply(.toggleRun), [.stop("half"), .resample])
+        try backend.stop(name: "half")
+        clock.advance(0.1)
+        _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        _ = state.apply(.stopSent("half"))
+        XCTAssertEqual(state.status, .info("stopped half"))
+    }
+
+    func testALaterMessageIsNotOverwrittenWhenAStoppingContainerEnds() throws {
+        var (state, backend, clock) = sampledState()
+        _ = state.apply(.stopSent("burner"))
+        XCTAssertEqual(state.status, .stopping("burner"))
+        _ = state.apply(.commandDone("paused half"))
+        try backend.stop(name: "burner")
+        clock.advance(1)
+        _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        XCTAssertEqual(state.status, .info("paused half"))
+    }
+
     func testRemoveAsksFirst() {
         var state = sampledState().state
         _ = state.apply(.select("half"))

@@ -106,7 +106,7 @@ final class TopApp {
                 return [.quotaWritten(name: name, cores: cores, writes: try backend.setQuota(name: name, cores: cores))]
             case let .stop(name):
                 try backend.stop(name: name)
-                return [.commandDone("stopped \(name)")]
+                return [.stopSent(name)]
             case let .start(name):
                 try backend.start(name: name)
                 return [.commandDone("started \(name)")]

@@ -25,6 +25,10 @@ public enum StatusMessage: Equatable, Sendable {
     case none
     case info(String)
     case error(String)
+    /// A stop of `name` was sent and it still ran at the sweep after: "stopping NAME" until a
+    /// sweep finds it stopped ("stopped NAME"); a container that ignores SIGTERM runs on until
+    /// the grace period's SIGKILL.
+    case stopping(String)
     /// The kernel writes of the last quota change of `name` to `cores` (nil = unlimited).
     case writes(name: String, cores: Double?, [KernelWrite])
 }

@@ -64,6 +64,8 @@ public enum Action: Equatable, Sendable {
     // results of effects
     case quotaWritten(name: String, cores: Double?, writes: [KernelWrite])
     case commandDone(String)
+    /// The backend sent `stop` to the container; it may still be running.
+    case stopSent(String)
     case commandFailed(String)
     case created(name: String)
     case detailLoaded(ContainerDetail)

@@ -183,6 +183,10 @@ extension TopState {
         case let .commandDone(message):
             status = .info(message)
             return []
+        case let .stopSent(name):
+            // The app takes a sweep between sending the stop and this, so the row is current.
+            status = stillRuns(name) ? .stopping(name) : .info("stopped \(name)")
+            return []
         case let .commandFailed(message):
             if case var .form(form) = overlay, form.submitted {
                 form.submitted = false
@@ -207,6 +211,11 @@ extension TopState {
 
     // MARK: - data
 
+    private func stillRuns(_ name: String) -> Bool {
+        guard let c = container(named: name) else { return false }
+        return c.state == .running || c.state == .paused
+    }
+
     private mutating func ingest(_ new: TopSnapshot, at time: Double) -> [Effect] {
         let oldIndex = selectedIndex ?? 0
         snapshot = new
@@ -220,6 +229,7 @@ extension TopState {
             kept[c.id] = h
         }
         history = kept
+        if case let .stopping(name) = status, !stillRuns(name) { status = .info("stopped \(name)") }
 
         // If the selected container went away, stay at the same place in the list.
         keepSelectionVisible(fallbackIndex: oldIndex)

@@ -41,7 +41,7 @@ enum Chrome {
         x += frame.put(" \(Format.cores(busy))/\(host.cores) cores ", x: x, y: y)
 
         let counts = Dictionary(grouping: state.snapshot.containers, by: \.state).mapValues(\.count)
-        let total = " \(glyphs.dot) \(state.snapshot.containers.count) containers:"
+        let total = " \(glyphs.dot) \(Format.count(state.snapshot.containers.count, "container")):"
         let states: [ContainerState] = [.running, .paused, .exited, .created]
         let byState = states.map { " \(counts[$0] ?? 0) \($0.rawValue)" }
         // The total only when there's room for it and every state.
@@ -86,6 +86,8 @@ enum Chrome {
             break
         case let .info(message):
             frame.put(" " + glyphs.fit(message, frame.width - 2), x: 0, y: y, style: Style(.ok))
+        case let .stopping(name):
+            frame.put(" " + glyphs.fit("stopping \(name)", frame.width - 2), x: 0, y: y, style: Style(.ok))
         case let .error(message):
             frame.put(" error: " + glyphs.fit(message, frame.width - 9), x: 0, y: y, style: Style(.error))
         case let .writes(name, cores, writes):

@@ -60,6 +60,11 @@ public enum Format {
         return text + "s"
     }
 
+    /// "0 containers", "1 container", "2 containers" (`noun` takes a plain "s").
+    public static func count(_ n: Int, _ noun: String) -> String {
+        "\(n) \(noun)\(n == 1 ? "" : "s")"
+    }
+
     /// `text` right-aligned in `width` columns (cut from the left if longer).
     static func right(_ text: String, _ width: Int) -> String {
         let n = text.unicodeScalars.count
