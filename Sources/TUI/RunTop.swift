@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// How `runTop` starts.
 public struct TopOptions: Equatable, Sendable {
     /// Seconds between sweeps (the `+`/`-` keys change it while running).
@@ -21,6 +25,14 @@ public enum TopExit: Equatable, Sendable {
     /// SIGINT, SIGTERM or SIGHUP arrived; the terminal has been restored. The caller may clean
     /// up and then exit with 128+signal.
     case signal(Int32)
+}
+
+/// Throws (the error `runTop` would) unless stdin and stdout are terminals. For a caller that
+/// sets things up before `runTop` and must not when it would fail (the demo starts containers).
+public func requireTerminal() throws {
+    guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+        throw TopError("needs a terminal: stdin and stdout must be a tty")
+    }
 }
 
 /// Runs the full-screen `corral top` on the terminal until the user quits or a quit signal

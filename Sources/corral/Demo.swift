@@ -1,6 +1,9 @@
 import ArgumentParser
 import Engine
 import TUI
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Starts a few CPU burners under different quotas from the builtin busybox image and opens
 /// the TUI on them, so throttling can be watched (and the quotas dragged) at once.
@@ -15,6 +18,7 @@ struct Demo: ParsableCommand {
     @Flag(name: .long, help: "No colours (also when $NO_COLOR is set).") var noColor = false
     @Option(name: .long, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1
 
+    static let image = "busybox"
     static let burn = "while :; do :; done"
     /// name, cores (nil = unlimited), shell script
     static let containers: [(String, Double?, String)] = [
@@ -29,30 +33,103 @@ struct Demo: ParsableCommand {
     }
 
     func run() throws {
+        // Before anything is started: without a terminal the TUI can't open, and the demo
+        // would only start containers to remove them again.
+        try requireTerminal()
         let runtime = try globals.runtime()
-        var started: [String] = []
-        runtime.prepareNetwork(keepingOneReady: true)
+        let lock = try DemoLock(stateRoot: runtime.config.stateRoot)
+        defer { lock.release() }
+        let plan = try Self.plan(runtime)
+
+        var started: [(name: String, id: String)] = []
         defer {
-            if !keep { for name in started { try? runtime.remove(name, force: true) } }
+            // By id: a container given one of these names after ours went is not ours to remove.
+            if !keep { for c in started { try? runtime.remove(c.name, force: true, onlyID: c.id) } }
         }
+        runtime.prepareNetwork(keepingOneReady: true)
         for (name, cores, script) in Self.containers {
-            if let existing = try? runtime.status(name) {
-                // A demo kept from last time: reuse it if it still runs.
-                if existing.state == .running || existing.state == .paused { started.append(name); continue }
-                try runtime.remove(name, force: true)
+            switch plan[name] {
+            case .reuse(let id):
+                started.append((name, id))
+                continue
+            case .replace(let id):
+                try runtime.remove(name, force: true, onlyID: id)
+            case .create, nil:
+                break
             }
             var spec = ContainerSpec()
             spec.name = name
-            spec.image = "busybox"
+            spec.image = Self.image
             spec.command = ["sh", "-c", script]
             spec.limits.cpu = try CPUQuota.cores(cores ?? 0)
             spec.detached = true
             let record = try runtime.create(spec)
-            started.append(name)
+            started.append((name, record.id))
             try runtime.startDetached(record)
         }
         // The defer above removes the demo containers on quit and on SIGINT/SIGTERM/SIGHUP.
         try exitAfter(runTop(backend: EngineTopBackend(runtime: runtime),
                              options: TopOptions(refreshInterval: interval, noColor: noColor, title: "corral demo")))
     }
+
+    /// What to do with each demo name.
+    enum Step: Equatable {
+        case create
+        /// A demo container kept from last time (`--keep`) that still runs.
+        case reuse(id: String)
+        /// A demo container kept from last time that has ended: removed and started anew.
+        case replace(id: String)
+    }
+
+    /// Decides for every demo name before anything is changed, so that a name held by a
+    /// container that isn't the demo's (a user's own `demo-half`) stops the demo with nothing done.
+    static func plan(_ runtime: Runtime) throws -> [String: Step] {
+        var steps: [String: Step] = [:]
+        for (name, _, script) in containers {
+            let existing: ContainerStatus
+            do {
+                existing = try runtime.status(name)
+            } catch EngineError.notFound {
+                steps[name] = .create
+                continue
+            }
+            guard isDemo(existing.record, script: script) else {
+                throw EngineError.conflict("a container named \(name) exists and is not the demo's; remove or rename it")
+            }
+            let runs = existing.state == .running || existing.state == .paused
+            steps[name] = runs ? .reuse(id: existing.record.id) : .replace(id: existing.record.id)
+        }
+        return steps
+    }
+
+    /// Whether `record` is what the demo starts under its name: the builtin image and the
+    /// same script.
+    static func isDemo(_ record: ContainerRecord, script: String) -> Bool {
+        record.image == image && record.command == ["sh", "-c", script]
+    }
+}
+
+/// One demo per state root: the demo's containers have fixed names, and a second demo would
+/// adopt the first's and remove them from under it on quit. An exclusive flock on
+/// `<stateRoot>/.demo.lock`, held until the demo ends (the kernel drops it if the process dies).
+/// O_CLOEXEC, and supervisors close what they inherit, so no container keeps it.
+struct DemoLock {
+    let fd: Int32
+
+    init(stateRoot: String) throws {
+        try SmallFile.makeDirectories(stateRoot, mode: 0o700)
+        let path = stateRoot + "/.demo.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let e = errno
+            close(fd)
+            if e == EWOULDBLOCK { throw EngineError.conflict("another corral demo is running (state root \(stateRoot))") }
+            throw EngineError.system(step: "flock", path: path, errno: e)
+        }
+        self.fd = fd
+    }
+
+    func release() { close(fd) }
 }

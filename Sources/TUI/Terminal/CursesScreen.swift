@@ -18,9 +18,7 @@ final class CursesScreen {
     /// Sets the locale (before curses, so wide characters work), starts curses on the terminal,
     /// and decides between UTF-8 and ASCII drawing and the colour depth.
     init(noColor: Bool) throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw TopError("needs a terminal: stdin and stdout must be a tty")
-        }
+        try requireTerminal()
         setlocale(LC_ALL, "")
         let utf8 = cn_locale_is_utf8() != 0
         // newterm, unlike initscr, returns NULL instead of exiting on an unknown TERM.
