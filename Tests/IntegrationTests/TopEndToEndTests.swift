@@ -149,7 +149,7 @@ final class TopEndToEndTests: XCTestCase {
     func testPauseFreezesTheCgroupAndTheRowSaysPaused() throws {
         try fx.detached("web", burner, options: ["--cpus", "0.3"])
         let s = try open("top")
-        XCTAssertTrue(s.waitFor { $0.contains("1 containers: 1 running 0 paused") }, s.lastScreen)
+        XCTAssertTrue(s.waitFor { $0.contains("1 container: 1 running 0 paused") }, s.lastScreen)
 
         s.press("p")
         XCTAssertTrue(fx.wait(timeout: 5) { self.kernelFile("freezer", "web", "freezer.state") == "FROZEN" },
@@ -172,7 +172,7 @@ final class TopEndToEndTests: XCTestCase {
         try fx.detached("web", burner, options: ["--cpus", "0.3"])
         let firstPid = try XCTUnwrap(try fx.container("web")?["pid"] as? Int)
         let s = try open("top")
-        XCTAssertTrue(s.waitFor { $0.contains("1 containers: 1 running") }, s.lastScreen)
+        XCTAssertTrue(s.waitFor { $0.contains("1 container: 1 running") }, s.lastScreen)
 
         s.press("s")
         XCTAssertTrue(fx.wait(timeout: 10) { (try? self.fx.container("web")?["state"] as? String) == "exited" })
@@ -185,7 +185,7 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertNotEqual(secondPid, firstPid)
         XCTAssertTrue(fx.processesInOurCgroups().contains(Int32(secondPid)))
         XCTAssertEqual(quota("web"), "30000")
-        XCTAssertTrue(s.waitFor { $0.contains("1 containers: 1 running") }, s.lastScreen)
+        XCTAssertTrue(s.waitFor { $0.contains("1 container: 1 running") }, s.lastScreen)
     }
 
     func testContainersStartedAndRemovedElsewhereComeAndGo() throws {
@@ -197,7 +197,7 @@ final class TopEndToEndTests: XCTestCase {
         // Within two refreshes of one second (and some slack for a busy machine).
         XCTAssertTrue(s.waitFor(timeout: 3) { s.row("other", in: $0)?.contains("running") == true }, s.lastScreen)
         XCTAssertLessThan(Date().timeIntervalSince(started), 3)
-        XCTAssertTrue(s.lastScreen.contains("1 containers: 1 running"), s.lastScreen)
+        XCTAssertTrue(s.lastScreen.contains("1 container: 1 running"), s.lastScreen)
 
         XCTAssertEqual(try fx.corral(["rm", "-f", "other"]).code, 0)
         XCTAssertTrue(s.waitFor(timeout: 3) { s.row("other", in: $0) == nil && $0.contains("No containers.") },
@@ -220,7 +220,7 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertTrue(quotaLine.contains("50000"), quotaLine)
 
         s.press("Escape")
-        XCTAssertTrue(s.waitFor { $0.contains("1 containers:") && !$0.contains("KERNEL FILES") }, s.lastScreen)
+        XCTAssertTrue(s.waitFor { $0.contains("1 container:") && !$0.contains("KERNEL FILES") }, s.lastScreen)
 
         s.press("?")
         // All at once: a capture can come while a frame is half written.
@@ -228,7 +228,7 @@ final class TopEndToEndTests: XCTestCase {
                     "pause / resume", "a quota change is written at once", "Esc close help"]
         XCTAssertTrue(s.waitFor { screen in help.allSatisfy { screen.contains($0) } }, s.lastScreen)
         s.press("Escape")
-        XCTAssertTrue(s.waitFor { $0.contains("1 containers:") && !$0.contains("quit; containers stay") }, s.lastScreen)
+        XCTAssertTrue(s.waitFor { $0.contains("1 container:") && !$0.contains("quit; containers stay") }, s.lastScreen)
     }
 
     func testQuitLeavesContainersRunningAndTheTerminalAsItWas() throws {
