@@ -81,8 +81,11 @@ struct Rm: ParsableCommand {
         let runtime = try globals.runtime()
         var firstError: Error?
         for name in names {
-            // The supervisor's own removal (--if-id) names the container exactly.
-            do { try runtime.remove(ifID == nil ? try runtime.resolve(name) : name, force: force, onlyID: ifID) } catch {
+            do {
+                // The supervisor's own removal (--if-id) names the container exactly.
+                let target = ifID == nil ? try runtime.resolveWithID(name) : (name: name, id: ifID)
+                try runtime.remove(target.name, force: force, onlyID: target.id)
+            } catch {
                 if firstError == nil { firstError = error }
             }
         }

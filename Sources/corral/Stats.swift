@@ -28,6 +28,9 @@ struct Stats: ParsableCommand {
         for n in wanted { _ = try runtime.status(n) }
         // A terminal gets one screen redrawn in place; a pipe or file gets one frame after another.
         let redraw = !noStream && !json && isatty(STDOUT_FILENO) == 1
+        // A reader that goes away (`| head`) ends the stream with exit 0 (StdoutFrame), not
+        // with a death by SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         var previous = runtime.sampleCPU(try containers(runtime, wanted))
         var first = true
         while true {

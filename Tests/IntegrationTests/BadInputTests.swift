@@ -55,7 +55,7 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--memory", "12x", "--", "true"])
         try assertRefused(run + ["--bogus-flag", "--", "true"], contains: "unknown option \"--bogus-flag\"")
         try assertRefused(["run", "--bogus", "busybox", "--", "true"], contains: "unknown option \"--bogus\"")
-        try assertRefused(run + ["--cpus", "-1", "--", "true"], contains: "--cpus")
+        try assertRefused(run + ["--cpus", "-1", "--", "true"], contains: "number of cores")
         try assertRefused(run + ["--cpus", "\(sysconf(Int32(_SC_NPROCESSORS_ONLN)) + 1)", "--", "true"], contains: "CPUs")
         try assertRefused(run + ["--network", "bridge", "--", "true"], contains: "--net")
         try assertRefused(["run", "nosuchimage", "--", "true"], contains: "nosuchimage")

@@ -22,6 +22,14 @@ final class PreparedNetworkTests: XCTestCase {
         return fds.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: dir + "/" + $0))?.hasPrefix("net:[") == true }.count
     }
 
+    /// The namespace this process holds ready for the next start (there is one at a time).
+    func spare() -> String? {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        let links = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0) }
+        let spares = links.filter { $0.hasPrefix("net:[") }
+        return spares.count == 1 ? spares[0] : nil
+    }
+
     func start(_ rt: Runtime, _ name: String, network: NetworkMode = .none) throws -> (pid: pid_t, netns: String) {
         var spec = ContainerSpec()
         spec.name = name
@@ -39,10 +47,25 @@ final class PreparedNetworkTests: XCTestCase {
         do {
             let rt = try runtime()
             rt.prepareNetwork(keepingOneReady: true)
-            let a = try start(rt, "pa")
-            let b = try start(rt, "pb")
-            let h = try start(rt, "ph", network: .host)
-            let c = try start(rt, "pc")
+            // Each --net none start gets the namespace that was ready (not one made in its clone),
+            // and a new one is made for the next; --net host leaves the ready one where it is.
+            XCTAssertTrue(fx.wait { spare() != nil }, "none made ahead")
+            var ready = spare()
+            var started: [String: (pid: pid_t, netns: String)] = [:]
+            for (name, network) in [("pa", NetworkMode.none), ("pb", .none), ("ph", .host), ("pc", .none)] {
+                let joined = try XCTUnwrap(ready, "no namespace ready before \(name)")
+                let s = try start(rt, name, network: network)
+                started[name] = s
+                XCTAssertTrue(fx.wait { spare() != nil }, "none made after \(name)")
+                if network == .none {
+                    XCTAssertEqual(s.netns, joined, "\(name) did not get the one made ahead")
+                    XCTAssertNotEqual(spare(), joined, "the one \(name) got is still held here")
+                } else {
+                    XCTAssertEqual(spare(), joined, "\(name) (--net host) took the one made ahead")
+                }
+                ready = spare()
+            }
+            let (a, b, h, c) = (started["pa"]!, started["pb"]!, started["ph"]!, started["pc"]!)
             XCTAssertEqual(Set([a.netns, b.netns, c.netns, host]).count, 4, "\(a) \(b) \(c) host \(host)")
             XCTAssertEqual(h.netns, host)
             for (name, pid) in [("pa", a.pid), ("pb", b.pid), ("pc", c.pid)] {

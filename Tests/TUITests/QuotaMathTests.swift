@@ -70,19 +70,22 @@ final class QuotaMathTests: XCTestCase {
     }
 
     func testParsingTheExactPrompt() throws {
-        assertCores(try QuotaMath.parse("0.3").get(), 0.3)
-        assertCores(try QuotaMath.parse(" 1.25 ").get(), 1.25)
-        assertCores(try QuotaMath.parse("30%").get(), 0.3)
-        assertCores(try QuotaMath.parse("150%").get(), 1.5)
-        assertCores(try QuotaMath.parse("1.5c").get(), 1.5)
-        assertCores(try QuotaMath.parse("0.01").get(), 0.01)
+        assertCores(try QuotaMath.parse("0.3", hostCores: 2).get(), 0.3)
+        assertCores(try QuotaMath.parse(" 1.25 ", hostCores: 2).get(), 1.25)
+        assertCores(try QuotaMath.parse("30%", hostCores: 2).get(), 0.3)
+        assertCores(try QuotaMath.parse("150%", hostCores: 2).get(), 1.5)
+        assertCores(try QuotaMath.parse("1.5c", hostCores: 2).get(), 1.5)
+        assertCores(try QuotaMath.parse("0.01", hostCores: 2).get(), 0.01)
         for unlimited in ["0", "u", "unlimited", "max", "inf", "∞", "-1", "U"] {
-            assertCores(try QuotaMath.parse(unlimited).get(), nil)
+            assertCores(try QuotaMath.parse(unlimited, hostCores: 2).get(), nil)
         }
-        XCTAssertEqual(QuotaMath.parse("abc"), .failure(.notANumber("abc")))
-        XCTAssertEqual(QuotaMath.parse(""), .failure(.notANumber("")))
-        XCTAssertEqual(QuotaMath.parse("0.001"), .failure(.outOfRange("0.001")))
-        XCTAssertEqual(QuotaMath.parse("-2"), .failure(.outOfRange("-2")))
-        XCTAssertEqual(QuotaMath.parse("nan"), .failure(.notANumber("nan")))
+        XCTAssertEqual(QuotaMath.parse("abc", hostCores: 2), .failure(.notANumber("abc")))
+        XCTAssertEqual(QuotaMath.parse("", hostCores: 2), .failure(.notANumber("")))
+        XCTAssertEqual(QuotaMath.parse("0.001", hostCores: 2), .failure(.outOfRange("0.001", most: 2)))
+        XCTAssertEqual(QuotaMath.parse("-2", hostCores: 2), .failure(.outOfRange("-2", most: 2)))
+        XCTAssertEqual(QuotaMath.parse("2.5", hostCores: 2), .failure(.outOfRange("2.5", most: 2)))
+        XCTAssertEqual(QuotaMath.parse("300%", hostCores: 2), .failure(.outOfRange("300%", most: 2)))
+        assertCores(try QuotaMath.parse("2", hostCores: 2).get(), 2)
+        XCTAssertEqual(QuotaMath.parse("nan", hostCores: 2), .failure(.notANumber("nan")))
     }
 }

@@ -164,18 +164,18 @@ final class ReducerTests: XCTestCase {
     func testFormValidation() {
         var form = NewContainerForm()
         form[.image] = "  "
-        XCTAssertEqual(form.request(), .failure(.message("an image is needed (e.g. busybox)")))
+        XCTAssertEqual(form.request(hostCores: 2), .failure(.message("an image is needed (e.g. busybox)")))
         form[.image] = "busybox"
         form[.command] = "sh -c 'unclosed"
-        XCTAssertEqual(form.request(), .failure(.message("command: unclosed quote")))
+        XCTAssertEqual(form.request(hostCores: 2), .failure(.message("command: unclosed quote")))
         form[.command] = ""
         form[.name] = "bad name"
-        XCTAssertEqual(form.request(), .failure(.message("name: letters, digits, '-', '_' and '.' only")))
+        XCTAssertEqual(form.request(hostCores: 2), .failure(.message("name: letters, digits, '-', '_' and '.' only")))
         form[.name] = ""
         form[.cpus] = "lots"
-        XCTAssertEqual(form.request(), .failure(.message("CPUs: " + QuotaInputError.notANumber("lots").description)))
+        XCTAssertEqual(form.request(hostCores: 2), .failure(.message("CPUs: " + QuotaInputError.notANumber("lots").description)))
         form[.cpus] = "50%"
-        XCTAssertEqual(form.request(), .success(NewContainerRequest(image: "busybox", command: [], name: nil, cpus: 0.5)))
+        XCTAssertEqual(form.request(hostCores: 2), .success(NewContainerRequest(image: "busybox", command: [], name: nil, cpus: 0.5)))
     }
 
     func testShellWords() {

@@ -28,7 +28,8 @@ public struct CPUQuota: Equatable, Hashable, Codable, Sendable {
             throw EngineError.invalid("--cpus must be a number ≥ 0, got \(cores)")
         }
         if cores == 0 { return CPUQuota(quotaUs: nil, periodUs: periodUs) }
-        guard online < 1 || cores <= Double(online) else {
+        // sysconf failing (online < 1) still gets a bound: the product below must fit an Int64.
+        guard cores <= Double(online >= 1 ? online : 1024) else {
             throw EngineError.invalid("--cpus \(cores) is more than this machine's \(online) CPUs (0 = unlimited)")
         }
         let q = CPUQuota(quotaUs: Int64((cores * Double(periodUs)).rounded()), periodUs: periodUs)

@@ -29,8 +29,9 @@ extension Runtime {
         // A frozen task acts on no signal until thawed, SIGKILL included; docker thaws a
         // paused container it kills. Other signals stay pending until `resume`.
         if signal == SIGKILL && st.state == .paused {
+            // killAll thaws a frozen group after a SIGKILL; the thaw is for a driver that didn't.
             try? cgroups.killAll(st.record.cgroup, signal: SIGKILL)
-            try cgroups.thaw(st.record.cgroup)
+            try? cgroups.thaw(st.record.cgroup)
         }
     }
 

@@ -64,7 +64,7 @@ public struct NewContainerForm: Equatable, Sendable {
     }
 
     /// The request the form describes, or why it can't be sent.
-    public func request() -> Result<NewContainerRequest, FormError> {
+    public func request(hostCores: Int) -> Result<NewContainerRequest, FormError> {
         let image = self[.image].trimmingSpaces()
         guard !image.isEmpty else { return .failure(.message("an image is needed (e.g. busybox)")) }
         let command: [String]
@@ -79,7 +79,7 @@ public struct NewContainerForm: Equatable, Sendable {
         let cpusText = self[.cpus].trimmingSpaces()
         var cpus: Double? = nil
         if !cpusText.isEmpty {
-            switch QuotaMath.parse(cpusText) {
+            switch QuotaMath.parse(cpusText, hostCores: hostCores) {
             case let .success(value): cpus = value
             case let .failure(err): return .failure(.message("CPUs: \(err)"))
             }

@@ -9,8 +9,6 @@ public enum QuotaMath {
     public static let minimumStep = 0.05
     /// The kernel's floor: a 1000 µs quota in a 100000 µs period.
     public static let minimumExact = 0.01
-    /// Highest value accepted by the exact prompt (the kernel takes more, but it means nothing).
-    public static let maximumExact = 4096.0
 
     private static let epsilon = 1e-9
 
@@ -64,7 +62,8 @@ public enum QuotaMath {
 
     /// Parses what was typed at the `=` prompt: cores ("0.3", "1.5"), percent of one core ("30%"),
     /// or unlimited ("0", "u", "unlimited", "max", "inf", "∞", "-1"). Returns .success(nil) for unlimited.
-    public static func parse(_ text: String) -> Result<Double?, QuotaInputError> {
+    /// At most `hostCores` (the machine's CPUs, as the Engine and docker allow).
+    public static func parse(_ text: String, hostCores: Int) -> Result<Double?, QuotaInputError> {
         let t = text.trimmingSpaces().lowercased()
         if ["0", "u", "unlimited", "max", "inf", "∞", "-1", "none"].contains(t) { return .success(nil) }
         var number = t
@@ -79,8 +78,9 @@ public enum QuotaMath {
             return .failure(.notANumber(text))
         }
         let cores = value * scale
-        if cores < minimumExact - epsilon || cores > maximumExact {
-            return .failure(.outOfRange(text))
+        let most = Double(max(hostCores, 1))
+        if cores < minimumExact - epsilon || cores > most + epsilon {
+            return .failure(.outOfRange(text, most: most))
         }
         return .success((cores * 100).rounded() / 100)
     }
@@ -94,14 +94,14 @@ public enum QuotaMath {
 /// Why the `=` prompt refused a value; its description goes to the status line.
 public enum QuotaInputError: Error, Equatable, CustomStringConvertible {
     case notANumber(String)
-    case outOfRange(String)
+    case outOfRange(String, most: Double)
 
     public var description: String {
         switch self {
         case let .notANumber(text):
             return "not a quota: \"\(text)\" (try 0.5, 50%, or 0 for unlimited)"
-        case let .outOfRange(text):
-            return "quota \(text) out of range (\(QuotaMath.minimumExact) to \(Int(QuotaMath.maximumExact)) cores)"
+        case let .outOfRange(text, most):
+            return "quota \(text) out of range (\(QuotaMath.minimumExact) to \(Int(most)) cores, this machine's CPUs)"
         }
     }
 }

@@ -377,7 +377,7 @@ extension TopState {
         switch overlay {
         case var .form(form):
             guard !form.submitted else { return [] }
-            switch form.request() {
+            switch form.request(hostCores: snapshot.host.cores) {
             case let .success(request):
                 form.submitted = true
                 form.error = nil
@@ -394,7 +394,7 @@ extension TopState {
             keepSelectionVisible()
             return []
         case let .quota(name, field):
-            switch QuotaMath.parse(field.text) {
+            switch QuotaMath.parse(field.text, hostCores: snapshot.host.cores) {
             case let .success(cores):
                 overlay = .none
                 let effects = changeQuota(name, to: cores)
