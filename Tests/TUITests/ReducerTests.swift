@@ -276,9 +276,9 @@ final class ReducerTests: XCTestCase {
         for _ in 0..<10 { _ = state.apply(.refreshSlower) }
         XCTAssertEqual(state.refreshInterval, 10)
         for _ in 0..<10 { _ = state.apply(.refreshFaster) }
-        XCTAssertEqual(state.refreshInterval, 0.25)
-        XCTAssertEqual(state.status, .info("refresh every 0.25s"))
-        XCTAssertTrue(render(state, 100, 30).line(0).contains("refresh 0.25s"))
+        XCTAssertEqual(state.refreshInterval, 0.2, "the least --interval takes")
+        XCTAssertEqual(state.status, .info("refresh every 0.2s"))
+        XCTAssertTrue(render(state, 100, 30).line(0).contains("refresh 0.2s"))
     }
 
     func testDetailViewLoadsAndFollows() throws {

@@ -35,7 +35,8 @@ public enum StatusMessage: Equatable, Sendable {
 
 /// Everything the screen shows, as a value. Only `apply(_:)` changes it; `render` draws it.
 public struct TopState: Equatable, Sendable {
-    public static let refreshChoices: [Double] = [0.25, 0.5, 1, 2, 3, 5, 10]
+    /// What `+`/`-` step through: the same 0.2..10 s that `--interval` takes.
+    public static let refreshChoices: [Double] = [0.2, 0.5, 1, 2, 3, 5, 10]
 
     public var title: String
     /// The last sweep.
