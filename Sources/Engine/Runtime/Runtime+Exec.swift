@@ -22,7 +22,9 @@ extension Runtime {
             record.gid = u.gid
         }
         if let workdir {
-            guard workdir.hasPrefix("/") else { throw EngineError.invalid("--workdir must be absolute") }
+            guard workdir.hasPrefix("/") else {
+                throw EngineError.invalid("--workdir must be an absolute path, got \(ContainerName.quoted(workdir))")
+            }
             record.workdir = workdir
         }
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup), argv: command)
