@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import XCTest
 
@@ -57,6 +58,21 @@ final class CorralFixture {
         atexit { try? FileManager.default.removeItem(atPath: "/tmp/corral-test-rootfs-\(getpid())") }
         return dir
     }()
+
+    /// The Engine over this fixture's state root, image store and cgroup parent (what the
+    /// TUI and bench-engine use in-process).
+    func runtime() throws -> Runtime {
+        try Runtime(config: RuntimeConfig(stateRoot: stateRoot, imagesRoot: imagesRoot,
+                                          cgroupParent: cgroupParent, selfExecutable: binary))
+    }
+
+    /// For tests that drive the TUI in tmux: skipped without tmux, an error without the binary.
+    func requireTmux() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { throw XCTSkip("needs tmux") }
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw NSError(domain: "corral", code: 2, userInfo: [NSLocalizedDescriptionKey: "no corral at \(binary) (set CORRAL_BIN)"])
+        }
+    }
 
     struct Result {
         var code: Int32

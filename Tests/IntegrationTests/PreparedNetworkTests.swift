@@ -11,10 +11,7 @@ final class PreparedNetworkTests: XCTestCase {
     override func setUpWithError() throws { fx = try CorralFixture() }
     override func tearDown() { fx?.tearDown() }
 
-    func runtime() throws -> Runtime {
-        try Runtime(config: RuntimeConfig(stateRoot: fx.stateRoot, imagesRoot: fx.imagesRoot,
-                                          cgroupParent: fx.cgroupParent, selfExecutable: fx.binary))
-    }
+    func runtime() throws -> Runtime { try fx.runtime() }
 
     func netnsFDs(_ pid: String) -> Int {
         let dir = "/proc/\(pid)/fd"

@@ -11,10 +11,7 @@ final class ProcessWatchTests: XCTestCase {
     override func setUpWithError() throws { fx = try CorralFixture() }
     override func tearDown() { fx?.tearDown() }
 
-    func runtime() throws -> Runtime {
-        try Runtime(config: RuntimeConfig(stateRoot: fx.stateRoot, imagesRoot: fx.imagesRoot,
-                                          cgroupParent: fx.cgroupParent, selfExecutable: fx.binary))
-    }
+    func runtime() throws -> Runtime { try fx.runtime() }
 
     /// The watched listing next to a plain one, same moment: state and pid must agree.
     func assertWatchedAgrees(_ rt: Runtime, _ watch: ProcessWatch, _ name: String,

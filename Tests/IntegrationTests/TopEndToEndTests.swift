@@ -9,10 +9,7 @@ final class TopEndToEndTests: XCTestCase {
 
     override func setUpWithError() throws {
         fx = try CorralFixture()
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else { throw XCTSkip("needs tmux") }
-        guard FileManager.default.isExecutableFile(atPath: fx.binary) else {
-            throw NSError(domain: "corral", code: 2, userInfo: [NSLocalizedDescriptionKey: "no corral at \(fx.binary) (set CORRAL_BIN)"])
-        }
+        try fx.requireTmux()
     }
 
     override func tearDown() {
