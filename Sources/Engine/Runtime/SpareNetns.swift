@@ -53,6 +53,9 @@ final class SpareNetns {
             pthread_join(t, nil)
             thread = nil
             let fd = result.pointee
+            // One that can't be made (no permission, the namespace limit reached) won't be
+            // next time either: the starts make their own, and report it if they can't.
+            if fd < 0 { keepsOneReady = false }
             if keepsOneReady { startLocked() }
             return fd >= 0 ? fd : nil
         }
