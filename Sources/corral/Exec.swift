@@ -13,6 +13,7 @@ struct Exec: ParsableCommand {
     @Argument(parsing: .captureForPassthrough, help: "-- CMD [ARG...]") var command: [String] = []
 
     func run() throws {
+        try TerminalCheck.inputIsATerminal(tty: tty, interactive: interactive)
         // CVE-2019-5736: join from a sealed copy, never from the binary on disk.
         try SealedSelf.reexecFromSealedCopy()
         var cmd = command

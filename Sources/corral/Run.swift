@@ -1,5 +1,8 @@
 import ArgumentParser
 import Engine
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,6 +57,7 @@ struct RunRequest: Equatable {
     var imageAndCommand: [String] = []
 
     func execute() throws {
+        try TerminalCheck.inputIsATerminal(tty: tty, interactive: interactive && !detach)
         var spec = try container.spec()
         var rest = imageAndCommand
         if let first = rest.first, first != "--" {
@@ -84,5 +88,14 @@ struct RunRequest: Equatable {
         }
         let code = try runtime.runForeground(record)
         if code != 0 { throw ContainerExit(code: code) }
+    }
+}
+
+/// docker's rule for `-it`: the container's pty is fed from this process's stdin, which must
+/// then be a terminal too (from a pipe, the pty would echo every line back).
+enum TerminalCheck {
+    static func inputIsATerminal(tty: Bool, interactive: Bool) throws {
+        guard tty, interactive, isatty(STDIN_FILENO) == 0 else { return }
+        throw EngineError.invalid("the input device is not a TTY (leave out -t to read a pipe or a file)")
     }
 }

@@ -19,7 +19,7 @@ func runCorral() -> Never {
     } catch let exitCode as ExitCode {
         exit(exitCode.rawValue)
     } catch let error as EngineError {
-        fail(error.description)
+        fail(error.description, code: error.exitCode)
     } catch let error as ContainerExit {
         exit(error.code)
     } catch {

@@ -109,6 +109,33 @@ final class BadInputTests: XCTestCase {
         if !storeAtSlash { XCTAssertFalse(FileManager.default.fileExists(atPath: "/images-store")) }
     }
 
+    /// A command that can't be started exits as docker's and a shell's do: 127 when there is
+    /// no such command, 126 when it can't be executed; and nothing is left behind.
+    func testCommandsThatCannotRunExit127Or126() throws {
+        let run = ["run", "--rootfs", CorralFixture.rootfs, "--"]
+        for (command, code) in [(["nosuch"], Int32(127)), (["/no/such/command"], 127), (["/etc"], 126), (["/etc/passwd"], 126)] {
+            let r = try fx.corral(run + command)
+            XCTAssertEqual(r.code, code, "\(command): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("corral: error: exec "), r.stderr)
+            XCTAssertEqual(fx.stateEntries(), [], "state left by \(command)")
+            XCTAssertEqual(fx.cgroupDirs(), [])
+        }
+        try fx.detached("target", ["sleep", "1000"])
+        XCTAssertEqual(try fx.corral(["exec", "target", "--", "nosuch"]).code, 127)
+        XCTAssertEqual(try fx.corral(["exec", "target", "--", "/etc"]).code, 126)
+    }
+
+    /// `-it` feeds the container's pty from our stdin, which must be a terminal then (here it
+    /// is /dev/null); `-i` alone or `-t` alone read or write a pipe fine.
+    func testInteractiveTerminalNeedsATerminal() throws {
+        try assertRefused(["run", "-it", "--rm", "--rootfs", CorralFixture.rootfs, "--", "cat"], contains: "not a TTY")
+        try fx.detached("target", ["sleep", "1000"])
+        let r = try fx.corral(["exec", "-it", "target", "--", "cat"])
+        XCTAssertNotEqual(r.code, 0)
+        XCTAssertTrue(r.stderr.contains("not a TTY"), r.stderr)
+        XCTAssertEqual(try fx.corral(["run", "-i", "--rm", "--rootfs", CorralFixture.rootfs, "--", "cat"]).code, 0)
+    }
+
     func testUnknownVerb() throws {
         let r = try fx.corral(["frobnicate"])
         XCTAssertNotEqual(r.code, 0)

@@ -45,7 +45,11 @@ extension cspawn_error {
         let step = withUnsafePointer(to: &copy.step) { $0.withMemoryRebound(to: CChar.self, capacity: 64) { String(cString: $0) } }
         let path = withUnsafePointer(to: &copy.path) { $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) } }
         if step == "exec", err == ENOENT {
-            return .invalid("exec \(path): no such file or command in the container")
+            return .cannotRun("exec \(path): no such file or command in the container", exitCode: 127)
+        }
+        if step == "exec", [EACCES, ENOEXEC, EISDIR, ENOTDIR, EPERM].contains(err) {
+            let reason = String(cString: strerror(err))
+            return .cannotRun("exec \(path): \(reason) (errno \(err))", exitCode: 126)
         }
         return .system(step: step, path: path, errno: err)
     }

@@ -13,6 +13,9 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
     case notFound(String)
     /// The thing exists but is in the wrong state for the request (e.g. rm of a running container).
     case conflict(String)
+    /// The container's command could not be started; `exitCode` is what docker and the shell
+    /// exit with then: 127 when there is no such command, 126 when it can't be executed.
+    case cannotRun(String, exitCode: Int32)
 
     public var description: String {
         switch self {
@@ -20,9 +23,15 @@ public enum EngineError: Error, Equatable, CustomStringConvertible {
             let reason = String(cString: strerror(err))
             return path.isEmpty ? "\(step): \(reason) (errno \(err))"
                                 : "\(step) \(path): \(reason) (errno \(err))"
-        case let .invalid(msg), let .notFound(msg), let .conflict(msg):
+        case let .invalid(msg), let .notFound(msg), let .conflict(msg), let .cannotRun(msg, _):
             return msg
         }
+    }
+
+    /// What `corral` exits with after reporting this error.
+    public var exitCode: Int32 {
+        if case let .cannotRun(_, code) = self { return code }
+        return 1
     }
 
     /// Wraps the current `errno` after a failed call.
