@@ -278,6 +278,17 @@ final class LifecycleTests: XCTestCase {
         return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 
+    /// `stop` of a `run -d --rm` container returns once it is removed, so the name can be
+    /// used again at once (a script's `stop x; run --name x` loop).
+    func testStopOfAnAutoRemovedContainerReturnsOnceItIsGone() throws {
+        for _ in 0..<3 {
+            try fx.detached("again", ["sleep", "1000"], options: ["--rm"])
+            XCTAssertEqual(try fx.corral(["stop", "-t", "0", "again"]).code, 0)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/again"), "still there right after stop")
+        }
+        assertNothingLeft("again")
+    }
+
     func testForegroundWithoutRmStaysAsExited() throws {
         let r = try fx.corral(["run", "--name", "kept", "--rootfs", CorralFixture.rootfs, "--", "sh", "-c", "exit 5"])
         XCTAssertEqual(r.code, 5)

@@ -11,12 +11,24 @@ extension Runtime {
         let st = try status(name)
         guard let pid = st.pid, st.state == .running || st.state == .paused else { return }
         if st.state == .paused { try cgroups.thaw(st.record.cgroup) }
+        // A --rm container is gone when stop returns, as with docker: its name is free again.
+        defer { if st.record.autoRemove { waitForRemoval(st.record, seconds: 5) } }
         _ = Glibc.kill(pid, SIGTERM)
         if waitForExit(name, seconds: timeout) { return }
         try? cgroups.killAll(st.record.cgroup, signal: SIGKILL)
         _ = Glibc.kill(pid, SIGKILL)
         guard waitForExit(name, seconds: 5) else {
             throw EngineError.conflict("container \(name) did not exit after SIGKILL")
+        }
+    }
+
+    /// Until the container's supervisor (or whoever runs it) has removed it: no record of that
+    /// id under its name any more.
+    func waitForRemoval(_ record: ContainerRecord, seconds: Double) {
+        let deadline = Clock.monotonicNs() + UInt64(seconds * 1e9)
+        while (try? store.load(record.name))?.id == record.id, Clock.monotonicNs() < deadline {
+            supervisors.reap()
+            usleep(5_000)
         }
     }
 
