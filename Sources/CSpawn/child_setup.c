@@ -12,6 +12,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+// docker's rule: a working directory the root filesystem lacks (--workdir, an image's
+// WorkingDir) is made, owned by root, mode 0755. Inside the new root already, so a symlink on
+// the way resolves inside it too.
+static void make_workdir(int sock, const char *workdir) {
+    char path[4096];
+    size_t i, n;
+    if (!workdir || workdir[0] != '/') return;
+    n = strlen(workdir);
+    if (n >= sizeof path) cs_child_fail(sock, ENAMETOOLONG, "mkdir", workdir);
+    memcpy(path, workdir, n + 1);
+    for (i = 1; i <= n; i++) {
+        if (path[i] != '/' && path[i] != 0) continue;
+        path[i] = 0;
+        if (mkdir(path, 0755) < 0 && errno != EEXIST) cs_child_fail(sock, errno, "mkdir", path);
+        path[i] = workdir[i];
+    }
+}
+
 int cs_container_init(void *arg) {
     const cs_plan *p = arg;
     const cspawn_config *cfg = p->cfg;
@@ -41,6 +59,7 @@ int cs_container_init(void *arg) {
         cs_loopback_up(p->sock);
     }
     cs_setup_rootfs(p);
+    make_workdir(p->sock, cfg->workdir);
     cs_setup_masks(p->sock);
     if (cfg->tty) slave = cs_open_pty(p, 1);
     cs_launch(p, slave);

@@ -44,7 +44,7 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--env", "=x", "--", "true"])
         try assertRefused(run + ["--env", "NOEQUALS", "--", "true"])
         try assertRefused(run + ["--workdir", "relative", "--", "true"])
-        try assertRefused(run + ["--workdir", "/does/not/exist", "--", "true"])
+        try assertRefused(run + ["--workdir", "/etc/passwd/below-a-file", "--", "true"], contains: "/etc/passwd")
         try assertRefused(run + ["--user", "nosuchuser", "--", "true"])
         try assertRefused(run + ["--user", "1:", "--", "true"])
         try assertRefused(run + ["--cap-add", "CAP_WHATEVER", "--", "true"], contains: "capability")

@@ -133,6 +133,15 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(network.stdout, host.stdout)
     }
 
+    /// docker's rule: a working directory the image lacks is made (root's, 0755), also for a
+    /// user who could not make it.
+    func testMissingWorkdirIsMade() throws {
+        let r = try fx.corral(["run", "--rm", "-w", "/new/work dir", "-u", "65534", "busybox", "--",
+                               "sh", "-c", "pwd; stat -c '%u %a' . ..; touch x 2>/dev/null || echo not-writable"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "/new/work dir\n0 755\n0 755\nnot-writable\n")
+    }
+
     func testEnvWorkdirAndUser() throws {
         let r = try sh("echo $GREETING; pwd; id -u; id -g", options: ["--env", "GREETING=hi there", "--workdir", "/tmp", "--user", "65534:65534"])
         XCTAssertEqual(r.code, 0, r.stderr)

@@ -76,8 +76,8 @@ void check_errors(void) {
     c.rootfs = "/nonexistent-corral-test";
     EXPECT_ERROR(c, ENOENT, "bind rootfs", "/nonexistent-corral-test");
     c = h_config(sh);
-    c.workdir = "/no/such/dir";
-    EXPECT_ERROR(c, ENOENT, "chdir", "/no/such/dir");
+    c.workdir = "/bin/busybox/below-a-file";   // a missing workdir is made; below a file it can't be
+    EXPECT_ERROR(c, ENOTDIR, "mkdir", "/bin/busybox/below-a-file");
     c = h_config(sh);
     c.cgroup_procs = bad_cg;
     EXPECT_ERROR(c, ENOENT, "open cgroup.procs", "/nonexistent-corral-test/cgroup.procs");
