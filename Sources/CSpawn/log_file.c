@@ -27,10 +27,23 @@ int cs_log_open(cs_log *log, const char *path, int64_t max_bytes) {
     return 0;
 }
 
+int64_t cspawn_log_kept_from(int fd, int64_t size, int64_t max) {
+    char buf[65536];
+    int64_t from = size - max / 2;
+    ssize_t n;
+    if (from < 0) from = 0;
+    n = pread(fd, buf, sizeof buf, from);
+    if (n > 0) {
+        char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl && nl + 1 < buf + n) from += nl + 1 - buf;   // start at a whole line
+    }
+    return from;
+}
+
 // Copies [from, size) of the current log into a new file and renames it over the log.
 static void trim(cs_log *log) {
     char tmp[PATH_MAX], buf[65536];
-    int64_t from = log->size - log->max / 2, copied = 0;
+    int64_t from, copied = 0;
     ssize_t n;
     int in, out;
     if (snprintf(tmp, sizeof tmp, "%s.trim", log->path) >= (int)sizeof tmp) return;
@@ -41,11 +54,7 @@ static void trim(cs_log *log) {
         close(in);
         return;
     }
-    n = pread(in, buf, sizeof buf, from);
-    if (n > 0) {
-        char *nl = memchr(buf, '\n', (size_t)n);
-        if (nl && nl + 1 < buf + n) from += nl + 1 - buf;   // start at a whole line
-    }
+    from = cspawn_log_kept_from(in, log->size, log->max);
     while ((n = pread(in, buf, sizeof buf, from + copied)) > 0) {
         if (cs_write_all(out, buf, (size_t)n) < 0) break;
         copied += n;

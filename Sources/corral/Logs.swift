@@ -46,11 +46,23 @@ struct Logs: ParsableCommand {
                 offset += off_t(n)
                 continue
             }
-            // The supervisor halves a full log by renaming a new file over it: follow the new one.
+            // The supervisor halves a full log by renaming a new file over it: follow the new one,
+            // from where it goes past the old (it starts with the old one's newest half).
             var open_ = stat(), named = stat()
             if fstat(fd, &open_) == 0, stat(path, &named) == 0, open_.st_ino != named.st_ino {
                 let newFd = open(path, O_RDONLY | O_CLOEXEC)
-                if newFd >= 0 { close(fd); fd = newFd; offset = 0; continue }
+                if newFd >= 0 {
+                    // What the old file got between the read above and the replacement.
+                    while case let n = buf.withUnsafeMutableBytes({ pread(fd, $0.baseAddress, $0.count, offset) }), n > 0 {
+                        writeOut(Array(buf[0..<n]))
+                        offset += off_t(n)
+                    }
+                    let resume = LogRotation.resumeOffset(old: fd, oldLength: Int64(offset), new: newFd)
+                    close(fd)
+                    fd = newFd
+                    offset = off_t(resume)
+                    continue
+                }
             }
             guard !exited else { return }
             // Output written just before the exit is read by one more pass.

@@ -9,6 +9,22 @@ final class LogsTests: XCTestCase {
     override func setUpWithError() throws { fx = try CorralFixture() }
     override func tearDown() { fx?.tearDown() }
 
+    /// Past its cap (8 MiB) the log is replaced by its newest half; `logs -f` goes on in the new
+    /// file where it left the old one: every line once, none twice (it printed half again).
+    func testFollowAcrossTrimsPrintsEveryLineOnce() throws {
+        try fx.detached("flood", ["sh", "-c", "sleep 1; seq 1 1500000; echo END"])
+        let r = try fx.corral(["logs", "-f", "flood"], timeout: 120)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.last, "END")
+        let numbers = lines.compactMap { Int($0) }
+        XCTAssertEqual(numbers.first, 1, "started before the first trim, so from the first line")
+        XCTAssertEqual(numbers.last, 1_500_000)
+        XCTAssertFalse(zip(numbers, numbers.dropFirst()).contains { $1 <= $0 }, "a line printed twice")
+        let size = try FileManager.default.attributesOfItem(atPath: fx.stateRoot + "/flood/log")[.size] as? Int ?? 0
+        XCTAssertLessThan(size, 8 << 20, "the log was trimmed")
+    }
+
     func testTailAndFollowUntilExit() throws {
         // The container goes on only once the test has looked (an exec makes /tmp/go).
         let script = "for i in 1 2 3; do echo early $i; done; while [ ! -e /tmp/go ]; do sleep 0.05; done; echo late; echo late-err >&2; sleep 0.5; echo last"

@@ -122,6 +122,11 @@ uint64_t cspawn_process_starttime(pid_t pid);
 // polls readable once the process has ended (zombie or reaped).
 int cspawn_pidfd_open(pid_t pid);
 
+// Where the newest part of a log kept by a trim starts: a log of `size` bytes read through
+// `fd` is replaced by its bytes from this offset on once it would pass `max` (see log_file.c).
+// `logs -f` uses it to go on in the new file where it left the old one.
+int64_t cspawn_log_kept_from(int fd, int64_t size, int64_t max);
+
 // Moves the CALLING THREAD into a new network namespace with `lo` up and returns an fd of
 // it (O_CLOEXEC) for cspawn_config.netns_fd, or -errno. Call it on a thread made for it, which
 // then ends: the namespace lives on as long as the fd. What a start would otherwise do in
