@@ -215,6 +215,9 @@ final class ImageLoadTests: ImageTestCase {
         let tar = try archive("rootfs.tar", [.file("etc/hostname", "x\n")])
         assertInvalid(try store.load(archive: tar), contains: "neither manifest.json")
         XCTAssertEqual(storeEntries(), [])
+        let empty = try archive("empty.tar", [.file("manifest.json", "[]")])
+        assertInvalid(try store.load(archive: empty), contains: "lists no images")
+        XCTAssertEqual(storeEntries(), [])
     }
 
 }

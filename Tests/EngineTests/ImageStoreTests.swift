@@ -51,6 +51,19 @@ final class ImageStoreTests: ImageTestCase {
         }
     }
 
+    /// docker's reading: `mini` is `mini:latest` and `mini:latest` is `mini`, whichever was stored.
+    func testANameAndItsLatestTagAreOneImage() throws {
+        let tar = try archive("plain.tar", rootfsEntries())
+        let mini = try store.importRootfs(tarball: tar, name: "mini")
+        XCTAssertEqual(try store.image(named: "mini:latest"), mini)
+        XCTAssertThrowsError(try store.importRootfs(tarball: tar, name: "mini:latest")) { error in
+            guard case EngineError.conflict = error else { return XCTFail("\(error)") }
+        }
+        let app = try store.importRootfs(tarball: tar, name: "corral-test/app:latest")
+        XCTAssertEqual(try store.image(named: "corral-test/app"), app)
+        XCTAssertEqual(try store.list().map(\.name), ["corral-test/app:latest", "mini"])
+    }
+
     func testDuplicateNameIsAConflictAndChangesNothing() throws {
         let tar = try archive("plain.tar", rootfsEntries())
         let first = try store.importRootfs(tarball: tar, name: "dup")

@@ -30,6 +30,7 @@ struct ImageBundle {
 
     private func dockerPlans() throws -> [Plan] {
         let manifest: [DockerSaveManifest] = try readJSON("manifest.json", what: "docker save manifest")
+        guard !manifest.isEmpty else { throw EngineError.invalid("\(context): manifest.json lists no images") }
         return try manifest.map { entry in
             let config: ImageConfigDocument = try readJSON(entry.config, what: "image config")
             let name = entry.repoTags?.first.map(ImageName.familiar) ?? shortID(entry.config)

@@ -61,8 +61,11 @@ public enum ImageName {
     }
 
     /// Names to try for a lookup: the name itself, then `name:latest` when no tag was given.
+    /// The stored names `name` may stand for: docker's `app` is `app:latest`, and the other
+    /// way round.
     static func candidates(_ name: String) -> [String] {
-        name.contains(":") ? [name] : [name, name + ":latest"]
+        guard name.contains(":") else { return [name, name + ":latest"] }
+        return name.hasSuffix(":latest") ? [name, String(name.dropLast(":latest".count))] : [name]
     }
 
     static func quoted(_ s: String) -> String { ContainerName.quoted(s) }

@@ -125,9 +125,10 @@ public struct ImageStore: Sendable {
         return String(cString: template)
     }
 
+    /// `app` and `app:latest` are one name: neither may be added while the other is there.
     func requireFree(_ name: String) throws {
-        if SmallFile.exists(directory(name)) {
-            throw EngineError.conflict("image \(name) already exists; remove it first (corral image rm \(name))")
+        if let taken = ImageName.candidates(name).first(where: { SmallFile.exists(directory($0)) }) {
+            throw EngineError.conflict("image \(taken) already exists; remove it first (corral image rm \(taken))")
         }
     }
 
