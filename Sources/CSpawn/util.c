@@ -96,3 +96,19 @@ void cs_block_signals(sigset_t *old) {
 void cs_restore_signals(const sigset_t *old) {
     pthread_sigmask(SIG_SETMASK, old, NULL);
 }
+
+static volatile sig_atomic_t noted_signal;
+
+static void note_signal(int sig) { noted_signal = sig; }
+
+void cspawn_note_signals(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = note_signal;   // no SA_RESTART: a blocking read returns EINTR at once
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+int cspawn_noted_signal(void) { return noted_signal; }

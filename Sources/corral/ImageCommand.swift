@@ -32,6 +32,7 @@ struct ImageCommand: ParsableCommand {
         }
 
         func run() throws {
+            Interruption.noteSignals()   // Ctrl-C removes the half-written image
             let image = try ImageStore(root: globals.imagesRoot).importRootfs(tarball: file, name: name)
             print(image.name)
         }
@@ -53,6 +54,7 @@ struct ImageCommand: ParsableCommand {
         var file: String
 
         func run() throws {
+            Interruption.noteSignals()   // Ctrl-C removes the half-written images
             for image in try ImageStore(root: globals.imagesRoot).load(archive: file) {
                 print("Loaded image: \(image.name)")
             }

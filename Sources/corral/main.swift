@@ -19,7 +19,7 @@ func runCorral() -> Never {
     } catch let exitCode as ExitCode {
         exit(exitCode.rawValue)
     } catch let error as EngineError {
-        fail(error.description, code: error.exitCode)
+        fail(error.description, code: Interruption.signal != 0 ? 128 + Interruption.signal : error.exitCode)
     } catch let error as ContainerExit {
         exit(error.code)
     } catch {

@@ -180,6 +180,43 @@ final class ImageRunTests: XCTestCase {
         fx.assertOneLineError(try fx.corral(["image", "load", archive]), containing: "already exists")
     }
 
+    /// Ctrl-C during `image import` removes the half-written image before the command ends
+    /// (130, as a shell reports SIGINT); nothing of it stays in the store.
+    func testInterruptedImportLeavesNothing() throws {
+        let dir = "/tmp/corral-test-\(fx.id)/big"
+        try FileManager.default.createDirectory(atPath: dir + "/root", withIntermediateDirectories: true)
+        let make = Process()
+        make.executableURL = URL(fileURLWithPath: "/bin/sh")
+        make.arguments = ["-c", "head -c 600M /dev/zero > '\(dir)/root/zero' && tar -C '\(dir)/root' -cf - . | gzip -1 > '\(dir)/big.tgz' && rm '\(dir)/root/zero'"]
+        try make.run()
+        make.waitUntilExit()
+        XCTAssertEqual(make.terminationStatus, 0)
+
+        let importing = Process()
+        importing.executableURL = URL(fileURLWithPath: fx.binary)
+        importing.arguments = ["image", "import", dir + "/big.tgz", "big"]
+        importing.environment = fx.environment
+        let err = Pipe()
+        importing.standardError = err
+        try importing.run()
+        // Interrupted once the image's file is being written.
+        let images = fx.imagesRoot + "/images"
+        XCTAssertTrue(fx.wait(timeout: 30) {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: images)) ?? []
+            return entries.contains { name in
+                name.hasPrefix(".tmp-") && ((try? FileManager.default.attributesOfItem(atPath: "\(images)/\(name)/rootfs/zero")[.size] as? Int) ?? 0) > 1 << 20
+            }
+        }, "the import never started writing")
+        kill(importing.processIdentifier, SIGINT)
+        importing.waitUntilExit()
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(importing.terminationStatus, 130, stderr)
+        XCTAssertEqual(importing.terminationReason, .exit, "ended by the signal itself: no clean-up ran")
+        XCTAssertTrue(stderr.hasPrefix("corral: error: ") && stderr.contains("interrupted"), stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: images).filter { $0 != ".lock" }, [])
+        XCTAssertEqual(try imageNames(), [])
+    }
+
     func testContainersFromOneImageNeverSeeEachOthersWrites() throws {
         XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
         let rootfs = try XCTUnwrap(try fx.imagesJSON().first?["rootfs"] as? String)

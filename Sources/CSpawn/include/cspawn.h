@@ -127,6 +127,11 @@ int cspawn_pidfd_open(pid_t pid);
 // `logs -f` uses it to go on in the new file where it left the old one.
 int64_t cspawn_log_kept_from(int fd, int64_t size, int64_t max);
 
+// SIGINT, SIGTERM and SIGHUP only noted from now on (cspawn_noted_signal: the last one, or 0),
+// for work that must undo what it half made before it ends, such as an image import.
+void cspawn_note_signals(void);
+int cspawn_noted_signal(void);
+
 // Moves the CALLING THREAD into a new network namespace with `lo` up and returns an fd of
 // it (O_CLOEXEC) for cspawn_config.netns_fd, or -errno. Call it on a thread made for it, which
 // then ends: the namespace lives on as long as the fd. What a start would otherwise do in

@@ -103,6 +103,7 @@ enum SecureExtractor {
 
             var entry: OpaquePointer?
             while true {
+                try Interruption.check(context)
                 let r = archive_read_next_header(reader, &entry)
                 if r == ARCHIVE_EOF { break }
                 guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else { throw failure(Self.message(reader)) }
@@ -163,6 +164,7 @@ enum SecureExtractor {
             while true {
                 let r = archive_read_data_block(reader, &block, &size, &offset)
                 if r == ARCHIVE_EOF { break }
+                try Interruption.check(context)
                 guard r >= ARCHIVE_WARN else { throw failure("entry \"\(shown)\": \(Self.message(reader))") }
                 guard archive_write_data_block(writer, block, size, offset) >= ARCHIVE_WARN else {
                     throw failure("entry \"\(shown)\": \(Self.message(writer))")
