@@ -135,7 +135,7 @@ void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
     cspawn_config c;
     cspawn_error err;
     cs_log log;
-    int pipefd[2], master = -1, src, status, n, netns;
+    int pipefd[2], held_stdin[2] = {-1, -1}, master = -1, src, status, n, netns;
     pid_t pid;
 
     // A session of its own, ignoring the signals a closing terminal or a Ctrl-C sends to
@@ -153,11 +153,18 @@ void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
         fail(notify_fd, errno, "open log", cfg->log_file);
     if (pipe2(pipefd, O_CLOEXEC) < 0) fail(notify_fd, errno, "pipe", "");
     c.stdin_fd = -1;
+    // The write end stays open here, unwritten, until the supervisor ends (CLOEXEC: not into
+    // the on-exit command either).
+    if (cfg->hold_stdin) {
+        if (pipe2(held_stdin, O_CLOEXEC) < 0) fail(notify_fd, errno, "pipe", "stdin");
+        c.stdin_fd = held_stdin[0];
+    }
     c.stdout_fd = pipefd[1];
     c.stderr_fd = pipefd[1];
     pid = cspawn_start(&c, &master, &err);
     close(pipefd[1]);
     if (netns >= 0) close(netns);
+    if (held_stdin[0] >= 0) close(held_stdin[0]);
     if (pid < 0) {
         cs_notify_error(notify_fd, &err);
         _exit(1);

@@ -289,6 +289,19 @@ final class LifecycleTests: XCTestCase {
         assertNothingLeft("again")
     }
 
+    /// docker's `-d -i`: stdin stays open (a pipe nobody writes), so a shell waits instead of
+    /// reading end-of-file and exiting; plain `-d` gets /dev/null.
+    func testDetachedInteractiveKeepsStdinOpen() throws {
+        try fx.detached("held", ["sh"], options: ["-i"])
+        let fd0 = try fx.corral(["exec", "held", "--", "readlink", "/proc/1/fd/0"])
+        XCTAssertTrue(fd0.stdout.hasPrefix("pipe:["), fd0.stdout + fd0.stderr)
+        usleep(300_000)
+        XCTAssertEqual(try fx.container("held")?["state"] as? String, "running")
+        try fx.detached("closed", ["sh"])
+        XCTAssertTrue(fx.wait { (try? fx.container("closed")?["state"] as? String) == "exited" })
+        XCTAssertEqual(try fx.corral(["rm", "-f", "held", "closed"]).code, 0)
+    }
+
     func testForegroundWithoutRmStaysAsExited() throws {
         let r = try fx.corral(["run", "--name", "kept", "--rootfs", CorralFixture.rootfs, "--", "sh", "-c", "exit 5"])
         XCTAssertEqual(r.code, 5)

@@ -59,6 +59,8 @@ typedef struct cspawn_config {
     const char *log_file;            // stdout+stderr of a detached container
     int64_t log_max_bytes;           // log is truncated to its newest half past this size
     const char *const *on_exit_argv; // NULL or an argv to execve after the exit is recorded (e.g. `corral rm -f`)
+    int hold_stdin;                  // 1: stdin is a pipe the supervisor keeps open and never writes
+                                     //    (docker's -d -i: a shell waits instead of reading EOF)
 } cspawn_config;
 
 // Clones the container init with new UTS, PID, mount, IPC (and NET unless share_host_net)

@@ -59,6 +59,7 @@ extension Runtime {
     public func startDetached(_ record: ContainerRecord, removeOnFailure: Bool = true) throws -> pid_t {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
         spawn.c.stdin_fd = -1
+        spawn.c.hold_stdin = record.interactive && !record.tty ? 1 : 0   // a pty is stdin with -t
         let onExit = record.autoRemove
             ? [config.selfExecutable, "--root", config.stateRoot, "rm", "-f", "--if-id", record.id, record.name] : nil
         spawn.setSupervision(store: store, name: record.name, logMaxBytes: Self.logMaxBytes, onExit: onExit)
