@@ -33,6 +33,7 @@ struct ImageCommand: ParsableCommand {
 
         func run() throws {
             Interruption.noteSignals()   // Ctrl-C removes the half-written image
+            LockWaitNotice.install()
             let image = try ImageStore(root: globals.imagesRoot).importRootfs(tarball: file, name: name)
             print(image.name)
         }
@@ -55,6 +56,7 @@ struct ImageCommand: ParsableCommand {
 
         func run() throws {
             Interruption.noteSignals()   // Ctrl-C removes the half-written images
+            LockWaitNotice.install()
             for image in try ImageStore(root: globals.imagesRoot).load(archive: file) {
                 print("Loaded image: \(image.name)")
             }

@@ -58,6 +58,7 @@ struct RunRequest: Equatable {
 
     func execute() throws {
         try TerminalCheck.inputIsATerminal(tty: tty, interactive: interactive && !detach)
+        LockWaitNotice.install()
         var spec = try container.spec()
         var rest = imageAndCommand
         if let first = rest.first, first != "--" {
@@ -97,5 +98,18 @@ enum TerminalCheck {
     static func inputIsATerminal(tty: Bool, interactive: Bool) throws {
         guard tty, interactive, isatty(STDIN_FILENO) == 0 else { return }
         throw EngineError.invalid("the input device is not a TTY (leave out -t to read a pipe or a file)")
+    }
+}
+
+/// One line on stderr when a command has to wait for another corral: an image import holds
+/// the image store for as long as it extracts, and a `run` behind it would seem to hang.
+enum LockWaitNotice {
+    static func install() {
+        FileLock.onWait = { path in
+            let what = path.hasSuffix("/images/.lock") ? "the image store (an image import or load is running)"
+                                                       : "another corral command on this state root"
+            let line = "corral: waiting for \(what)\n"
+            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+        }
     }
 }

@@ -217,6 +217,37 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(try imageNames(), [])
     }
 
+    /// A `run` that must wait for the image store (an import holds it while it extracts) says
+    /// so at once on stderr instead of seeming to hang, then runs when the store is free.
+    func testRunWaitingForTheImageStoreSaysSo() throws {
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+        let lock = open(fx.imagesRoot + "/images/.lock", O_RDWR | O_CLOEXEC)
+        XCTAssertGreaterThanOrEqual(lock, 0)
+        defer { close(lock) }
+        XCTAssertEqual(flock(lock, LOCK_EX), 0)
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: fx.binary)
+        run.arguments = ["run", "--rm", "busybox", "--", "echo", "ran"]
+        run.environment = fx.environment
+        let out = Pipe(), err = Pipe()
+        run.standardOutput = out
+        run.standardError = err
+        try run.run()
+        final class Box: @unchecked Sendable { var text = ""; let lock = NSLock() }
+        let said = Box()
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            said.lock.lock(); said.text += chunk; said.lock.unlock()
+        }
+        XCTAssertTrue(fx.wait { said.lock.lock(); defer { said.lock.unlock() }; return said.text.contains("waiting for the image store") })
+        XCTAssertTrue(run.isRunning, "it ran although the store was locked")
+        flock(lock, LOCK_UN)
+        run.waitUntilExit()
+        err.fileHandleForReading.readabilityHandler = nil
+        XCTAssertEqual(run.terminationStatus, 0)
+        XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "ran\n")
+    }
+
     func testContainersFromOneImageNeverSeeEachOthersWrites() throws {
         XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
         let rootfs = try XCTUnwrap(try fx.imagesJSON().first?["rootfs"] as? String)
