@@ -105,10 +105,10 @@ enum TerminalCheck {
 /// the image store for as long as it extracts, and a `run` behind it would seem to hang.
 enum LockWaitNotice {
     static func install() {
+        // Only for the image store: the state root's lock is held for milliseconds at a time.
         FileLock.onWait = { path in
-            let what = path.hasSuffix("/images/.lock") ? "the image store (an image import or load is running)"
-                                                       : "another corral command on this state root"
-            let line = "corral: waiting for \(what)\n"
+            guard path.hasSuffix("/images/.lock") else { return }
+            let line = "corral: waiting for the image store (an image import or load is running)\n"
             _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
         }
     }
