@@ -6,15 +6,25 @@ import Glibc
 /// (and supervisors running `rm` for `--rm` containers) all change the state root at once;
 /// this makes name reservation and removal one-at-a-time.
 public enum FileLock {
-    /// Told the lock file's path when a lock is held by someone else and this process is about
-    /// to wait for it: a CLI says so on stderr, rather than seeming to hang behind an import.
+    /// Told the lock file's path when a lock has been held by someone else for `noticeAfterNs`
+    /// and this process goes on waiting for it: a CLI says so on stderr rather than seeming to
+    /// hang behind an import. Short waits (commands racing for a moment) are not told.
     nonisolated(unsafe) public static var onWait: ((String) -> Void)?
+    static let noticeAfterNs: UInt64 = 1_000_000_000
 
     public static func withLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
         defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK { onWait?(path) }
+        if let onWait, flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
+            let notice = Clock.monotonicNs() + noticeAfterNs
+            var held = true
+            while held, Clock.monotonicNs() < notice {
+                usleep(10_000)
+                held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
+            }
+            if held { onWait(path) }
+        }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else { throw EngineError.fromErrno("flock", path) }
         }
