@@ -78,6 +78,18 @@ final class ImageLoadTests: ImageTestCase {
         XCTAssertEqual(storeEntries(), ["corral-demo%3A1.0"], "the unpacked save archive is gone")
     }
 
+    /// Saved under two tags, loaded under both (docker does); `[]` is untagged, like null.
+    func testEveryTagOfASavedImageIsLoaded() throws {
+        let images = try store.load(archive: try dockerSaveArchive(repoTags: "[\"myapp:latest\",\"myapp:v1\"]"))
+        XCTAssertEqual(images.map(\.name), ["myapp:latest", "myapp:v1"])
+        for image in images { checkLoaded(image) }
+        XCTAssertEqual(try store.image(named: "myapp").name, "myapp:latest")
+        XCTAssertEqual(try store.image(named: "myapp:v1").name, "myapp:v1")
+        try store.remove(named: "myapp", isInUse: { _ in false })
+        XCTAssertEqual(try store.image(named: "myapp:v1").name, "myapp:v1", "each tag is its own image here")
+        XCTAssertEqual(try store.load(archive: try dockerSaveArchive(repoTags: "[]")).map(\.name), ["cccccccccccc"])
+    }
+
     func testUntaggedDockerSaveIsNamedByItsConfigID() throws {
         let images = try store.load(archive: try dockerSaveArchive(repoTags: "null"))
         XCTAssertEqual(images.map(\.name), ["cccccccccccc"])

@@ -31,11 +31,13 @@ struct ImageBundle {
     private func dockerPlans() throws -> [Plan] {
         let manifest: [DockerSaveManifest] = try readJSON("manifest.json", what: "docker save manifest")
         guard !manifest.isEmpty else { throw EngineError.invalid("\(context): manifest.json lists no images") }
-        return try manifest.map { entry in
+        // An image saved under several tags is loaded under each, as docker loads it (each
+        // tag its own copy here: an image in this store is one directory).
+        return try manifest.flatMap { entry -> [Plan] in
             let config: ImageConfigDocument = try readJSON(entry.config, what: "image config")
-            let name = entry.repoTags?.first.map(ImageName.familiar) ?? shortID(entry.config)
-            return Plan(name: name, config: config.imageConfig,
-                        layers: try entry.layers.map { (path: try resolve($0), label: $0) })
+            let layers = try entry.layers.map { (path: try resolve($0), label: $0) }
+            let tags = entry.repoTags.flatMap { $0.isEmpty ? nil : $0.map(ImageName.familiar) } ?? [shortID(entry.config)]
+            return tags.map { Plan(name: $0, config: config.imageConfig, layers: layers) }
         }
     }
 
