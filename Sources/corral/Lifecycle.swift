@@ -4,7 +4,8 @@ import Engine
 struct Stop: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
     @OptionGroup var globals: GlobalOptions
-    @Option(name: .shortAndLong, help: "Seconds to wait before SIGKILL.") var time: Double = 10
+    // .unconditional: "-1" is read as the (refused) value it is, not as a missing one.
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Seconds to wait before SIGKILL.") var time: Double = 10
     @Argument(help: "Container name.") var name: String
 
     func validate() throws {

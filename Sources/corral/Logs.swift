@@ -8,7 +8,7 @@ struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print what a detached container wrote to stdout and stderr.")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .shortAndLong, help: "Keep printing new output until the container exits.") var follow = false
-    @Option(name: .long, help: "Only the last N lines.") var tail: Int?
+    @Option(name: .long, parsing: .unconditional, help: "Only the last N lines.") var tail: Int?
     @Argument(help: "Container name.") var name: String
 
     func validate() throws {

@@ -9,6 +9,10 @@ import Glibc
 func runCorral() -> Never {
     let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
     do {
+        if let verb = args.first, !verb.hasPrefix("-"), verb != "help",
+           !Corral.configuration.subcommands.contains(where: { $0.configuration.commandName == verb }) {
+            fail("unknown command \(ContainerName.quoted(verb)) (see corral --help)")
+        }
         if args.first == "run", let request = RunFastParse.parse(Array(args.dropFirst())) {
             try request.execute()
         } else {

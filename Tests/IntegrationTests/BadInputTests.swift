@@ -137,8 +137,13 @@ final class BadInputTests: XCTestCase {
     }
 
     func testUnknownVerb() throws {
-        let r = try fx.corral(["frobnicate"])
-        XCTAssertNotEqual(r.code, 0)
-        XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), r.stderr)
+        for args in [["frobnicate"], ["restart", "x"]] {
+            let r = try fx.corral(args)
+            XCTAssertNotEqual(r.code, 0)
+            XCTAssertEqual(r.stderr, "corral: error: unknown command \"\(args[0])\" (see corral --help)\n")
+        }
+        XCTAssertEqual(try fx.corral(["help"]).code, 0)
+        try assertRefused(["stop", "-t", "-1", "x"], contains: "--time must be")
+        try assertRefused(["logs", "--tail", "-1", "x"], contains: "--tail must be")
     }
 }

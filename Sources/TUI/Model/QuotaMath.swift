@@ -101,7 +101,7 @@ public enum QuotaInputError: Error, Equatable, CustomStringConvertible {
         case let .notANumber(text):
             return "not a quota: \"\(text)\" (try 0.5, 50%, or 0 for unlimited)"
         case let .outOfRange(text, most):
-            return "quota \(text) out of range (\(QuotaMath.minimumExact) to \(Int(most)) cores, this machine's CPUs)"
+            return "quota \(text) out of range (\(QuotaMath.minimumExact) to \(Int(most)) cores)"
         }
     }
 }

@@ -398,7 +398,9 @@ extension TopState {
             case let .success(cores):
                 overlay = .none
                 let effects = changeQuota(name, to: cores)
-                if effects.isEmpty { status = .info("\(name) already has quota \(Format.quota(cores, ascii: true))") }
+                if effects.isEmpty {
+                    status = .info("\(name) already has " + (cores.map { "quota \(Format.cores($0)) cores" } ?? "no quota (unlimited)"))
+                }
                 return effects
             case let .failure(error):
                 overlay = .none
