@@ -140,15 +140,15 @@ struct LimitValues: Equatable {
     /// nil: not given; .some(nil): unlimited.
     func pids() throws -> Int64?? {
         guard let p = pidsLimit else { return nil }
-        guard let v = Int64(p), v == -1 || v >= 1 else {
-            throw EngineError.invalid("invalid --pids-limit \(ContainerName.quoted(p)): expected N ≥ 1 or -1")
+        guard let v = Int64(p), v >= -1 else {
+            throw EngineError.invalid("invalid --pids-limit \(ContainerName.quoted(p)): expected N ≥ 1, or 0 or -1 for unlimited")
         }
-        return .some(v == -1 ? nil : v)
+        return .some(v <= 0 ? nil : v)   // docker's 0 and -1: unlimited
     }
 
     func memoryLimit() throws -> Int64?? {
         guard let m = memoryText else { return nil }
-        if m == "-1" { return .some(nil) }
+        if m == "-1" || m == "0" { return .some(nil) }   // docker's 0 and -1: unlimited
         guard let v = ByteSize.parse(m) else {
             throw EngineError.invalid("invalid --memory \(ContainerName.quoted(m)): expected bytes, e.g. 64m or 1g")
         }

@@ -50,7 +50,7 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--cap-add", "CAP_WHATEVER", "--", "true"], contains: "capability")
         try assertRefused(run + ["--cap-drop", "", "--", "true"])
         try assertRefused(run + ["--hostname", "bad host", "--", "true"])
-        try assertRefused(run + ["--pids-limit", "0", "--", "true"])
+        try assertRefused(run + ["--pids-limit", "-2", "--", "true"])
         try assertRefused(run + ["--memory", "1k", "--", "true"])
         try assertRefused(run + ["--memory", "12x", "--", "true"])
         try assertRefused(run + ["--bogus-flag", "--", "true"], contains: "unknown option \"--bogus-flag\"")

@@ -302,6 +302,19 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(try fx.corral(["rm", "-f", "held", "closed"]).code, 0)
     }
 
+    /// docker's 0 for --pids-limit and --memory: no limit, as -1 (the kernel files say "max").
+    func testZeroLimitsMeanUnlimited() throws {
+        try fx.detached("open", ["sleep", "1000"], options: ["--pids-limit", "0", "--memory", "0"])
+        let c = try XCTUnwrap(try fx.container("open"))
+        XCTAssertTrue(c["pidsLimit"] is NSNull, "\(c)")
+        XCTAssertTrue(c["memoryBytes"] is NSNull, "\(c)")
+        XCTAssertEqual(fx.readKnob("pids", "open", "pids.max"), "max")
+        XCTAssertEqual(try fx.corral(["update", "--pids-limit", "64", "open"]).code, 0)
+        XCTAssertEqual(fx.readKnob("pids", "open", "pids.max"), "64")
+        XCTAssertEqual(try fx.corral(["update", "--pids-limit", "0", "open"]).code, 0)
+        XCTAssertEqual(fx.readKnob("pids", "open", "pids.max"), "max")
+    }
+
     func testForegroundWithoutRmStaysAsExited() throws {
         let r = try fx.corral(["run", "--name", "kept", "--rootfs", CorralFixture.rootfs, "--", "sh", "-c", "exit 5"])
         XCTAssertEqual(r.code, 5)
