@@ -6,7 +6,7 @@ struct Stop: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
     // .unconditional: "-1" is read as the (refused) value it is, not as a missing one.
     @Option(name: .shortAndLong, parsing: .unconditional, help: "Seconds to wait before SIGKILL.") var time: Double = 10
-    @Argument(help: "Container name.") var name: String
+    @Argument(help: "Container names or ids.") var names: [String]
 
     func validate() throws {
         guard time >= 0, time.isFinite, time <= 86400 else { throw ValidationError("--time must be 0..86400 seconds") }
@@ -14,7 +14,7 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        try runtime.stop(try runtime.resolve(name), timeout: time)
+        try EachContainer.run(names, verb: "stop") { try runtime.stop(try runtime.resolve($0), timeout: time) }
     }
 }
 
@@ -23,12 +23,11 @@ struct Start: ParsableCommand {
         commandName: "start",
         abstract: "Start an exited container again, detached, with the same layer and limits.")
     @OptionGroup var globals: GlobalOptions
-    @Argument(help: "Container name.") var name: String
+    @Argument(help: "Container names or ids.") var names: [String]
 
     func run() throws {
         let runtime = try globals.runtime()
-        try runtime.start(try runtime.resolve(name))
-        print(name)
+        try EachContainer.run(names, verb: "start") { try runtime.start(try runtime.resolve($0)) }
     }
 }
 
@@ -36,32 +35,32 @@ struct Kill: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kill", abstract: "Send a signal to a container's pid 1 (default SIGKILL).")
     @OptionGroup var globals: GlobalOptions
     @Option(name: .shortAndLong, help: "Signal name or number.") var signal: String = "KILL"
-    @Argument(help: "Container name.") var name: String
+    @Argument(help: "Container names or ids.") var names: [String]
 
     func run() throws {
         let sig = try Signals.parse(signal)
         let runtime = try globals.runtime()
-        try runtime.kill(try runtime.resolve(name), signal: sig)
+        try EachContainer.run(names, verb: "kill") { try runtime.kill(try runtime.resolve($0), signal: sig) }
     }
 }
 
 struct Pause: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "pause", abstract: "Freeze every process of a container (cgroup freezer).")
     @OptionGroup var globals: GlobalOptions
-    @Argument(help: "Container name.") var name: String
+    @Argument(help: "Container names or ids.") var names: [String]
     func run() throws {
         let runtime = try globals.runtime()
-        try runtime.pause(try runtime.resolve(name))
+        try EachContainer.run(names, verb: "pause") { try runtime.pause(try runtime.resolve($0)) }
     }
 }
 
 struct Resume: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "resume", abstract: "Thaw a paused container.")
     @OptionGroup var globals: GlobalOptions
-    @Argument(help: "Container name.") var name: String
+    @Argument(help: "Container names or ids.") var names: [String]
     func run() throws {
         let runtime = try globals.runtime()
-        try runtime.resume(try runtime.resolve(name))
+        try EachContainer.run(names, verb: "resume") { try runtime.resume(try runtime.resolve($0)) }
     }
 }
 
@@ -74,23 +73,17 @@ struct Rm: ParsableCommand {
     @Option(name: .customLong("if-id"), help: .hidden) var ifID: String?
     @Argument(help: "Container names.") var names: [String]
 
-    func validate() throws {
-        guard !names.isEmpty else { throw ValidationError("rm needs a container name") }
-    }
-
     func run() throws {
         let runtime = try globals.runtime()
-        var firstError: Error?
-        for name in names {
-            do {
-                // The supervisor's own removal (--if-id) names the container exactly.
-                let target = ifID == nil ? try runtime.resolveWithID(name) : (name: name, id: ifID)
-                try runtime.remove(target.name, force: force, onlyID: target.id)
-            } catch {
-                if firstError == nil { firstError = error }
-            }
+        if let ifID {
+            // The supervisor's own removal names the container exactly, and says nothing.
+            for name in names { try runtime.remove(name, force: force, onlyID: ifID) }
+            return
         }
-        if let firstError { throw firstError }
+        try EachContainer.run(names, verb: "rm") { name in
+            let target = try runtime.resolveWithID(name)
+            try runtime.remove(target.name, force: force, onlyID: target.id)
+        }
     }
 }
 
@@ -114,5 +107,30 @@ struct Update: ParsableCommand {
         }
         let writes = try runtime.update(name, cpu: cpu, pidsMax: pids, memoryBytes: memory)
         if verbose { for w in writes { print("\(w.path) ← \(w.value)") } }
+    }
+}
+
+/// docker's way with a verb given several containers: each in turn, its name (as given)
+/// printed when done, a failure reported on a line of its own without stopping the others;
+/// the command fails if any failed. With one container its error is the command's error.
+enum EachContainer {
+    static func run(_ names: [String], verb: String, _ body: (String) throws -> Void) throws {
+        guard !names.isEmpty else { throw ValidationError("\(verb) needs a container name or id") }
+        if names.count == 1 {
+            try body(names[0])
+            print(names[0])
+            return
+        }
+        var failed = false
+        for name in names {
+            do {
+                try body(name)
+                print(name)
+            } catch {
+                report(error)
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }

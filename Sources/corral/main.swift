@@ -68,6 +68,15 @@ func warn(_ message: String) {
     _ = line.withCString { write(2, $0, strlen($0)) }
 }
 
+/// One `corral: error:` line for an error, without ending the process (a verb given several
+/// containers goes on with the next).
+func report(_ error: Error) {
+    let message = (error as? EngineError)?.description
+        ?? Corral.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+    let line = "corral: error: " + message.replacingNewlines() + "\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+}
+
 func fail(_ message: String, code: Int32 = 1) -> Never {
     let line = "corral: error: " + message.replacingNewlines() + "\n"
     _ = line.withCString { write(2, $0, strlen($0)) }

@@ -80,9 +80,14 @@ final class FaultKillTests: XCTestCase {
         }
         print("fault cycles: \(cycles), CLIs killed \(killedCLIs), supervisors \(killedSupervisors), inits \(killedInits); \(context)")
 
-        // Let --rm clean-ups that supervisors started finish.
+        // Let the short-lived --rm containers end, and the clean-ups of --rm containers finish:
+        // those running, and those about to (a supervisor whose container's exit is recorded
+        // goes on to exec its `rm`). The checks below would race them.
         _ = fx.wait(timeout: 10) {
-            !Host.processes(withStateRoot: fx.stateRoot).contains { pid in
+            let shortLivedRunning = ((try? fx.psJSON()) ?? []).contains {
+                $0["state"] as? String == "running" && $0["command"] as? [String] == ["sleep", "0.2"]
+            }
+            return !shortLivedRunning && !supervisorStillFinishing() && !Host.processes(withStateRoot: fx.stateRoot).contains { pid in
                 let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
                 return cmdline.contains("\0rm\0")
             }
@@ -138,6 +143,20 @@ final class FaultKillTests: XCTestCase {
 
     /// Every state dir is a listed container; running ones have their pid in their cgroup,
     /// exited ones go with a plain `rm`; then `rm -f` of the rest leaves nothing.
+    /// A container's exit is recorded and its supervisor (whose last step may be the `--rm`
+    /// removal) has not ended yet.
+    func supervisorStillFinishing() -> Bool {
+        fx.stateEntries().contains { name in
+            let dir = fx.stateRoot + "/" + name
+            guard FileManager.default.fileExists(atPath: dir + "/exit"),
+                  let text = try? String(contentsOfFile: dir + "/supervisor", encoding: .utf8),
+                  let pid = Int32(text.split(separator: " ").first ?? "") else { return false }
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(close, offsetBy: 2)] != "Z"
+        }
+    }
+
     func assertEveryContainerIsWhole(_ context: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let listed = try fx.psJSON()
         let names = Set(listed.compactMap { $0["name"] as? String })
