@@ -315,6 +315,27 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(fx.readKnob("pids", "open", "pids.max"), "max")
     }
 
+    /// Several containers to one verb, as docker takes them: each done and its name printed;
+    /// a bad one reported on its own line, the others still done, and the command fails.
+    func testVerbsTakeSeveralContainers() throws {
+        try fx.detached("m1", ["sleep", "1000"])
+        try fx.detached("m2", ["sleep", "1000"])
+        let paused = try fx.corral(["pause", "m1", "m2"])
+        XCTAssertEqual(paused.code, 0, paused.stderr)
+        XCTAssertEqual(paused.stdout, "m1\nm2\n")
+        XCTAssertEqual(try fx.container("m2")?["state"] as? String, "paused")
+        let stopped = try fx.corral(["stop", "-t", "0", "m1", "ghost", "m2"])
+        XCTAssertEqual(stopped.code, 1)
+        XCTAssertEqual(stopped.stdout, "m1\nm2\n")
+        XCTAssertEqual(stopped.stderr, "corral: error: no such container: ghost\n")
+        XCTAssertEqual(try fx.container("m1")?["state"] as? String, "exited")
+        XCTAssertEqual(try fx.container("m2")?["state"] as? String, "exited")
+        let removed = try fx.corral(["rm", "m1", "m2"])
+        XCTAssertEqual(removed.stdout, "m1\nm2\n")
+        assertNothingLeft("m1")
+        assertNothingLeft("m2")
+    }
+
     func testForegroundWithoutRmStaysAsExited() throws {
         let r = try fx.corral(["run", "--name", "kept", "--rootfs", CorralFixture.rootfs, "--", "sh", "-c", "exit 5"])
         XCTAssertEqual(r.code, 5)
