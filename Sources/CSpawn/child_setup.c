@@ -4,29 +4,61 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
+// A directory on the way to the working directory, looked up from the container's root
+// without magic links: the fds here are not close-on-exec yet (launch.c), and a WorkingDir
+// through /proc/self/fd/N would lead the mkdir below out of the container.
+static int open_in_root(const char *path) {
+    struct open_how how;
+    memset(&how, 0, sizeof how);
+    how.flags = O_PATH | O_DIRECTORY | O_CLOEXEC;
+    how.resolve = RESOLVE_NO_MAGICLINKS;
+    return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+}
+
 // docker's rule: a working directory the root filesystem lacks (--workdir, an image's
-// WorkingDir) is made, owned by root, mode 0755. Inside the new root already, so a symlink on
-// the way resolves inside it too.
+// WorkingDir) is made, owned by root, mode 0755, one part at a time, each made in its parent
+// as opened above (a symlink on the way resolves inside the new root, which is / here).
 static void make_workdir(int sock, const char *workdir) {
     char path[4096];
-    size_t i, n;
+    size_t i, n, cut = 0;
+    int fd, parent;
     if (!workdir || workdir[0] != '/') return;
     n = strlen(workdir);
     if (n >= sizeof path) cs_child_fail(sock, ENAMETOOLONG, "mkdir", workdir);
     memcpy(path, workdir, n + 1);
     for (i = 1; i <= n; i++) {
         if (path[i] != '/' && path[i] != 0) continue;
+        if (i == cut + 1) { cut = i; continue; }   // "//"
         path[i] = 0;
-        if (mkdir(path, 0755) < 0 && errno != EEXIST) cs_child_fail(sock, errno, "mkdir", path);
+        fd = open_in_root(path);
+        if (fd < 0 && errno == ENOENT) {
+            path[cut] = 0;
+            parent = open_in_root(cut ? path : "/");
+            path[cut] = '/';
+            if (parent < 0) cs_child_fail(sock, errno, "mkdir", path);
+            if (mkdirat(parent, path + cut + 1, 0755) < 0 && errno != EEXIST) {
+                int e = errno;
+                close(parent);
+                cs_child_fail(sock, e, "mkdir", path);
+            }
+            close(parent);
+            fd = open_in_root(path);
+        }
+        if (fd < 0) cs_child_fail(sock, errno, "mkdir", path);
+        close(fd);
         path[i] = workdir[i];
+        cut = i;
     }
 }
 

@@ -152,6 +152,7 @@ struct LimitValues: Equatable {
         guard let v = ByteSize.parse(m) else {
             throw EngineError.invalid("invalid --memory \(ContainerName.quoted(m)): expected bytes, e.g. 64m or 1g")
         }
+        if v == 0 { return .some(nil) }   // "0m" as "0"
         guard v >= 4 << 20 else { throw EngineError.invalid("invalid --memory \(m): at least 4m") }
         return .some(v)
     }

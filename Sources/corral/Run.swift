@@ -105,9 +105,7 @@ enum TerminalCheck {
 /// the image store for as long as it extracts, and a `run` behind it would seem to hang.
 enum LockWaitNotice {
     static func install() {
-        // Only for the image store: the state root's lock is held for milliseconds at a time.
-        FileLock.onWait = { path in
-            guard path.hasSuffix("/images/.lock") else { return }
+        FileLock.onWait = { _ in
             let line = "corral: waiting for the image store (an image import or load is running)\n"
             _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
         }

@@ -23,7 +23,11 @@ func runCorral() -> Never {
     } catch let exitCode as ExitCode {
         exit(exitCode.rawValue)
     } catch let error as EngineError {
-        fail(error.description, code: Interruption.signal != 0 ? 128 + Interruption.signal : error.exitCode)
+        if Interruption.signal != 0 {
+            report(error)
+            Interruption.endBySignal()
+        }
+        fail(error.description, code: error.exitCode)
     } catch let error as ContainerExit {
         exit(error.code)
     } catch {
@@ -71,8 +75,9 @@ func warn(_ message: String) {
 /// One `corral: error:` line for an error, without ending the process (a verb given several
 /// containers goes on with the next).
 func report(_ error: Error) {
-    let message = (error as? EngineError)?.description
+    var message = (error as? EngineError)?.description
         ?? Corral.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+    if message.hasPrefix("Error: ") { message.removeFirst(7) }
     let line = "corral: error: " + message.replacingNewlines() + "\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
 }

@@ -141,8 +141,6 @@ final class FaultKillTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
-    /// Every state dir is a listed container; running ones have their pid in their cgroup,
-    /// exited ones go with a plain `rm`; then `rm -f` of the rest leaves nothing.
     /// A container's exit is recorded and its supervisor (whose last step may be the `--rm`
     /// removal) has not ended yet.
     func supervisorStillFinishing() -> Bool {
@@ -157,6 +155,8 @@ final class FaultKillTests: XCTestCase {
         }
     }
 
+    /// Every state dir is a listed container; running ones have their pid in their cgroup,
+    /// exited ones go with a plain `rm`; then `rm -f` of the rest leaves nothing.
     func assertEveryContainerIsWhole(_ context: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let listed = try fx.psJSON()
         let names = Set(listed.compactMap { $0["name"] as? String })

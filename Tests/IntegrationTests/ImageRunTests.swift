@@ -180,14 +180,14 @@ final class ImageRunTests: XCTestCase {
         fx.assertOneLineError(try fx.corral(["image", "load", archive]), containing: "already exists")
     }
 
-    /// Ctrl-C during `image import` removes the half-written image before the command ends
-    /// (130, as a shell reports SIGINT); nothing of it stays in the store.
+    /// Ctrl-C during `image import` removes the half-written image before the command ends;
+    /// nothing of it stays in the store.
     func testInterruptedImportLeavesNothing() throws {
         let dir = "/tmp/corral-test-\(fx.id)/big"
         try FileManager.default.createDirectory(atPath: dir + "/root", withIntermediateDirectories: true)
         let make = Process()
         make.executableURL = URL(fileURLWithPath: "/bin/sh")
-        make.arguments = ["-c", "head -c 600M /dev/zero > '\(dir)/root/zero' && tar -C '\(dir)/root' -cf - . | gzip -1 > '\(dir)/big.tgz' && rm '\(dir)/root/zero'"]
+        make.arguments = ["-c", "truncate -s 600M '\(dir)/root/zero' && tar -C '\(dir)/root' -cf - . | gzip -1 > '\(dir)/big.tgz' && rm '\(dir)/root/zero'"]
         try make.run()
         make.waitUntilExit()
         XCTAssertEqual(make.terminationStatus, 0)
@@ -210,9 +210,10 @@ final class ImageRunTests: XCTestCase {
         kill(importing.processIdentifier, SIGINT)
         importing.waitUntilExit()
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        XCTAssertEqual(importing.terminationStatus, 130, stderr)
-        XCTAssertEqual(importing.terminationReason, .exit, "ended by the signal itself: no clean-up ran")
-        XCTAssertTrue(stderr.hasPrefix("corral: error: ") && stderr.contains("interrupted"), stderr)
+        // Ends by SIGINT itself (a shell's loop stops there), after the clean-up said so.
+        XCTAssertEqual(importing.terminationReason, .uncaughtSignal, stderr)
+        XCTAssertEqual(importing.terminationStatus, SIGINT, stderr)
+        XCTAssertTrue(stderr.hasPrefix("corral: error: ") && stderr.contains("interrupted"), "no clean-up ran: \(stderr)")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: images).filter { $0 != ".lock" }, [])
         XCTAssertEqual(try imageNames(), [])
     }
@@ -246,6 +247,44 @@ final class ImageRunTests: XCTestCase {
         err.fileHandleForReading.readabilityHandler = nil
         XCTAssertEqual(run.terminationStatus, 0)
         XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "ran\n")
+    }
+
+    /// Ctrl-C while an import waits for the store (another import holds it) ends it then,
+    /// not once the other import is done.
+    func testInterruptWhileWaitingForTheStoreEndsTheWait() throws {
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+        let dir = "/tmp/corral-test-\(fx.id)/small"
+        try write(dir + "/root/marker", "x\n")
+        let tar = Process()
+        tar.executableURL = URL(fileURLWithPath: "/bin/tar")
+        tar.arguments = ["-C", dir + "/root", "-cf", dir + "/small.tar", "."]
+        try tar.run()
+        tar.waitUntilExit()
+        let lock = open(fx.imagesRoot + "/images/.lock", O_RDWR | O_CLOEXEC)
+        XCTAssertGreaterThanOrEqual(lock, 0)
+        defer { close(lock) }
+        XCTAssertEqual(flock(lock, LOCK_EX), 0)
+        let importing = Process()
+        importing.executableURL = URL(fileURLWithPath: fx.binary)
+        importing.arguments = ["image", "import", dir + "/small.tar", "small"]
+        importing.environment = fx.environment
+        let err = Pipe()
+        importing.standardError = err
+        try importing.run()
+        final class Box: @unchecked Sendable { var text = ""; let lock = NSLock() }
+        let said = Box()
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            said.lock.lock(); said.text += chunk; said.lock.unlock()
+        }
+        XCTAssertTrue(fx.wait { said.lock.lock(); defer { said.lock.unlock() }; return said.text.contains("waiting for the image store") })
+        kill(importing.processIdentifier, SIGINT)
+        XCTAssertTrue(fx.wait(timeout: 5) { !importing.isRunning }, "still waiting for the store after Ctrl-C")
+        if importing.isRunning { flock(lock, LOCK_UN) }
+        importing.waitUntilExit()
+        err.fileHandleForReading.readabilityHandler = nil
+        XCTAssertEqual(importing.terminationReason, .uncaughtSignal)
+        XCTAssertEqual(try imageNames(), ["busybox"])
     }
 
     func testContainersFromOneImageNeverSeeEachOthersWrites() throws {

@@ -77,7 +77,10 @@ void check_errors(void) {
     EXPECT_ERROR(c, ENOENT, "bind rootfs", "/nonexistent-corral-test");
     c = h_config(sh);
     c.workdir = "/bin/busybox/below-a-file";   // a missing workdir is made; below a file it can't be
-    EXPECT_ERROR(c, ENOTDIR, "mkdir", "/bin/busybox/below-a-file");
+    EXPECT_ERROR(c, ENOTDIR, "mkdir", "/bin/busybox");
+    c = h_config(sh);
+    c.workdir = "/proc/self/fd/0/out";   // CVE-2024-21626's way out, refused before any mkdir
+    EXPECT_ERROR(c, ELOOP, "mkdir", "/proc/self/fd/0");
     c = h_config(sh);
     c.cgroup_procs = bad_cg;
     EXPECT_ERROR(c, ENOENT, "open cgroup.procs", "/nonexistent-corral-test/cgroup.procs");

@@ -19,6 +19,12 @@ extension ImageStore {
                 let config = ImageConfig(env: ["PATH=" + Environment.defaultPath])
                 return (tmp: tmp, image: try record(in: tmp, name: name, config: config))
             }
+            do {
+                try Interruption.check(context)   // a Ctrl-C after the last extraction step
+            } catch {
+                try? SmallFile.removeTree(built.tmp)
+                throw error
+            }
             return try publish([built])[0]
         }
     }

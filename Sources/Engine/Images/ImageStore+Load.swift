@@ -37,9 +37,11 @@ extension ImageStore {
             var names = Set<String>()
             for plan in plans {
                 do { try ImageName.validateNew(plan.name) } catch { throw EngineError.invalid("\(context): \(error)") }
-                guard names.insert(plan.name).inserted else {
+                // app and app:latest are one name here.
+                guard ImageName.candidates(plan.name).allSatisfy({ !names.contains($0) }) else {
                     throw EngineError.invalid("\(context): the image name \(plan.name) occurs twice")
                 }
+                names.formUnion(ImageName.candidates(plan.name))
                 try requireFree(plan.name)
             }
 
@@ -54,6 +56,7 @@ extension ImageStore {
                         return (tmp: tmp, image: try record(in: tmp, name: plan.name, config: plan.config))
                     })
                 }
+                try Interruption.check(context)   // a Ctrl-C after the last extraction step
                 return try publish(builds)
             } catch {
                 for build in builds { try? SmallFile.removeTree(build.tmp) }

@@ -98,7 +98,7 @@ public struct ImageStore: Sendable {
         if mkdir(imagesDirectory, 0o700) != 0 && errno != EEXIST {
             throw EngineError.fromErrno("mkdir", imagesDirectory)
         }
-        return try FileLock.withLock(imagesDirectory + "/.lock") {
+        return try FileLock.withLock(imagesDirectory + "/.lock", noticeWait: true) {
             try removeLeftovers()
             return try body()
         }

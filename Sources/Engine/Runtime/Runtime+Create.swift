@@ -35,7 +35,7 @@ extension Runtime {
         try ContainerName.validate(name)
         try checkNotImageStore(name)
         try spec.limits.cpu.validate()
-        if let p = spec.limits.pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1 or -1 (unlimited), got \(p)") }
+        if let p = spec.limits.pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1, or 0 or -1 (unlimited), got \(p)") }
         if let m = spec.limits.memoryBytes, m < 4 << 20 {
             throw EngineError.invalid("--memory must be at least 4 MiB, got \(m) bytes")
         }

@@ -12,23 +12,30 @@ extension Runtime {
         guard let pid = st.pid, st.state == .running || st.state == .paused else { return }
         if st.state == .paused { try cgroups.thaw(st.record.cgroup) }
         // A --rm container is gone when stop returns, as with docker: its name is free again.
-        defer { if st.record.autoRemove { waitForRemoval(st.record, seconds: 5) } }
+        var stopped = false
+        defer { if stopped && st.record.autoRemove { waitForRemoval(st.record, seconds: 5) } }
         _ = Glibc.kill(pid, SIGTERM)
-        if waitForExit(name, seconds: timeout) { return }
+        if waitForExit(name, seconds: timeout) {
+            stopped = true
+            return
+        }
         try? cgroups.killAll(st.record.cgroup, signal: SIGKILL)
         _ = Glibc.kill(pid, SIGKILL)
         guard waitForExit(name, seconds: 5) else {
             throw EngineError.conflict("container \(name) did not exit after SIGKILL")
         }
+        stopped = true
     }
 
-    /// Until the container's supervisor (or whoever runs it) has removed it: no record of that
-    /// id under its name any more.
+    /// Until the container's supervisor has removed it (no record of that id under its name any
+    /// more), or has ended without (it was killed, or its `rm` failed): the supervisor execs
+    /// into that `rm`, keeping its pid and start time. No supervisor (a foreground run's
+    /// container, whose CLI removes it): no wait.
     func waitForRemoval(_ record: ContainerRecord, seconds: Double) {
-        let deadline = Clock.monotonicNs() + UInt64(seconds * 1e9)
-        while (try? store.load(record.name))?.id == record.id, Clock.monotonicNs() < deadline {
+        guard let s = readSupervisor(record.name), s.pid != getpid() else { return }
+        waitForProcess(s.pid, startTime: s.startTime, seconds: seconds) {
             supervisors.reap()
-            usleep(5_000)
+            return (try? store.load(record.name))?.id != record.id
         }
     }
 

@@ -6,7 +6,7 @@ extension Runtime {
     public func update(_ name: String, cpu: CPUQuota? = nil, pidsMax: Int64?? = nil, memoryBytes: Int64?? = nil) throws -> [KernelWrite] {
         try ContainerName.validate(name)
         try cpu?.validate()
-        if case let .some(.some(p)) = pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1 or -1 (unlimited)") }
+        if case let .some(.some(p)) = pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1, or 0 or -1 (unlimited)") }
         if case let .some(.some(m)) = memoryBytes, m < 4 << 20 { throw EngineError.invalid("--memory must be at least 4 MiB") }
         return try store.withLock {
             var record = try store.load(name)

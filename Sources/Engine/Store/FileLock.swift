@@ -6,20 +6,23 @@ import Glibc
 /// (and supervisors running `rm` for `--rm` containers) all change the state root at once;
 /// this makes name reservation and removal one-at-a-time.
 public enum FileLock {
-    /// Told the lock file's path when a lock has been held by someone else for `noticeAfterNs`
-    /// and this process goes on waiting for it: a CLI says so on stderr rather than seeming to
-    /// hang behind an import. Short waits (commands racing for a moment) are not told.
+    /// Told the lock file's path when a lock given `noticeWait` has been held by someone else
+    /// for `noticeAfterNs` and this process goes on waiting for it: a CLI says so on stderr
+    /// rather than seeming to hang behind an image import. Short waits are not told.
     nonisolated(unsafe) public static var onWait: ((String) -> Void)?
     static let noticeAfterNs: UInt64 = 1_000_000_000
 
-    public static func withLock<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    /// `noticeWait`: a lock held for long stretches (the image store's, during an import); the
+    /// others are waited for in the kernel, woken at once when free.
+    public static func withLock<T>(_ path: String, noticeWait: Bool = false, _ body: () throws -> T) throws -> T {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
         defer { close(fd) }
-        if let onWait, flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
+        if noticeWait, let onWait, flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
             let notice = Clock.monotonicNs() + noticeAfterNs
             var held = true
             while held, Clock.monotonicNs() < notice {
+                try Interruption.check(path)
                 usleep(10_000)
                 held = flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK
             }
@@ -27,6 +30,8 @@ public enum FileLock {
         }
         while flock(fd, LOCK_EX) != 0 {
             guard errno == EINTR else { throw EngineError.fromErrno("flock", path) }
+            // A Ctrl-C noted by a command that undoes its work (Interruption) ends the wait too.
+            try Interruption.check(path)
         }
         defer { flock(fd, LOCK_UN) }
         return try body()

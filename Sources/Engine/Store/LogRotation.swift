@@ -14,11 +14,15 @@ public enum LogRotation {
         let from = cspawn_log_kept_from(old, oldLength, cap)
         let kept = oldLength - from
         guard from >= 0, kept > 0 else { return 0 }
+        // The new file must hold the kept part exactly: compared at both ends of it (output that
+        // repeats itself could match at the start alone).
         let count = Int(min(kept, 65536))
-        var inOld = [UInt8](repeating: 0, count: count), inNew = [UInt8](repeating: 0, count: count)
-        guard inOld.withUnsafeMutableBytes({ pread(old, $0.baseAddress, count, off_t(from)) }) == count,
-              inNew.withUnsafeMutableBytes({ pread(new, $0.baseAddress, count, 0) }) == count,
-              inOld == inNew else { return 0 }
+        for (inOld, inNew) in [(from, Int64(0)), (oldLength - Int64(count), kept - Int64(count))] {
+            var a = [UInt8](repeating: 0, count: count), b = [UInt8](repeating: 0, count: count)
+            guard a.withUnsafeMutableBytes({ pread(old, $0.baseAddress, count, off_t(inOld)) }) == count,
+                  b.withUnsafeMutableBytes({ pread(new, $0.baseAddress, count, off_t(inNew)) }) == count,
+                  a == b else { return 0 }
+        }
         return kept
     }
 }
