@@ -218,33 +218,42 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(try imageNames(), [])
     }
 
-    /// A `run` that must wait for the image store (an import holds it while it extracts) says
-    /// so at once on stderr instead of seeming to hang, then runs when the store is free.
-    func testRunWaitingForTheImageStoreSaysSo() throws {
-        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+    /// A corral command started while this test holds the image store's lock (as an import
+    /// does), once it has said it waits for the store. The lock fd is the caller's to close.
+    func startedBehindTheStoreLock(_ args: [String], stdout: Pipe? = nil) throws -> (process: Process, lock: Int32) {
         let lock = open(fx.imagesRoot + "/images/.lock", O_RDWR | O_CLOEXEC)
         XCTAssertGreaterThanOrEqual(lock, 0)
-        defer { close(lock) }
         XCTAssertEqual(flock(lock, LOCK_EX), 0)
-        let run = Process()
-        run.executableURL = URL(fileURLWithPath: fx.binary)
-        run.arguments = ["run", "--rm", "busybox", "--", "echo", "ran"]
-        run.environment = fx.environment
-        let out = Pipe(), err = Pipe()
-        run.standardOutput = out
-        run.standardError = err
-        try run.run()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: fx.binary)
+        process.arguments = args
+        process.environment = fx.environment
+        let err = Pipe()
+        if let stdout { process.standardOutput = stdout }
+        process.standardError = err
+        try process.run()
         final class Box: @unchecked Sendable { var text = ""; let lock = NSLock() }
         let said = Box()
         err.fileHandleForReading.readabilityHandler = { handle in
             let chunk = String(decoding: handle.availableData, as: UTF8.self)
             said.lock.lock(); said.text += chunk; said.lock.unlock()
         }
-        XCTAssertTrue(fx.wait { said.lock.lock(); defer { said.lock.unlock() }; return said.text.contains("waiting for the image store") })
+        XCTAssertTrue(fx.wait { said.lock.lock(); defer { said.lock.unlock() }; return said.text.contains("waiting for the image store") },
+                      "\(args) never said it waits")
+        err.fileHandleForReading.readabilityHandler = nil
+        return (process, lock)
+    }
+
+    /// A `run` that must wait for the image store (an import holds it while it extracts) says
+    /// so on stderr instead of seeming to hang, then runs when the store is free.
+    func testRunWaitingForTheImageStoreSaysSo() throws {
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+        let out = Pipe()
+        let (run, lock) = try startedBehindTheStoreLock(["run", "--rm", "busybox", "--", "echo", "ran"], stdout: out)
+        defer { close(lock) }
         XCTAssertTrue(run.isRunning, "it ran although the store was locked")
         flock(lock, LOCK_UN)
         run.waitUntilExit()
-        err.fileHandleForReading.readabilityHandler = nil
         XCTAssertEqual(run.terminationStatus, 0)
         XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "ran\n")
     }
@@ -260,29 +269,12 @@ final class ImageRunTests: XCTestCase {
         tar.arguments = ["-C", dir + "/root", "-cf", dir + "/small.tar", "."]
         try tar.run()
         tar.waitUntilExit()
-        let lock = open(fx.imagesRoot + "/images/.lock", O_RDWR | O_CLOEXEC)
-        XCTAssertGreaterThanOrEqual(lock, 0)
+        let (importing, lock) = try startedBehindTheStoreLock(["image", "import", dir + "/small.tar", "small"])
         defer { close(lock) }
-        XCTAssertEqual(flock(lock, LOCK_EX), 0)
-        let importing = Process()
-        importing.executableURL = URL(fileURLWithPath: fx.binary)
-        importing.arguments = ["image", "import", dir + "/small.tar", "small"]
-        importing.environment = fx.environment
-        let err = Pipe()
-        importing.standardError = err
-        try importing.run()
-        final class Box: @unchecked Sendable { var text = ""; let lock = NSLock() }
-        let said = Box()
-        err.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            said.lock.lock(); said.text += chunk; said.lock.unlock()
-        }
-        XCTAssertTrue(fx.wait { said.lock.lock(); defer { said.lock.unlock() }; return said.text.contains("waiting for the image store") })
         kill(importing.processIdentifier, SIGINT)
         XCTAssertTrue(fx.wait(timeout: 5) { !importing.isRunning }, "still waiting for the store after Ctrl-C")
         if importing.isRunning { flock(lock, LOCK_UN) }
         importing.waitUntilExit()
-        err.fileHandleForReading.readabilityHandler = nil
         XCTAssertEqual(importing.terminationReason, .uncaughtSignal)
         XCTAssertEqual(try imageNames(), ["busybox"])
     }
