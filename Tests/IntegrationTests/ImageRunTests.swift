@@ -258,6 +258,23 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self), "ran\n")
     }
 
+    /// A start waiting for the image store (behind an import) holds nothing else: other
+    /// commands on the state root go on meanwhile.
+    func testWaitingForTheImageStoreHoldsUpNoOtherCommand() throws {
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+        let (waiting, lock) = try startedBehindTheStoreLock(["run", "-d", "--name", "later", "busybox", "--", "sleep", "1000"])
+        defer { close(lock) }
+        let other = try fx.corral(["run", "-d", "--name", "meanwhile", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"], timeout: 20)
+        XCTAssertEqual(other.code, 0, other.stderr)
+        XCTAssertTrue(waiting.isRunning, "the image start did not wait for the store")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "meanwhile"], timeout: 20).code, 0)
+        flock(lock, LOCK_UN)
+        waiting.waitUntilExit()
+        XCTAssertEqual(waiting.terminationStatus, 0)
+        XCTAssertEqual(try fx.container("later")?["state"] as? String, "running")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "later"]).code, 0)
+    }
+
     /// Ctrl-C while an import waits for the store (another import holds it) ends it then,
     /// not once the other import is done.
     func testInterruptWhileWaitingForTheStoreEndsTheWait() throws {

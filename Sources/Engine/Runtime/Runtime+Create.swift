@@ -9,18 +9,21 @@ extension Runtime {
     /// or — on any error — none of it does.
     public func create(_ spec: ContainerSpec) throws -> ContainerRecord {
         let plan = try plan(spec)
-        return try store.withLock {
-            guard !store.exists(plan.name) else {
-                throw EngineError.conflict("a container named \(plan.name) already exists")
-            }
-            guard let image = plan.record.image else { return try build(plan) }
-            // Under the image store's lock, so `image rm` can't delete the image between our
-            // check and the overlay mount (it checks for users under the same lock).
-            return try images.withLock {
-                _ = try images.image(named: image)
+        func reserveAndBuild() throws -> ContainerRecord {
+            try store.withLock {
+                guard !store.exists(plan.name) else {
+                    throw EngineError.conflict("a container named \(plan.name) already exists")
+                }
+                if let image = plan.record.image { _ = try images.image(named: image) }
                 return try build(plan)
             }
         }
+        guard plan.record.image != nil else { return try reserveAndBuild() }
+        // Under the image store's lock, so `image rm` can't delete the image between our check
+        // and the overlay mount (it checks for users under the same lock). Taken before the
+        // state root's: a start that waits for an import must not hold up every other command
+        // on the state root meanwhile (nothing takes the two the other way round).
+        return try images.withLock(reserveAndBuild)
     }
 
     /// Everything checked and resolved with no side effects: bad input fails here.
