@@ -118,15 +118,8 @@ struct DemoLock {
 
     init(stateRoot: String) throws {
         try SmallFile.makeDirectories(stateRoot, mode: 0o700)
-        let path = stateRoot + "/.demo.lock"
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            if errno == EINTR { continue }
-            let e = errno
-            close(fd)
-            if e == EWOULDBLOCK { throw EngineError.conflict("another corral demo is running (state root \(stateRoot))") }
-            throw EngineError.system(step: "flock", path: path, errno: e)
+        guard let fd = try FileLock.holdIfFree(stateRoot + "/.demo.lock") else {
+            throw EngineError.conflict("another corral demo is running (state root \(stateRoot))")
         }
         self.fd = fd
     }

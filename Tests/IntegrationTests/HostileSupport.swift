@@ -46,6 +46,13 @@ enum HostilePrograms {
 /// Host-side helpers: processes started with exact bytes as arguments and chosen extra fds,
 /// and counting what corral leaves on the machine.
 enum Host {
+    /// The process is gone, or a zombie its parent has not collected yet.
+    static func hasEnded(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(close, offsetBy: 2)] == "Z"
+    }
+
     struct Output {
         var code: Int32
         var stdout: String

@@ -264,18 +264,11 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(try fx.corral(["rm", "-f", "reused"]).code, 0)
         try fx.detached("reused", ["sleep", "1000"])
         let newID = try XCTUnwrap(try fx.container("reused")?["id"] as? String)
-        XCTAssertTrue(fx.wait { Self.hasEnded(supPid) }, "the old supervisor's removal ended")
+        XCTAssertTrue(fx.wait { Host.hasEnded(supPid) }, "the old supervisor's removal ended")
         XCTAssertEqual(try fx.container("reused")?["id"] as? String, newID)
         XCTAssertEqual(try fx.container("reused")?["state"] as? String, "running")
         XCTAssertEqual(try fx.corral(["rm", "-f", "reused"]).code, 0)
         assertNothingLeft("reused")
-    }
-
-    /// Gone, or a zombie its new parent has not collected yet.
-    static func hasEnded(_ pid: Int32) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return true }
-        return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 
     /// `stop` of a `run -d --rm` container returns once it is removed, so the name can be

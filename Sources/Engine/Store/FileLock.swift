@@ -36,4 +36,20 @@ public enum FileLock {
         defer { flock(fd, LOCK_UN) }
         return try body()
     }
+
+    /// The same exclusive lock, taken only if it is free now and held past this call: its fd,
+    /// which the caller closes to release it (the kernel does if the process dies), or nil
+    /// while another holder has it.
+    public static func holdIfFree(_ path: String) throws -> Int32? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
+        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let err = errno
+            close(fd)
+            if err == EWOULDBLOCK { return nil }
+            throw EngineError.system(step: "flock", path: path, errno: err)
+        }
+        return fd
+    }
 }
