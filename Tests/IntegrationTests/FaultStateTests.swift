@@ -121,6 +121,43 @@ final class FaultStateTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// A removal that fails half-way through the state dir (here a file the kernel won't
+    /// unlink) still takes the container out whole: no `<name>/` without its record is left for
+    /// `ps` to skip, the name is free at once, and the rest goes at a later listing.
+    func testRemovalThatFailsHalfWayLeavesNoNamelessDirectory() throws {
+        try fx.detached("pinned", ["sleep", "1000"])
+        let pid = try pid(of: "pinned")
+        let pin = fx.stateRoot + "/pinned/pin"
+        FileManager.default.createFile(atPath: pin, contents: Data("x".utf8))
+        let chattr = try Host.run("/usr/bin/chattr", ["+i", pin])
+        try XCTSkipIf(chattr.code != 0, "no immutable files here: \(chattr.stderr)")
+        func unpinAll() {
+            for entry in (try? FileManager.default.contentsOfDirectory(atPath: fx.stateRoot)) ?? [] {
+                _ = try? Host.run("/usr/bin/chattr", ["-i", fx.stateRoot + "/" + entry + "/pin"])
+            }
+        }
+        defer { unpinAll() }
+
+        assertOneLineError(try fx.corral(["rm", "-f", "pinned"]), "rm -f with a file that can't go", contains: "pin")
+        XCTAssertTrue(Host.hasEnded(pid), "the container's process outlived its removal")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/pinned"), "a state dir without its record")
+        XCTAssertEqual(try fx.psJSON().count, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fx.cgroupDir("cpu", "pinned")))
+        let again = try fx.corral(["run", "-d", "--name", "pinned", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
+        XCTAssertEqual(again.code, 0, "the name is still taken: \(again.stderr)")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "pinned"]).code, 0)
+
+        let hidden = { (try? FileManager.default.contentsOfDirectory(atPath: self.fx.stateRoot))?.filter { $0.hasPrefix(".gone-") } ?? [] }
+        XCTAssertEqual(hidden().count, 1, "the half-removed dir, out of the listing")
+        _ = try fx.psJSON()
+        XCTAssertEqual(hidden().count, 1, "removed while the kernel still refuses")
+        unpinAll()
+        _ = try fx.psJSON()
+        XCTAssertEqual(hidden(), [], "a listing with the lock free removes what a failed removal left")
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     func testMissingCgroupDirs() throws {
         let hierarchies = ["cpu", "cpuacct", "freezer", "pids", "memory"]
         // Exited: its cgroup removed by someone else.

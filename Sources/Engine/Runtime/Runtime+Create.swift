@@ -101,22 +101,15 @@ extension Runtime {
         let dir = store.directory(record.name)
         var undo: [() -> Void] = []
         do {
-            if mkdir(dir, 0o700) != 0 {
-                // A dir without state.json is what a create or rm killed half-way left (we hold
-                // the lock: nobody else is working in it). Clear it, or the name stays blocked.
-                guard errno == EEXIST, !store.exists(record.name) else { throw EngineError.fromErrno("mkdir", dir) }
-                try destroyByName(record.name)
-                guard mkdir(dir, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", dir) }
-            }
-            undo.append { try? SmallFile.removeTree(dir) }
+            // A dir without state.json, as an older corral's create or rm killed half-way left
+            // it (we hold the lock: nobody else is working in it). Clear it, or the name stays blocked.
+            if SmallFile.exists(dir) { try destroyByName(record.name) }
+            try store.publish(record, subdirectories: plan.imageRootfs == nil ? [] : ["upper", "work", "rootfs"])
+            undo.append { [store] in try? store.discard(record.name) }
             let parents = CgroupParents(store: store, cgroups: cgroups)
             parents.noteBeforeCreate(parent: config.cgroupParent)
             undo.append { parents.removeEmpty(after: record.cgroup) }
-            try store.save(record)
             if let lower = plan.imageRootfs {
-                for sub in ["upper", "work", "rootfs"] {
-                    guard mkdir(dir + "/" + sub, 0o755) == 0 else { throw EngineError.fromErrno("mkdir", dir + "/" + sub) }
-                }
                 try Overlay.mount(lower: lower, upper: dir + "/upper", work: dir + "/work", target: record.rootfs)
                 undo.append { try? Overlay.unmount(record.rootfs) }
             }

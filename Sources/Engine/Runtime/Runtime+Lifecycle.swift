@@ -122,7 +122,7 @@ extension Runtime {
         if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
         try cgroups.remove(record.cgroup)
         CgroupParents(store: store, cgroups: cgroups).removeEmpty(after: record.cgroup)
-        try SmallFile.removeTree(store.directory(record.name))
+        try store.discard(record.name)
     }
 
     /// A container's directory is removed whole: it must not be (or hold) the image store,
@@ -148,7 +148,7 @@ extension Runtime {
             CgroupParents(store: store, cgroups: cgroups).removeEmpty(after: group)
         }
         try Overlay.unmountIfMounted(store.directory(name) + "/rootfs")
-        try SmallFile.removeTree(store.directory(name))
+        try store.discard(name)
     }
 
     func readSupervisor(_ name: String) -> (pid: pid_t, startTime: UInt64)? {

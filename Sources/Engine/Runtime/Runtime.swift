@@ -58,14 +58,16 @@ public final class Runtime {
     /// no file reads. `worker`: a second thread that takes half of the containers (SweepWorker).
     public func list(watch: ProcessWatch? = nil, worker: SweepWorker? = nil) throws -> [ContainerStatus] {
         supervisors.reap()
-        let names = try store.directoryNames()
+        let listing = try store.listing()
+        store.sweepLeftovers(listing.leftovers)
+        let names = listing.names
         let present = Set(names)
         records.retain(only: present)
         watch?.retain(only: present)
         let running = watch?.running() ?? [:]
         func probe(_ names: ArraySlice<String>) -> [ContainerStatus] {
             names.compactMap { name in
-                // A directory without a record is half made or half removed: not a container (yet).
+                // A directory without a record (left by an older corral killed half-way) is not a container.
                 guard let record = try? records.load(name, from: store) else { return nil }
                 if let p = running[name], p.containerID == record.id {
                     return liveStatus(of: record, pid: p.pid, startTime: p.startTime)

@@ -34,23 +34,81 @@ public struct StateStore: Sendable {
         SmallFile.exists(recordPath(name))
     }
 
-    /// Names of every directory in the root that is named like a container, sorted; it may
-    /// lack its state file (being created or removed).
-    func directoryNames() throws -> [String] {
+    /// What the root holds: every directory named like a container, sorted (one made by an
+    /// older corral may lack its state file), and the staging and removal directories that a
+    /// create or rm killed half-way left (see `publish` and `discard`).
+    struct Listing {
+        var names: [String] = []
+        var leftovers: [String] = []
+    }
+
+    func listing() throws -> Listing {
         guard let dir = opendir(root) else {
-            if errno == ENOENT { return [] }
+            if errno == ENOENT { return Listing() }
             throw EngineError.fromErrno("opendir", root)
         }
         defer { closedir(dir) }
-        var out: [String] = []
+        var out = Listing()
         while let ent = readdir(dir) {
             let name = withUnsafePointer(to: ent.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if name.hasPrefix(".") { continue }
-            if (try? ContainerName.validate(name)) != nil { out.append(name) }
+            if name.hasPrefix(Self.stagingPrefix) || name.hasPrefix(Self.removalPrefix) {
+                out.leftovers.append(name)
+            } else if !name.hasPrefix("."), (try? ContainerName.validate(name)) != nil {
+                out.names.append(name)
+            }
         }
-        return out.sorted()
+        out.names.sort()
+        return out
+    }
+
+    func directoryNames() throws -> [String] { try listing().names }
+
+    // A container's directory is filled under a hidden name and renamed into place, and renamed
+    // away before it is emptied: a create or rm killed at any step leaves either a whole
+    // `<name>/` with its record or a hidden leftover, never a `<name>/` that `ps` can't list.
+    // Each hidden name is new (pid and clock): a leftover that can't be removed yet blocks nothing.
+    static let stagingPrefix = ".new-", removalPrefix = ".gone-"
+    private func hiddenDirectory(_ prefix: String, _ name: String) -> String {
+        root + "/" + prefix + name + ".\(getpid()).\(Clock.monotonicNs())"
+    }
+
+    /// Makes `<name>/` appear at once with its record and the (empty) `subdirectories`.
+    /// Under the lock, with no `<name>/` there.
+    func publish(_ record: ContainerRecord, subdirectories: [String] = []) throws {
+        let staging = hiddenDirectory(Self.stagingPrefix, record.name)
+        guard mkdir(staging, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", staging) }
+        do {
+            for sub in subdirectories {
+                guard mkdir(staging + "/" + sub, 0o755) == 0 else { throw EngineError.fromErrno("mkdir", staging + "/" + sub) }
+            }
+            // No temporary file: nobody reads the staging directory.
+            try SmallFile.writeNew(staging + "/state.json", Array(try Self.encoder.encode(record)))
+            guard rename(staging, directory(record.name)) == 0 else { throw EngineError.fromErrno("rename", directory(record.name)) }
+        } catch {
+            try? SmallFile.removeTree(staging)
+            throw error
+        }
+    }
+
+    /// Takes `<name>/` out of the listing in one rename, then removes it. Under the lock; the
+    /// mounts below it must be gone (removeTree does not cross them).
+    func discard(_ name: String) throws {
+        let gone = hiddenDirectory(Self.removalPrefix, name)
+        guard rename(directory(name), gone) == 0 else {
+            if errno == ENOENT { return }
+            throw EngineError.fromErrno("rename", directory(name))
+        }
+        try SmallFile.removeTree(gone)
+    }
+
+    /// Removes the leftovers of killed creates and removals, if the lock is free now (its
+    /// holder may be making or removing one of them). Returns without waiting otherwise.
+    func sweepLeftovers(_ leftovers: [String]) {
+        guard !leftovers.isEmpty, let fd = try? FileLock.holdIfFree(lockPath) else { return }
+        defer { close(fd) }
+        for name in leftovers { try? SmallFile.removeTree(root + "/" + name) }
     }
 
     public func load(_ name: String) throws -> ContainerRecord {

@@ -57,16 +57,11 @@ public enum SmallFile {
         let tmp = path + ".tmp.\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw EngineError.fromErrno("open", tmp) }
-        var off = 0
-        while off < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let e = EngineError.fromErrno("write", tmp)
-                close(fd); unlink(tmp)
-                throw e
-            }
-            off += n
+        do {
+            try writeAll(fd, bytes, path: tmp)
+        } catch {
+            close(fd); unlink(tmp)
+            throw error
         }
         if durable { fsync(fd) }
         close(fd)
@@ -74,6 +69,26 @@ public enum SmallFile {
             let e = EngineError.fromErrno("rename", path)
             unlink(tmp)
             throw e
+        }
+    }
+
+    /// Writes a file that must not exist yet, where nobody reads it before it is complete.
+    public static func writeNew(_ path: String, _ bytes: [UInt8]) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
+        defer { close(fd) }
+        try writeAll(fd, bytes, path: path)
+    }
+
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws {
+        var off = 0
+        while off < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + off, $0.count - off) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw EngineError.fromErrno("write", path)
+            }
+            off += n
         }
     }
 
