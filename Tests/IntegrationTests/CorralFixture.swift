@@ -182,7 +182,7 @@ final class CorralFixture {
 
     /// Mounts anywhere below this fixture's directories.
     func mounts() -> [String] {
-        let info = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let info = Host.kernelText("/proc/self/mountinfo") ?? ""
         return info.split(separator: "\n").filter { $0.contains("/tmp/corral-test-\(id)") }.map(String.init)
     }
 

@@ -19,7 +19,7 @@ final class HostileEscapeTests: XCTestCase {
     /// The host's mount points, without the ones corral tests (this one and others running
     /// at the same time) make and remove under their own directories.
     func hostMounts() -> [String] {
-        ((try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? "").split(separator: "\n")
+        (Host.kernelText("/proc/self/mountinfo") ?? "").split(separator: "\n")
             .compactMap { line in
                 let f = line.split(separator: " ")
                 return f.count > 4 && !f[4].contains("corral") ? String(f[4]) : nil

@@ -46,6 +46,15 @@ enum HostilePrograms {
 /// Host-side helpers: processes started with exact bytes as arguments and chosen extra fds,
 /// and counting what corral leaves on the machine.
 enum Host {
+    /// A kernel-made file read to its end. Foundation's `String(contentsOfFile:)` stops after
+    /// the first read of a file whose size `stat` gives as 0 (every /proc file): /proc/self/mountinfo
+    /// lost all but its first ~4 KiB once other containers' mounts were there.
+    static func kernelText(_ path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        return (try? handle.readToEnd()).map { String(decoding: $0 ?? Data(), as: UTF8.self) }
+    }
+
     /// The process is gone, or a zombie its parent has not collected yet.
     static func hasEnded(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
@@ -199,7 +208,7 @@ enum Host {
 
     /// The host's root block device as "major minor" (from mountinfo).
     static func rootDevice() -> (major: Int, minor: Int)? {
-        let info = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let info = kernelText("/proc/self/mountinfo") ?? ""
         for line in info.split(separator: "\n") {
             let f = line.split(separator: " ")
             guard f.count > 4, f[4] == "/" else { continue }
