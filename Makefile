@@ -22,6 +22,10 @@ test: deps
 	$(SWIFT) build --build-tests
 	CORRAL_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build
 	$(MAKE) -C Tests/cspawn-harness run
+	# The TUI and the demo once more as `make demo` runs them: an optimised build inlines across
+	# modules, which once left the TUI's Ctrl-C flag in two copies (the debug build had one).
+	$(SWIFT) build -c release --static-swift-stdlib
+	CORRAL_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --skip-build --filter 'IntegrationTests\.(TopEndToEndTests|DemoTests)'
 
 # Long fault and fuzz runs: 600 SIGKILL cycles, 60 mixed race rounds, 10000 inputs per parser.
 stress: deps

@@ -22,9 +22,11 @@ let package = Package(
         .systemLibrary(name: "CArchive", path: "Sources/CArchive"),
         .target(name: "CArchiveLazy", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
+        // The TUI's SIGINT/SIGTERM/SIGHUP flag and crash handler: one C object, one flag.
+        .target(name: "CTerminalSignals", linkerSettings: [.linkedLibrary("ncursesw")]),
         .target(name: "Engine", dependencies: ["CSpawn", "CArchive", "CArchiveLazy"]),
         // The TUI knows nothing of the Engine: the corral executable adapts one to the other.
-        .target(name: "TUI", dependencies: ["CNcurses"]),
+        .target(name: "TUI", dependencies: ["CNcurses", "CTerminalSignals"]),
         .executableTarget(
             name: "corral",
             dependencies: [

@@ -1,6 +1,6 @@
 // ncursesw for Swift: the wide-character API plus static-inline wrappers for the macros and
-// globals Swift cannot import (getmaxyx, COLOR_PAIR, A_*, BUTTON*_*, KEY_F(n), stdscr), and the
-// few async-signal-level helpers the TUI needs to never leave the terminal broken.
+// globals Swift cannot import (getmaxyx, COLOR_PAIR, A_*, BUTTON*_*, KEY_F(n), stdscr). The
+// signal handlers are in CTerminalSignals: state in a header would be copied per module.
 #ifndef CORRAL_CNCURSES_SHIM_H
 #define CORRAL_CNCURSES_SHIM_H
 
@@ -14,7 +14,6 @@
 #include <ncursesw/curses.h>
 #include <langinfo.h>
 #include <locale.h>
-#include <signal.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -67,83 +66,6 @@ static inline void cn_mouse_drag(int on) {
 static inline int cn_locale_is_utf8(void) {
     const char *cs = nl_langinfo(CODESET);
     return cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0);
-}
-
-// Signals. The handlers live here, in C, because a signal handler may only touch a volatile
-// sig_atomic_t; Swift globals go through lazy initialisers. The state sits in function-local
-// statics (Swift emits the static inline functions it calls, but not a header's file-scope
-// statics), and only one Swift file (Terminal/TerminalSignals.swift) calls these functions, so
-// there is exactly one copy of it.
-
-#define CN_HANDLED_SIGNAL_COUNT 9
-#define CN_QUIT_SIGNAL_COUNT 3
-
-struct cn_signal_state {
-    volatile sig_atomic_t quit_signal;
-    int saved_valid;
-    struct sigaction saved[CN_HANDLED_SIGNAL_COUNT];
-};
-
-static inline struct cn_signal_state *cn_signal_state(void) {
-    static struct cn_signal_state state;
-    return &state;
-}
-
-static inline int cn_handled_signal(int i) {
-    static const int sigs[CN_HANDLED_SIGNAL_COUNT] = {
-        SIGINT, SIGTERM, SIGHUP,                            // quit: set a flag
-        SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE, SIGTRAP,  // crash: restore the terminal, re-raise
-    };
-    return sigs[i];
-}
-
-static inline void cn_on_quit_signal(int sig) { cn_signal_state()->quit_signal = sig; }
-
-/// On a crash, give the terminal back first, then die of the same signal (core dump and exit
-/// status intact). endwin is not async-signal-safe, but the process is dying anyway; htop does
-/// the same. Swift traps (array bounds, force unwrap, fatalError) arrive as SIGILL or SIGTRAP.
-static inline void cn_on_crash_signal(int sig) {
-    endwin();
-    signal(sig, SIG_DFL);
-    raise(sig);
-}
-
-/// SIGINT/SIGTERM/SIGHUP only set a flag: the key loop sees it within one timeout, leaves
-/// curses normally, and the caller still runs its clean-up (e.g. `corral demo` removing what it
-/// started). Crash signals restore the terminal and re-raise. The previous actions are saved.
-static inline void cn_install_signal_handlers(void) {
-    struct cn_signal_state *st = cn_signal_state();
-    st->quit_signal = 0;
-    for (int i = 0; i < CN_HANDLED_SIGNAL_COUNT; i++) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sigemptyset(&sa.sa_mask);
-        if (i < CN_QUIT_SIGNAL_COUNT) {
-            sa.sa_handler = cn_on_quit_signal;
-        } else {
-            sa.sa_handler = cn_on_crash_signal;
-            sa.sa_flags = SA_RESETHAND | SA_NODEFER;
-        }
-        sigaction(cn_handled_signal(i), &sa, &st->saved[i]);
-    }
-    st->saved_valid = 1;
-}
-
-/// Puts back the actions that were in place before cn_install_signal_handlers.
-static inline void cn_restore_signal_handlers(void) {
-    struct cn_signal_state *st = cn_signal_state();
-    if (!st->saved_valid) return;
-    for (int i = 0; i < CN_HANDLED_SIGNAL_COUNT; i++)
-        sigaction(cn_handled_signal(i), &st->saved[i], NULL);
-    st->saved_valid = 0;
-}
-
-/// The quit signal received since the last call (0 if none), clearing it.
-static inline int cn_take_quit_signal(void) {
-    struct cn_signal_state *st = cn_signal_state();
-    int sig = st->quit_signal;
-    st->quit_signal = 0;
-    return sig;
 }
 
 #endif
