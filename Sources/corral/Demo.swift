@@ -36,6 +36,10 @@ struct Demo: ParsableCommand {
         // Before anything is started: without a terminal the TUI can't open, and the demo
         // would only start containers to remove them again.
         try requireTerminal()
+        // From here to the end SIGINT, SIGTERM and SIGHUP are noted, not fatal, so what was
+        // started is always removed first: a closed terminal sends SIGHUP more than once, the
+        // last ones after the TUI has given its handlers back.
+        Interruption.noteSignals()
         let runtime = try globals.runtime()
         let lock = try DemoLock(stateRoot: runtime.config.stateRoot)
         defer { lock.release() }
@@ -48,6 +52,7 @@ struct Demo: ParsableCommand {
         }
         runtime.prepareNetwork(keepingOneReady: true)
         for (name, cores, script) in Self.containers {
+            if Interruption.signal != 0 { throw ExitCode(128 + Interruption.signal) }
             switch plan[name] {
             case .reuse(let id):
                 started.append((name, id))
@@ -67,6 +72,7 @@ struct Demo: ParsableCommand {
             started.append((name, record.id))
             try runtime.startDetached(record)
         }
+        if Interruption.signal != 0 { throw ExitCode(128 + Interruption.signal) }
         // The defer above removes the demo containers on quit and on SIGINT/SIGTERM/SIGHUP.
         try exitAfter(runTop(backend: EngineTopBackend(runtime: runtime),
                              options: TopOptions(refreshInterval: interval, noColor: noColor, title: "corral demo")))

@@ -302,6 +302,24 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertEqual(fx.cgroupDirs(), [], "cgroup dirs left after the demo")
     }
 
+    func testDemoWhoseWindowIsClosedRemovesItsContainers() throws {
+        // Closing the window hangs up corral's controlling terminal: SIGHUP, more than once, the
+        // last ones after the TUI has given its handlers back. The demo must still remove its
+        // burners (one of them takes a whole core) before it ends.
+        // As tmux starts a window's command, corral the pane's own process (session leader).
+        let s = try open("demo", prefix: "exec ")
+        XCTAssertTrue(s.waitFor(timeout: 30) { $0.contains("4 containers: 4 running") }, s.lastScreen)
+        let corral = pid_t(try XCTUnwrap(Int32(s.pane("pane_pid")), "no pane pid"))
+
+        try s.tmux(["kill-session", "-t", s.session])
+        if !fx.wait(timeout: 10, { Host.hasEnded(corral) }) {
+            XCTFail("corral still runs after its window closed")
+            kill(corral, SIGKILL)
+        }
+        XCTAssertTrue(try fx.wait(timeout: 10) { try fx.psJSON().isEmpty }, "demo containers left: \((try? fx.psJSON()) ?? [])")
+        XCTAssertTrue(fx.wait(timeout: 5) { fx.cgroupDirs().isEmpty }, "cgroup dirs left: \(fx.cgroupDirs())")
+    }
+
     func testDemoWhoseTerminalVanishesEndsAndRemovesItsContainers() throws {
         // Without a controlling terminal (as when a program starts it on a pty of its own),
         // closing the terminal sends no SIGHUP: corral must notice the hangup on its own
