@@ -27,6 +27,42 @@ final class LayoutTests: XCTestCase {
         }
     }
 
+    /// How to get help and out stays on the last row at every width, in every view; the other
+    /// keys give way first.
+    func testHelpAndQuitHintsShowAtAnyWidth() throws {
+        var state = sampledState().state
+        for cols in [80, 100, 129, 200] {
+            let last = render(state, cols, 24).line(23)
+            XCTAssertTrue(last.contains("? help") && last.contains("q quit"), "\(cols) columns: \(last)")
+            XCTAssertTrue(last.hasPrefix(" ←→ quota"), "\(cols) columns: \(last)")
+        }
+        let narrow = render(state, 80, 24).line(23)
+        XCTAssertFalse(narrow.contains("e shell"), "room for every key at 80 columns? \(narrow)")
+        _ = state.apply(.openDetail)
+        let detail = render(state, 80, 24).line(23)
+        XCTAssertTrue(detail.contains("Esc back") && detail.contains("? help"), detail)
+    }
+
+    /// Whatever the table is sorted by, its title carries the arrow, also where the title is as
+    /// wide as its column; the neighbouring titles stay whole.
+    func testEverySortColumnShowsItsArrow() {
+        var state = sampledState().state
+        let titles: [SortColumn: String] = [.name: "NAME", .state: "STATE", .pid: "PID", .cpu: "CPU%", .quota: "QUOTA",
+                                            .throttled: "THR%", .throttledTime: "THROTTLED", .uptime: "UPTIME", .command: "COMMAND"]
+        for cols in [80, 200] {
+            for column in SortColumn.allCases {
+                _ = state.apply(.sortBy(column))
+                if state.sortReversed { _ = state.apply(.sortBy(column)) }
+                let line = render(state, cols, 24).line(TableView.titleRow)
+                guard let title = titles[column], cols == 200 || column != .command else { continue }
+                let arrow = column.descendingByDefault ? "▼" : "▲"
+                let marked = TableColumn.allCases.first { $0.title == title }!.rightAligned ? arrow + title : title + arrow
+                XCTAssertTrue(line.contains(marked), "\(cols) columns, sorted by \(column): \(line)")
+                for other in core { XCTAssertTrue(line.contains(other), "\(other) cut at \(cols) columns by \(column)'s arrow: \(line)") }
+            }
+        }
+    }
+
     func testAt80x24() throws {
         let state = sampledState().state
         let frame = render(state, 80, 24)

@@ -143,17 +143,25 @@ enum Chrome {
         if x + hint.unicodeScalars.count <= frame.width { frame.put(hint, x: x, y: y, style: Style(.dim)) }
     }
 
-    /// The last row: the keys that work here.
-    static func hints(_ pairs: [(String, String)], into frame: inout Frame) {
+    /// The last row: the keys that work here. The last `pinned` pairs (help, quit or back) are
+    /// shown at any width that has room for them: the others give way first, as in htop, so a
+    /// new user on an 80-column terminal still sees how to get help and out.
+    static func hints(_ pairs: [(String, String)], pinned: Int = 2, into frame: inout Frame) {
         let y = frame.height - 1
         frame.fill(x: 0, y: y, width: frame.width, style: Style(.bar))
+        func width(_ pair: (String, String)) -> Int { pair.0.unicodeScalars.count + pair.1.unicodeScalars.count + 2 }
+        let kept = pairs.suffix(min(pinned, pairs.count))
+        let keptWidth = kept.reduce(0) { $0 + width($1) }
         var x = 0
-        for (key, what) in pairs {
-            let need = key.unicodeScalars.count + what.unicodeScalars.count + 2
-            if x + need > frame.width { break }
-            x += frame.put(" " + key, x: x, y: y, style: Style(.barKey))
-            x += frame.put(" " + what, x: x, y: y, style: Style(.bar))
+        func draw(_ pair: (String, String)) {
+            x += frame.put(" " + pair.0, x: x, y: y, style: Style(.barKey))
+            x += frame.put(" " + pair.1, x: x, y: y, style: Style(.bar))
         }
+        for pair in pairs.dropLast(kept.count) {
+            if x + width(pair) + keptWidth > frame.width { break }
+            draw(pair)
+        }
+        for pair in kept where x + width(pair) <= frame.width { draw(pair) }
     }
 
     static func tableHints(_ glyphs: Glyphs) -> [(String, String)] {

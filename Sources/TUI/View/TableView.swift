@@ -51,8 +51,11 @@ enum TableView {
             } else if sorted {
                 title = p.column.rightAligned ? arrow + title : title + arrow
             }
-            let text = p.column.rightAligned ? Format.right(title, p.width) : glyphs.fit(title, p.width)
-            frame.put(text, x: p.x, y: y, style: style, limit: p.width)
+            // A right-aligned title as wide as its column (QUOTA, THR%, ...) has its sort arrow
+            // in the blank separator to its left rather than lose it.
+            let borrow = sorted && p.column.rightAligned && p.x > 0 && title.unicodeScalars.count > p.width ? 1 : 0
+            let text = p.column.rightAligned ? Format.right(title, p.width + borrow) : glyphs.fit(title, p.width)
+            frame.put(text, x: p.x - borrow, y: y, style: style, limit: p.width + borrow)
             frame.hits.append(HitRegion(x: p.x, y: y, width: p.width, target: .sortHeader(p.column.sortColumn)))
         }
     }
