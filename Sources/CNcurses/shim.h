@@ -62,6 +62,13 @@ static inline void cn_mouse_drag(int on) {
     fflush(stdout);
 }
 
+/// 1 when the terminal can move the cursor (terminfo `cup`); TERM=dumb can't, and the screen
+/// would stay blank but for its last line.
+static inline int cn_has_cursor_addressing(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
+}
+
 /// 1 when the current locale's character set is UTF-8 (call after setlocale(LC_ALL, "")).
 static inline int cn_locale_is_utf8(void) {
     const char *cs = nl_langinfo(CODESET);

@@ -256,6 +256,16 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertEqual(try fx.container("web")?["state"] as? String, "running")
     }
 
+    /// A terminal type without cursor addressing (TERM=dumb) is refused in one line, as an
+    /// unknown one is, rather than drawing a blank screen.
+    func testDumbTerminalIsRefusedInOneLine() throws {
+        let s = try open("top", prefix: "TERM=dumb ")
+        XCTAssertTrue(s.waitFor("EXITED:1"), s.capture(history: true))
+        let errors = s.lastScreen.split(separator: "\n").filter { $0.contains("corral: error:") }
+        XCTAssertEqual(errors.count, 1, s.lastScreen)
+        XCTAssertTrue(errors.first?.contains("terminal type dumb can't move the cursor") ?? false, s.lastScreen)
+    }
+
     func testTooSmallTerminalSaysSoIgnoresKeysAndRecovers() throws {
         try fx.detached("web", ["sleep", "1000"], options: ["--cpus", "0.5"])
         let s = try open("top")

@@ -26,8 +26,14 @@ final class CursesScreen {
             let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
             throw TopError("cannot use terminal type \(term)")
         }
-        self.screen = screen
         set_term(screen)
+        guard cn_has_cursor_addressing() != 0 else {
+            endwin()
+            delscreen(screen)
+            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
+            throw TopError("terminal type \(term) can't move the cursor; set TERM to your terminal's (e.g. xterm-256color)")
+        }
+        self.screen = screen
         open = true
         cbreak()
         noecho()
