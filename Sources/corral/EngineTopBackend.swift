@@ -104,8 +104,17 @@ final class EngineTopBackend: TopBackend {
 
     func logs(name: String, lines: Int) throws -> [String] {
         _ = try runtime.status(name)
-        guard let text = try SmallFile.readIfPresent(runtime.store.logPath(name)) else { return [] }
-        return Array(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).suffix(lines))
+        let bytes: [UInt8]
+        do {
+            bytes = try SmallFile.readBytes(runtime.store.logPath(name))
+        } catch EngineError.system(_, _, let err) where err == ENOENT {
+            return []
+        }
+        // The newline that ends the last line starts no line of its own: an empty log is no
+        // lines (the view says "no output yet"), not one blank one.
+        var text = String(decoding: LogTail.lastLines(bytes, lines), as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text.isEmpty ? [] : text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
     func detail(name: String) throws -> ContainerDetail {

@@ -266,6 +266,30 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertTrue(errors.first?.contains("terminal type dumb can't move the cursor") ?? false, s.lastScreen)
     }
 
+    /// `o` shows what the container printed, its last line at the bottom; a container that has
+    /// printed nothing says so.
+    func testLogsViewShowsOutputOrSaysThereIsNone() throws {
+        try fx.detached("chatty", ["sh", "-c", "echo first line; echo last line; sleep 1000"])
+        try fx.detached("quiet", ["sleep", "1000"])
+        XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "chatty"]).stdout) == "first line\nlast line\n" })
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { s.row("quiet", in: $0) != nil }, s.lastScreen)
+        s.press("Home")
+        s.press("o")
+        XCTAssertTrue(s.waitFor { $0.contains("first line") && $0.contains("last line") }, s.lastScreen)
+        let lines = s.lastScreen.components(separatedBy: "\n")
+        let last = try XCTUnwrap(lines.lastIndex { $0.contains("last line") })
+        XCTAssertFalse(s.lastScreen.contains("no output yet"), s.lastScreen)
+        XCTAssertEqual(lines.firstIndex { $0.contains("first line") }, last - 1, s.lastScreen)
+        s.press("Escape")
+        s.press("Down")
+        s.press("o")
+        XCTAssertTrue(s.waitFor { $0.contains("(no output yet)") }, s.lastScreen)
+        s.press("Escape")
+        s.press("q")
+        assertTerminalRestored(s, exitStatus: 0)
+    }
+
     func testTooSmallTerminalSaysSoIgnoresKeysAndRecovers() throws {
         try fx.detached("web", ["sleep", "1000"], options: ["--cpus", "0.5"])
         let s = try open("top")
