@@ -38,6 +38,21 @@ typedef struct relay {
     size_t in_len, in_off;
 } relay;
 
+// Whoever read our stdout is gone (`corral run -t ... | head -1`): hang up the container's
+// terminal, as a closed terminal window would, so its writes fail with EIO and a program that
+// only writes (`yes`) ends instead of running on with its output thrown away. The master's fd
+// number stays open (on /dev/null) because the caller closes it afterwards.
+static void hang_up(relay *r) {
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    r->stdout_open = 0;
+    if (r->master < 0) return;
+    if (null >= 0) {
+        dup2(null, r->master);   // closes the master: the slave side sees the hangup
+        close(null);
+    }
+    r->master = -1;
+}
+
 // stdout may be non-blocking (shared with other processes): wait for room instead of
 // dropping output.
 static void write_out(relay *r, const char *buf, size_t n) {
@@ -52,7 +67,7 @@ static void write_out(relay *r, const char *buf, size_t n) {
         } else if (w < 0 && errno == EINTR) {
             continue;
         } else {
-            r->stdout_open = 0;   // reader gone: keep draining the pty, discard
+            hang_up(r);
         }
     }
 }
