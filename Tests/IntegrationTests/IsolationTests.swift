@@ -19,6 +19,14 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(r.stdout, "pid=1\niso1\n")
         let h = try sh("hostname", options: ["--hostname", "box.example"])
         XCTAssertEqual(h.stdout, "box.example\n")
+        // A name no hostname may be ('_'): the id is the hostname, as docker's default is.
+        let id = try fx.detached("web_1", ["sh", "-c", "hostname; echo $HOSTNAME; sleep 1000"])
+        XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "web_1"]).stdout)?.split(separator: "\n").count == 2 })
+        let ps = try XCTUnwrap(try fx.container("web_1"))
+        let shown = try XCTUnwrap(ps["id"] as? String)
+        XCTAssertEqual(try fx.corral(["logs", "web_1"]).stdout, "\(shown)\n\(shown)\n", "container id \(id)")
+        let long = String(repeating: "n", count: 64)
+        XCTAssertEqual(try sh("hostname", options: ["--name", long]).stdout, long + "\n", "a 64-character name is a whole hostname")
     }
 
     func testSeesOnlyItsOwnProcessesAndRoot() throws {

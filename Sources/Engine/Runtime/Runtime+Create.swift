@@ -71,7 +71,11 @@ extension Runtime {
             throw EngineError.invalid("command arguments must not contain NUL bytes")
         }
 
-        let hostname = spec.hostname ?? String(name.prefix(63))
+        let id = try Self.randomID()
+        // The name, as docker's is the id: a name may hold '_', which no hostname may, and then
+        // the id is the hostname (docker's default), rather than an error about a hostname the
+        // user never gave.
+        let hostname = spec.hostname ?? ((try? Self.validateHostname(name)) != nil ? name : id)
         try Self.validateHostname(hostname)
         let workdir = spec.workdir ?? imageConfig.workingDir.flatMap { $0.isEmpty ? nil : $0 } ?? "/"
         guard workdir.hasPrefix("/"), !workdir.utf8.contains(0) else {
@@ -85,7 +89,7 @@ extension Runtime {
         let caps = try Capabilities.resolve(add: spec.capAdd, drop: spec.capDrop)
 
         let record = ContainerRecord(
-            id: try Self.randomID(), name: name, created: Date(), command: command, image: imageName,
+            id: id, name: name, created: Date(), command: command, image: imageName,
             rootfs: imageName == nil ? lowerRootfs : store.directory(name) + "/rootfs",
             rootfsIsOverlay: imageName != nil, hostname: hostname, network: spec.network, env: env,
             workdir: workdir, uid: user.uid, gid: user.gid, capabilities: caps,
