@@ -40,7 +40,7 @@ final class EngineTopBackend: TopBackend {
             let rate = zip(previousCPU[c.name], cpu[c.name]).map { CPURate(from: $0, to: $1) }
             return ContainerSample(
                 name: c.name, id: c.record.id, state: Self.state(c.state), pid: c.pid,
-                command: c.record.command.joined(separator: " "), image: c.record.image ?? c.record.rootfs,
+                command: CommandText.line(c.record.command), image: c.record.image ?? c.record.rootfs,
                 quotaCores: c.record.limits.cpu.cores, cpuPercent: rate?.cpuPercent ?? 0,
                 throttledPercent: rate?.throttledPercent ?? 0,
                 throttledTimeNs: cpu[c.name]?.counters.throttledTimeNs ?? 0,

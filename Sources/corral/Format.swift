@@ -48,3 +48,49 @@ extension String {
         self = sign + "\(abs(tenths) / 10).\(abs(tenths) % 10)"
     }
 }
+
+/// A container's argv as one line a person can read and a terminal can't be steered by.
+enum CommandText {
+    /// Shell-style: an argument with spaces or shell characters in single quotes, control
+    /// characters as `\n`, `\t`, `\x1b`: a container's arguments must not put line breaks or
+    /// escape sequences into whoever lists it.
+    static func line(_ argv: [String]) -> String {
+        argv.map(argument).joined(separator: " ")
+    }
+
+    /// `line`, cut to `limit` characters with "…" (docker's ps shortens its COMMAND too).
+    static func line(_ argv: [String], limit: Int) -> String {
+        let text = line(argv)
+        guard text.unicodeScalars.count > limit else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(limit - 1))) + "…"
+    }
+
+    static func argument(_ arg: String) -> String {
+        var shown = ""
+        var needsQuotes = arg.isEmpty
+        for s in arg.unicodeScalars {
+            switch s {
+            case "\n": shown += "\\n"; needsQuotes = true
+            case "\t": shown += "\\t"; needsQuotes = true
+            case "\r": shown += "\\r"; needsQuotes = true
+            case "'": shown += "'\\''"; needsQuotes = true
+            case _ where s.value < 0x20 || (0x7f...0x9f).contains(s.value):
+                let hex = String(s.value, radix: 16)
+                shown += "\\x" + (hex.count < 2 ? "0" : "") + hex
+                needsQuotes = true
+            default:
+                shown.unicodeScalars.append(s)
+                if !Self.plain(s) { needsQuotes = true }
+            }
+        }
+        return needsQuotes ? "'" + shown + "'" : shown
+    }
+
+    /// Characters that need no quoting in a shell word.
+    private static func plain(_ s: Unicode.Scalar) -> Bool {
+        switch s {
+        case "a"..."z", "A"..."Z", "0"..."9", "-", "_", ".", "/", ":", "=", "+", ",", "@", "%": return true
+        default: return s.value >= 0xa0
+        }
+    }
+}

@@ -13,6 +13,15 @@ struct Ps: ParsableCommand {
     @Flag(name: .long, help: "Print a JSON array.")
     var json = false
 
+    @Flag(name: .shortAndLong, help: "Print only the ids (for `corral rm -f $(corral ps -aq)`).")
+    var quiet = false
+
+    @Flag(name: .long, help: "Do not shorten the command.")
+    var noTrunc = false
+
+    /// Where COMMAND is cut without --no-trunc.
+    static let commandWidth = 40
+
     func run() throws {
         let runtime = try globals.runtime()
         let shown = try runtime.list().filter { all || $0.state == .running || $0.state == .paused }
@@ -21,6 +30,10 @@ struct Ps: ParsableCommand {
         }
         if json {
             print(try JSONText.encode(shown.map(ContainerJSON.init)))
+            return
+        }
+        if quiet {
+            for c in shown { print(c.record.id) }
             return
         }
         var rows = [["NAME", "ID", "STATE", "PID", "CPUS", "CREATED", "COMMAND"]]
@@ -32,7 +45,7 @@ struct Ps: ParsableCommand {
                 c.name, c.record.id, state, c.pid.map(String.init) ?? "-",
                 c.record.limits.cpu.cores.map { Format.cores($0) } ?? "∞",
                 Format.age(since: c.record.created) + " ago",
-                c.record.command.joined(separator: " "),
+                noTrunc ? CommandText.line(c.record.command) : CommandText.line(c.record.command, limit: Self.commandWidth),
             ])
         }
         print(Format.table(rows), terminator: "")

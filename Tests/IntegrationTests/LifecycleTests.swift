@@ -39,6 +39,31 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(table.stdout.contains("web"), table.stdout)
     }
 
+    /// A container's arguments can hold line breaks and escape sequences: `ps` shows them as
+    /// `\n`/`\x1b` in quotes, one row per container, the command cut unless --no-trunc; `-q`
+    /// gives the ids alone, for `rm -f $(corral ps -aq)`.
+    func testPsQuotesCommandsShortensThemAndListsIds() throws {
+        try fx.detached("tricky", ["echo", "line1\nline2\t\u{1b}[31mred"])
+        try fx.detached("long", ["sh", "-c", "sleep 1000; echo " + String(repeating: "x", count: 80)])
+        XCTAssertTrue(fx.wait { (try? fx.container("tricky")?["state"] as? String) == "exited" })
+        let table = try fx.corral(["ps", "-a"])
+        let rows = table.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(rows.count, 4, "header, two rows and the end: \(table.stdout.debugDescription)")
+        XCTAssertFalse(table.stdout.unicodeScalars.contains { $0.value == 0x1b || $0 == "\t" }, table.stdout.debugDescription)
+        XCTAssertTrue(table.stdout.contains(#"echo 'line1\nline2\t\x1b[31mred'"#), table.stdout)
+        let longRow = try XCTUnwrap(rows.first { $0.hasPrefix("long ") })
+        XCTAssertTrue(longRow.hasSuffix("…") && !longRow.contains(String(repeating: "x", count: 40)), longRow)
+        let full = try fx.corral(["ps", "-a", "--no-trunc"])
+        XCTAssertTrue(full.stdout.contains("sh -c 'sleep 1000; echo " + String(repeating: "x", count: 80) + "'"), full.stdout)
+
+        let ids = try fx.corral(["ps", "-aq"])
+        XCTAssertEqual(Set(ids.stdout.split(separator: "\n").map(String.init)),
+                       Set(try fx.psJSON().compactMap { $0["id"] as? String }))
+        XCTAssertEqual(try fx.corral(["ps", "-q"]).stdout.split(separator: "\n").count, 1, "-q without -a: the running one")
+        XCTAssertEqual(try fx.corral(["rm", "-f"] + ids.stdout.split(separator: "\n").map(String.init)).code, 0)
+        XCTAssertEqual(try fx.psJSON().count, 0)
+    }
+
     func testLogsOfDetachedContainer() throws {
         try fx.detached("chatty", ["/bin/sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; echo oops >&2; sleep 1000"])
         XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "chatty"]).stdout.contains("oops")) == true })
