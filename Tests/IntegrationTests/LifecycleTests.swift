@@ -64,6 +64,31 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(try fx.psJSON().count, 0)
     }
 
+    /// A `--rm` container whose holder was killed (the foreground CLI, or a detached one's
+    /// supervisor) dies with it and can no longer remove itself: the next listing removes it
+    /// whole, as docker's daemon would. One without --rm stays, listed as exited.
+    func testRemoveIsHonouredWhenTheHolderIsKilled() throws {
+        let empty = CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: [])
+        let cli = try fx.spawnCorral(["run", "--rm", "--name", "fg", "busybox", "--", "sleep", "100"])
+        XCTAssertTrue(fx.wait { (try? fx.container("fg")?["state"] as? String) == "running" })
+        cli.kill()
+        _ = cli.finish(timeout: 10)
+
+        try fx.detached("bg", ["sleep", "1000"], options: ["--rm"])
+        try fx.detached("kept", ["sleep", "1000"])
+        for name in ["bg", "kept"] {
+            let text = try String(contentsOfFile: fx.stateRoot + "/\(name)/supervisor", encoding: .utf8)
+            XCTAssertEqual(kill(try XCTUnwrap(Int32(text.split(separator: " ").first ?? "")), SIGKILL), 0)
+        }
+        XCTAssertTrue(fx.wait { (try? fx.container("kept")?["state"] as? String) == "exited" })
+        XCTAssertTrue(fx.wait { (try? fx.psJSON().map { $0["name"] as? String }) == ["kept"] },
+                      "listed: \((try? fx.psJSON()) ?? [])")
+        XCTAssertEqual(try fx.container("kept")?["exitReason"] as? String, "supervisor lost")
+        XCTAssertEqual(try fx.corral(["rm", "kept"]).code, 0)
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     func testLogsOfDetachedContainer() throws {
         try fx.detached("chatty", ["/bin/sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; echo oops >&2; sleep 1000"])
         XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "chatty"]).stdout.contains("oops")) == true })

@@ -43,6 +43,9 @@ extension Runtime {
             throw err.engineError
         }
         try? store.writePid(record.name, pid: pid, startTime: cspawn_process_starttime(pid))
+        // This process is the container's holder: while it lives it records the exit and does
+        // the --rm removal; once it is gone (SIGKILL) a listing does them (abandonedAutoRemovals).
+        try? store.writeSupervisor(record.name, pid: getpid(), startTime: cspawn_process_starttime(getpid()))
         let status = cspawn_wait_foreground(pid, pty)
         if pty >= 0 { close(pty) }
         let (code, sig) = Self.exitCode(waitStatus: status)
@@ -87,8 +90,7 @@ extension Runtime {
         let ok = cspawn_read_notify(fds[0], &pid, &startError) == 0
         close(fds[0])
         if ok {
-            let st = cspawn_process_starttime(supervisor)
-            try? SmallFile.writeAtomically(store.supervisorPath(record.name), Array("\(supervisor) \(st)\n".utf8), durable: false)
+            try? store.writeSupervisor(record.name, pid: supervisor, startTime: cspawn_process_starttime(supervisor))
             return pid
         }
         // The supervisor reported (or died with) a failed start; it exits by itself.

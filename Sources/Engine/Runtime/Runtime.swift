@@ -79,10 +79,16 @@ public final class Runtime {
                 return st
             }
         }
-        guard let worker, names.count >= SweepWorker.minimumSplit else { return probe(names[...]) }
-        let half = names.count / 2
-        let (first, second) = worker.split({ probe(names[..<half]) }, { probe(names[half...]) })
-        return first + second
+        let listed: [ContainerStatus]
+        if let worker, names.count >= SweepWorker.minimumSplit {
+            let half = names.count / 2
+            let (first, second) = worker.split({ probe(names[..<half]) }, { probe(names[half...]) })
+            listed = first + second
+        } else {
+            listed = probe(names[...])
+        }
+        let removed = removeAbandonedAutoRemovals(listed)
+        return removed.isEmpty ? listed : listed.filter { !removed.contains($0.name) }
     }
 
     /// Containers whose state file is there but can't be read (damaged): `list` leaves them out,

@@ -165,6 +165,12 @@ public struct StateStore: Sendable {
         try SmallFile.writeAtomically(pidPath(name), Array("\(pid) \(startTime)\n".utf8), durable: false)
     }
 
+    /// "<pid> <starttime>" of the process that holds the container and records its end: its
+    /// supervisor, or the CLI of a foreground run.
+    public func writeSupervisor(_ name: String, pid: pid_t, startTime: UInt64) throws {
+        try SmallFile.writeAtomically(supervisorPath(name), Array("\(pid) \(startTime)\n".utf8), durable: false)
+    }
+
     public func writeExit(_ name: String, code: Int32, signal: Int32) throws {
         try SmallFile.writeAtomically(exitPath(name), Array("\(code) \(signal)\n".utf8), durable: false)
     }

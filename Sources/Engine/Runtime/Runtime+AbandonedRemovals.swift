@@ -1,0 +1,32 @@
+import CSpawn
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Runtime {
+    /// `--rm` containers that have ended while nobody was left to remove them: their holder (the
+    /// supervisor, or the CLI of a foreground run) was killed, so the container died with it
+    /// (PDEATHSIG) and the removal it would have done never came. docker's daemon removes such
+    /// a container anyway; here the next listing does, if the store lock is free now (a `start`
+    /// or `rm` holding it may be acting on one). Returns the names removed.
+    func removeAbandonedAutoRemovals(_ listed: [ContainerStatus]) -> Set<String> {
+        let candidates = listed.filter { $0.record.autoRemove && $0.state == .exited && holderIsGone($0.record.name) }
+        guard !candidates.isEmpty, let lock = try? FileLock.holdIfFree(store.lockPath) else { return [] }
+        defer { close(lock) }
+        var removed: Set<String> = []
+        for c in candidates {
+            // Again under the lock: it may have been removed, or started anew, meanwhile.
+            guard let record = try? store.load(c.record.name), record.id == c.record.id,
+                  status(of: record).state == .exited, holderIsGone(record.name) else { continue }
+            if (try? destroy(record)) != nil { removed.insert(record.name) }
+        }
+        return removed
+    }
+
+    /// No holder recorded (a foreground CLI killed before it wrote itself down), or the one
+    /// recorded has ended. A supervisor that execs its `rm` keeps its pid and start time.
+    private func holderIsGone(_ name: String) -> Bool {
+        guard let s = readSupervisor(name) else { return true }
+        return cspawn_process_starttime(s.pid) != s.startTime
+    }
+}
