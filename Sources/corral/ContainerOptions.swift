@@ -11,7 +11,7 @@ struct ContainerOptions: ParsableArguments {
 
     @OptionGroup var limits: LimitOptions
 
-    @Option(name: .long, help: "Hostname inside (default: the container's name).")
+    @Option(name: .long, help: "Hostname inside (default: the container's name, or its id when the name has a '_').")
     var hostname: String?
 
     @Option(name: [.customLong("net"), .customLong("network")],
@@ -86,10 +86,10 @@ struct LimitOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("CFS period in µs (1000..1000000, default 100000).", valueName: "us"))
     var cpuPeriod: String?
 
-    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum number of processes (-1 = unlimited; default 4096).", valueName: "N"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp("Maximum number of processes (0 or -1 = unlimited; default 4096).", valueName: "N"))
     var pidsLimit: String?
 
-    @Option(name: [.short, .customLong("memory")], parsing: .unconditional, help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (-1 = unlimited).", valueName: "bytes"))
+    @Option(name: [.short, .customLong("memory")], parsing: .unconditional, help: ArgumentHelp("Memory limit: bytes or with k/m/g suffix (0 or -1 = unlimited).", valueName: "bytes"))
     var memoryText: String?
 
     var values: LimitValues {

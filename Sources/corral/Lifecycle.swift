@@ -71,7 +71,7 @@ struct Rm: ParsableCommand {
     /// What a `--rm` container's supervisor runs when the container ended: remove it only if
     /// the name still belongs to that container.
     @Option(name: .customLong("if-id"), help: .hidden) var ifID: String?
-    @Argument(help: "Container names.") var names: [String]
+    @Argument(help: "Container names or ids.") var names: [String]
 
     func run() throws {
         let runtime = try globals.runtime()
@@ -92,7 +92,7 @@ struct Update: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var limits: LimitOptions
     @Flag(name: .shortAndLong, help: "Print each kernel file written and its new value.") var verbose = false
-    @Argument(help: "Container name.") var name: String
+    @Argument(help: "Container name or id.") var name: String
 
     func run() throws {
         let runtime = try globals.runtime()

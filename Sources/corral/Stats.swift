@@ -15,7 +15,7 @@ struct Stats: ParsableCommand {
     @Flag(name: .long, help: "Print one sample (over about one second) and exit.") var noStream = false
     @Flag(name: .long, help: "Print JSON (with --no-stream: one array; streaming: one array per line).") var json = false
     @Option(name: .long, help: "Seconds between samples.") var interval: Double = 1
-    @Argument(help: "Containers to show (default: every running one).") var names: [String] = []
+    @Argument(help: "Containers to show, by name or id, whatever their state (default: every running one).") var names: [String] = []
 
     func validate() throws {
         guard interval >= 0.1, interval <= 3600, interval.isFinite else { throw ValidationError("--interval must be 0.1..3600 seconds") }
