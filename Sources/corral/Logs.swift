@@ -8,11 +8,21 @@ struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "logs", abstract: "Print what a detached container wrote to stdout and stderr.")
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .shortAndLong, help: "Keep printing new output until the container exits.") var follow = false
-    @Option(name: .long, parsing: .unconditional, help: "Only the last N lines.") var tail: Int?
-    @Argument(help: "Container name.") var name: String
+    @Option(name: [.customShort("n"), .long], parsing: .unconditional,
+            help: ArgumentHelp("Only the last N lines (\"all\", the default, for every line).", valueName: "N"))
+    var tail: String?
+    @Argument(help: "Container name or id.") var name: String
+
+    /// A count, or docker's "all".
+    var tailLines: Int? {
+        guard let tail, tail != "all" else { return nil }
+        return Int(tail)
+    }
 
     func validate() throws {
-        if let tail, tail < 0 { throw ValidationError("--tail must be ≥ 0") }
+        if let tail, tail != "all", (Int(tail) ?? -1) < 0 {
+            throw ValidationError("--tail must be a number of lines ≥ 0 or \"all\", got \(ContainerName.quoted(tail))")
+        }
     }
 
     func run() throws {
@@ -35,7 +45,7 @@ struct Logs: ParsableCommand {
             content += buf[0..<n]
             offset += off_t(n)
         }
-        if let tail { content = LogTail.lastLines(content, tail) }
+        if let tail = tailLines { content = LogTail.lastLines(content, tail) }
         writeOut(content)
         guard follow else { return }
         var exited = false

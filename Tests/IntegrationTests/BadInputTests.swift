@@ -145,5 +145,6 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try fx.corral(["help"]).code, 0)
         try assertRefused(["stop", "-t", "-1", "x"], contains: "--time must be")
         try assertRefused(["logs", "--tail", "-1", "x"], contains: "--tail must be")
+        try assertRefused(["logs", "--tail", "some", "x"], contains: "--tail must be")
     }
 }
