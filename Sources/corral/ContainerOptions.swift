@@ -18,7 +18,7 @@ struct ContainerOptions: ParsableArguments {
             help: ArgumentHelp("none (own network namespace with lo) or host.", valueName: "mode"))
     var net: String = "none"
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Set an environment variable.", valueName: "K=V"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Set an environment variable (K alone: its value here, if set).", valueName: "K=V"))
     var env: [String] = []
 
     @Option(name: [.short, .long], help: ArgumentHelp("Working directory inside.", valueName: "dir"))
@@ -61,7 +61,7 @@ struct ContainerValues: Equatable {
         }
         spec.network = mode
         spec.hostname = hostname
-        spec.env = env
+        spec.env = EnvFromHost.resolve(env)
         spec.workdir = workdir
         spec.user = user
         spec.capAdd = capAdd

@@ -6,7 +6,7 @@ struct Exec: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .shortAndLong, help: "Keep stdin open.") var interactive = false
     @Flag(name: .shortAndLong, help: "Give the command a pseudo-terminal.") var tty = false
-    @Option(name: [.short, .long], help: ArgumentHelp("Set an environment variable.", valueName: "K=V")) var env: [String] = []
+    @Option(name: [.short, .long], help: ArgumentHelp("Set an environment variable (K alone: its value here, if set).", valueName: "K=V")) var env: [String] = []
     @Option(name: [.short, .long], help: ArgumentHelp("Run as this user.", valueName: "uid[:gid]")) var user: String?
     @Option(name: [.short, .long], help: ArgumentHelp("Working directory inside.", valueName: "dir")) var workdir: String?
     @Argument(help: "Container name.") var name: String
@@ -20,7 +20,7 @@ struct Exec: ParsableCommand {
         if cmd.first == "--" { cmd.removeFirst() }
         let runtime = try globals.runtime()
         let code = try runtime.exec(try runtime.resolve(name), command: cmd, tty: tty, interactive: interactive,
-                                    env: env, user: user, workdir: workdir)
+                                    env: EnvFromHost.resolve(env), user: user, workdir: workdir)
         if code != 0 { throw ContainerExit(code: code) }
     }
 }

@@ -42,7 +42,6 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--cpu-period", "99999999999999999999", "--", "true"])
         try assertRefused(run + ["--net", "bridge", "--", "true"], contains: "--net")
         try assertRefused(run + ["--env", "=x", "--", "true"])
-        try assertRefused(run + ["--env", "NOEQUALS", "--", "true"])
         try assertRefused(run + ["--workdir", "relative", "--", "true"])
         try assertRefused(run + ["--workdir", "/etc/passwd/below-a-file", "--", "true"], contains: "/etc/passwd")
         try assertRefused(run + ["--user", "nosuchuser", "--", "true"])

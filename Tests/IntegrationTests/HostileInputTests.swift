@@ -74,7 +74,7 @@ final class HostileInputTests: XCTestCase {
             "--memory": ["", "-2", "4194303", "3m", "9999999999999t", "1.5g", "g", "-1m", "1q", .text(Self.huge), .bytes(Self.notUTF8)],
             "--hostname": ["", "-a", ".a", "a b", "a_b", "../x", "a/b", .text(String(repeating: "h", count: 65)), .bytes(Self.notUTF8)],
             "--net": ["", "NONE", "bridge", "container:x", "host ", .bytes(Self.notUTF8)],
-            "--env": ["", "=", "=x", "NOVALUE"],
+            "--env": ["", "=", "=x", "=NOKEY"],
             "--workdir": ["relative", "../x", "./x", .bytes(Self.notUTF8)],
             "--user": [":", "1:", ":1", "-1", "4294967296", "0:4294967296", "a:b:c", "../x", "nosuchuser", .bytes(Self.notUTF8)],
             "--cap-add": ["", "../x", "CAP_", "SYS_ADMIN2", "all,kill", .bytes(Self.notUTF8)],

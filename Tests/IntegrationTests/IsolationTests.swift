@@ -156,6 +156,11 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(r.stdout, "hi there\n/tmp\n65534\n65534\n")
         let caps = try sh("grep CapEff /proc/self/status", options: ["--user", "1000"])
         XCTAssertEqual(caps.stdout, "CapEff:\t0000000000000000\n")
+        // docker's -e NAME: the caller's value, or nothing when the caller has none.
+        let passed = try fx.corral(["run", "--rm", "-e", "CORRAL_TEST_FROM_HOST", "-e", "CORRAL_TEST_UNSET", "--rootfs", CorralFixture.rootfs,
+                                    "--", "sh", "-c", "echo \"[$CORRAL_TEST_FROM_HOST]\"; env | grep -c CORRAL_TEST_UNSET"],
+                                   extraEnvironment: ["CORRAL_TEST_FROM_HOST": "a value with spaces"])
+        XCTAssertEqual(passed.stdout, "[a value with spaces]\n0\n", passed.stderr)
     }
 
     func testExitCodeAndOutputStreams() throws {
