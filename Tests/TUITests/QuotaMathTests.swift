@@ -87,5 +87,8 @@ final class QuotaMathTests: XCTestCase {
         XCTAssertEqual(QuotaMath.parse("300%", hostCores: 2), .failure(.outOfRange("300%", most: 2)))
         assertCores(try QuotaMath.parse("2", hostCores: 2).get(), 2)
         XCTAssertEqual(QuotaMath.parse("nan", hostCores: 2), .failure(.notANumber("nan")))
+        for odd in ["0x1", "1e0", "0x1p-1", "+1", "1_0"] {
+            XCTAssertEqual(QuotaMath.parse(odd, hostCores: 2), .failure(.notANumber(odd)), "Double() reads \(odd) as a number")
+        }
     }
 }

@@ -74,7 +74,12 @@ public enum QuotaMath {
         } else if number.hasSuffix("c") || number.hasSuffix("cores") {
             number = String(number.prefix(while: { $0 != "c" }))
         }
-        guard let value = Double(number.trimmingSpaces()), value.isFinite else {
+        let digits = number.trimmingSpaces()
+        // Plain decimals only: Double("0x1") is 1 and Double("1e0") is 1 too, which nobody
+        // typing a quota means.
+        let unsigned = digits.hasPrefix("-") ? digits.dropFirst() : Substring(digits)
+        guard !unsigned.isEmpty, unsigned.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              let value = Double(digits), value.isFinite else {
             return .failure(.notANumber(text))
         }
         let cores = value * scale
