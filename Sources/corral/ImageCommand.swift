@@ -92,20 +92,21 @@ struct ImageCommand: ParsableCommand {
 
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "rm", abstract: "Remove an image (refused while a container uses it).")
+            commandName: "rm", abstract: "Remove images (refused while a container uses one).")
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: ArgumentHelp("The image.", valueName: "name"))
-        var name: String
+        @Argument(help: ArgumentHelp("The images.", valueName: "name"))
+        var names: [String]
 
         func validate() throws {
-            try ImageName.validate(name)
+            guard !names.isEmpty else { throw ValidationError("image rm needs an image name") }
+            for name in names { try ImageName.validate(name) }
         }
 
         func run() throws {
-            try ImageStore(root: globals.imagesRoot).remove(named: name, isInUse: globals.isImageInUse)
-            print(name)
+            let store = ImageStore(root: globals.imagesRoot)
+            try EachNamed.run(names, verb: "image rm") { try store.remove(named: $0, isInUse: globals.isImageInUse) }
         }
     }
 }

@@ -14,7 +14,7 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        try EachContainer.run(names, verb: "stop") { try runtime.stop(try runtime.resolve($0), timeout: time) }
+        try EachNamed.run(names, verb: "stop") { try runtime.stop(try runtime.resolve($0), timeout: time) }
     }
 }
 
@@ -27,7 +27,7 @@ struct Start: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        try EachContainer.run(names, verb: "start") { try runtime.start(try runtime.resolve($0)) }
+        try EachNamed.run(names, verb: "start") { try runtime.start(try runtime.resolve($0)) }
     }
 }
 
@@ -40,7 +40,7 @@ struct Kill: ParsableCommand {
     func run() throws {
         let sig = try Signals.parse(signal)
         let runtime = try globals.runtime()
-        try EachContainer.run(names, verb: "kill") { try runtime.kill(try runtime.resolve($0), signal: sig) }
+        try EachNamed.run(names, verb: "kill") { try runtime.kill(try runtime.resolve($0), signal: sig) }
     }
 }
 
@@ -50,7 +50,7 @@ struct Pause: ParsableCommand {
     @Argument(help: "Container names or ids.") var names: [String]
     func run() throws {
         let runtime = try globals.runtime()
-        try EachContainer.run(names, verb: "pause") { try runtime.pause(try runtime.resolve($0)) }
+        try EachNamed.run(names, verb: "pause") { try runtime.pause(try runtime.resolve($0)) }
     }
 }
 
@@ -60,7 +60,7 @@ struct Resume: ParsableCommand {
     @Argument(help: "Container names or ids.") var names: [String]
     func run() throws {
         let runtime = try globals.runtime()
-        try EachContainer.run(names, verb: "resume") { try runtime.resume(try runtime.resolve($0)) }
+        try EachNamed.run(names, verb: "resume") { try runtime.resume(try runtime.resolve($0)) }
     }
 }
 
@@ -80,7 +80,7 @@ struct Rm: ParsableCommand {
             for name in names { try runtime.remove(name, force: force, onlyID: ifID) }
             return
         }
-        try EachContainer.run(names, verb: "rm") { name in
+        try EachNamed.run(names, verb: "rm") { name in
             let target = try runtime.resolveWithID(name)
             try runtime.remove(target.name, force: force, onlyID: target.id)
         }
@@ -110,10 +110,10 @@ struct Update: ParsableCommand {
     }
 }
 
-/// docker's way with a verb given several containers: each in turn, its name (as given)
+/// docker's way with a verb given several containers (or images): each in turn, its name (as given)
 /// printed when done, a failure reported on a line of its own without stopping the others;
 /// the command fails if any failed. With one container its error is the command's error.
-enum EachContainer {
+enum EachNamed {
     static func run(_ names: [String], verb: String, _ body: (String) throws -> Void) throws {
         guard !names.isEmpty else { throw ValidationError("\(verb) needs a container name or id") }
         if names.count == 1 {

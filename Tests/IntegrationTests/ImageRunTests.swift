@@ -98,6 +98,14 @@ final class ImageRunTests: XCTestCase {
         // A rootfs tarball has no config: without a command there is nothing to run.
         fx.assertOneLineError(try fx.corral(["run", "--rm", "fromgz"]), containing: "no command")
         fx.assertOneLineError(try fx.corral(["image", "import", "\(s)/rootfs.gz", "fromgz"]), containing: "already exists")
+
+        // Several at once, as docker's rmi: each name printed; one that can't go is reported
+        // on its own line and the others still go.
+        let rm = try fx.corral(["image", "rm", "fromgz", "nosuchimage", "fromxz:v1"])
+        XCTAssertEqual(rm.code, 1)
+        XCTAssertEqual(rm.stdout, "fromgz\nfromxz:v1\n")
+        XCTAssertTrue(rm.stderr.hasPrefix("corral: error: ") && rm.stderr.contains("nosuchimage"), rm.stderr)
+        XCTAssertEqual(try imageNames(), [])
     }
 
     /// A `docker save` archive made from scratch: two layers (the second deleting a file of the
