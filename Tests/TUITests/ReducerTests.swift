@@ -207,6 +207,33 @@ final class ReducerTests: XCTestCase {
         XCTAssertTrue(render(state, 100, 30).text.contains("No container matches \"z\". Esc clears the filter."))
     }
 
+    /// An error or notice leaves the status line after a while; the kernel writes of the last
+    /// quota change stay (they are the lesson of the demo).
+    func testStatusMessagesExpireButKernelWritesStay() throws {
+        var (state, backend, clock) = sampledState()
+        _ = state.apply(.select("oneshot"))
+        _ = state.apply(.togglePause)
+        XCTAssertEqual(state.status, .error("oneshot is not running; nothing to pause"))
+        for _ in 0..<Int(TopState.statusLifetime) - 1 {
+            clock.advance(1)
+            _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        }
+        XCTAssertEqual(state.status, .error("oneshot is not running; nothing to pause"), "gone too soon")
+        clock.advance(1)
+        _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        XCTAssertEqual(state.status, .none)
+        XCTAssertFalse(render(state, 100, 30).text.contains("nothing to pause"))
+
+        _ = state.apply(.quotaWritten(name: "half", cores: 0.3,
+                                      writes: [KernelWrite(path: "/sys/fs/cgroup/cpu/corral/half/cpu.cfs_quota_us", value: "30000")]))
+        guard case .writes = state.status else { return XCTFail("no writes shown: \(state.status)") }
+        for _ in 0..<30 {
+            clock.advance(1)
+            _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        }
+        guard case .writes = state.status else { return XCTFail("the writes went: \(state.status)") }
+    }
+
     func testSorting() {
         var state = sampledState().state
         XCTAssertEqual(state.rows.map(\.name), ["burner", "bursty", "fifth", "half", "oneshot", "sleeper"])

@@ -54,7 +54,12 @@ public struct TopState: Equatable, Sendable {
 
     public var screen: Screen = .table
     public var overlay: Overlay = .none
-    public var status: StatusMessage = .none
+    public var status: StatusMessage = .none { didSet { statusSince = now } }
+    /// When `status` was last set (sweep time): an info or error line goes after
+    /// `statusLifetime`, so it doesn't stand beside what later keys did. The kernel writes of
+    /// a quota change stay until the next message: they are what the demo is there to show.
+    public var statusSince: Double = 0
+    public static let statusLifetime: Double = 8
 
     /// Seconds between sweeps.
     public var refreshInterval: Double

@@ -230,6 +230,10 @@ extension TopState {
         }
         history = kept
         if case let .stopping(name) = status, !stillRuns(name) { status = .info("stopped \(name)") }
+        switch status {
+        case .info, .error: if now - statusSince >= Self.statusLifetime { status = .none }
+        case .none, .stopping, .writes: break
+        }
 
         // If the selected container went away, stay at the same place in the list.
         keepSelectionVisible(fallbackIndex: oldIndex)
