@@ -133,6 +133,21 @@ final class LifecycleTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/nope"))
     }
 
+    /// `update` of an exited container, as docker's of a stopped one: the new limits are in
+    /// its cgroup and record at once and hold when it is started again.
+    func testUpdateOfAnExitedContainerHoldsAtItsNextStart() throws {
+        try fx.detached("later", ["sleep", "1000"], options: ["--cpus", "0.5"])
+        XCTAssertEqual(try fx.corral(["kill", "later"]).code, 0)
+        XCTAssertTrue(fx.wait { (try? fx.container("later")?["state"] as? String) == "exited" })
+        let r = try fx.corral(["update", "--cpus", "0.2", "--pids-limit", "50", "later"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(try fx.container("later")?["cpuQuotaUs"] as? Int, 20000)
+        XCTAssertEqual(try fx.corral(["start", "later"]).code, 0)
+        XCTAssertEqual(try fx.container("later")?["state"] as? String, "running")
+        XCTAssertEqual(fx.readKnob("cpu", "later", "cpu.cfs_quota_us"), "20000")
+        XCTAssertEqual(fx.readKnob("pids", "later", "pids.max"), "50")
+    }
+
     /// A start that fails (its root directory is gone) leaves the container as it was: exited,
     /// with its code, and removable.
     func testFailedStartLeavesTheContainerExited() throws {

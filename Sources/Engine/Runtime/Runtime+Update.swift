@@ -1,5 +1,5 @@
 extension Runtime {
-    /// New limits for a container (running or not); each nil leaves that limit as it is.
+    /// New limits for a container (running, paused, or exited: they hold at its next start); each nil leaves that limit as it is.
     /// Everything is validated before anything is written; the record follows the kernel.
     /// Returns what was written where.
     @discardableResult
@@ -9,10 +9,9 @@ extension Runtime {
         if case let .some(.some(p)) = pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1, or 0 or -1 (unlimited)") }
         if case let .some(.some(m)) = memoryBytes, m < 4 << 20 { throw EngineError.invalid("--memory must be at least 4 MiB") }
         return try store.withLock {
+            // An exited container keeps its cgroup until `rm`: written now, the limits hold at
+            // its next `start` (docker's update of a stopped container).
             var record = try store.load(name)
-            guard status(of: record).state != .exited else {
-                throw EngineError.conflict("container \(name) has exited")
-            }
             var writes: [KernelWrite] = []
             if let cpu {
                 writes += try cgroups.setCPU(record.cgroup, cpu)
