@@ -35,6 +35,28 @@ final class ViewTests: XCTestCase {
         XCTAssertNotNil(small.row(containing: "CPU (cores), last 60 s"))
     }
 
+    /// The kernel files of a v1 container (17 lines with cpu.stat wrapped) all show at 100x32:
+    /// the graphs give up rows before the files are cut.
+    func testDetailShowsEveryKernelFileAt100x32() throws {
+        var (state, _, _) = sampledState(seconds: 30)
+        _ = state.run(.select("fifth"), .openDetail)
+        let dir = "/sys/fs/cgroup/cpu/corral/fifth/"
+        let files = ["cpu.cfs_quota_us": "20000", "cpu.cfs_period_us": "100000",
+                     "cpu.stat": "nr_periods 250\nnr_throttled 250\nthrottled_time 14019121654\nnr_bursts 0\nburst_time 0",
+                     "cpuacct.usage": "5019557641", "freezer.state": "THAWED", "pids.max": "4096", "pids.current": "1",
+                     "memory.limit_in_bytes": "9223372036854771712", "memory.memsw.limit_in_bytes": "9223372036854771712",
+                     "memory.usage_in_bytes": "524288", "memory.oom_control": "oom_kill_disable 0\nunder_oom 0\noom_kill 0",
+                     "cgroup.procs": "5799"]
+        _ = state.apply(.detailLoaded(ContainerDetail(
+            name: "fifth", kernelFiles: files.sorted { $0.key < $1.key }.map { KernelFileValue(path: dir + $0.key, value: $0.value) },
+            processes: [ContainerProcess(pid: 5799, command: "sh -c while :; do :; done")])))
+        let frame = render(state, 100, 32)
+        XCTAssertNil(frame.row(containing: "more lines"), frame.text)
+        for name in files.keys { XCTAssertNotNil(frame.row(containing: name), "\(name) not shown:\n\(frame.text)") }
+        XCTAssertNotNil(frame.row(containing: "CPU (cores), last 60 s"))
+        XCTAssertNotNil(frame.row(containing: "Throttled, % of periods"))
+    }
+
     func testDetailGraphScale() {
         // A quota puts its level on a row boundary with headroom: 0.2 core on 10 rows → 8 rows.
         XCTAssertEqual(DetailView.graphTop(quota: 0.2, peak: 0.2, hostCores: 2, height: 10), 0.25, accuracy: 1e-9)

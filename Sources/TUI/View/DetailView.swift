@@ -42,11 +42,12 @@ enum DetailView {
         frame.put(", \(Format.throttledTime(c.throttledTimeNs)) in all", x: x, y: 2, style: Style(.dim))
 
         // The graphs and the panes share the rows between line 3 and the status line: the panes
-        // get what their contents need (within half), the CPU graph most of the rest.
+        // get what their contents need, as long as the graphs keep 7 rows (5 CPU, 2 throttling):
+        // the kernel files can't be scrolled, and they are what this view is there to show.
         let free = frame.height - 5
         let shown = state.detail?.name == name ? state.detail : nil
         let paneNeed = 1 + max(6, shown.map { max(fileLines($0, width: w * 3 / 5 - 1).count, $0.processes.count) } ?? 0)
-        let paneHeight = min(paneNeed, max(6, free / 2))
+        let paneHeight = min(paneNeed, max(6, free - 9))
         let graphRows = free - paneHeight - 2
         let thrHeight = max(2, graphRows / 4)
         let cpuHeight = graphRows - thrHeight
