@@ -290,6 +290,35 @@ final class TopEndToEndTests: XCTestCase {
         assertTerminalRestored(s, exitStatus: 0)
     }
 
+    /// `e` steps curses aside for a shell in the container and comes back when it ends; a
+    /// shell that can't start leaves its error on the terminal until Enter.
+    func testShellKeyOpensAShellInsideAndComesBack() throws {
+        try fx.detached("box", ["sleep", "1000"], options: ["--hostname", "inside-box"])
+        let bare = fx.scratch + "/no-shell"
+        try FileManager.default.copyItem(atPath: CorralFixture.rootfs, toPath: bare)
+        try FileManager.default.removeItem(atPath: bare + "/bin/sh")
+        XCTAssertEqual(try fx.corral(["run", "-d", "--name", "bare", "--rootfs", bare, "--", "sleep", "1000"]).code, 0)
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { s.row("bare", in: $0) != nil && s.row("box", in: $0) != nil }, s.lastScreen)
+
+        s.press("Home")   // bare
+        s.press("e")
+        XCTAssertTrue(s.waitFor { $0.contains("press Enter to return") }, s.lastScreen)
+        XCTAssertTrue(s.lastScreen.contains("corral: error:"), "the reason went with the screen:\n\(s.lastScreen)")
+        XCTAssertTrue(s.lastScreen.contains("exited with status 127"), s.lastScreen)
+        s.press("Enter")
+        XCTAssertTrue(s.waitFor { s.row("box", in: $0) != nil && $0.contains("shell in bare exited with status 127") }, s.lastScreen)
+
+        s.press("Down")   // box
+        s.press("e")
+        s.type("hostname\r")
+        XCTAssertTrue(s.waitFor { $0.contains("inside-box") && !$0.contains("cgroup hybrid") }, s.lastScreen)
+        s.type("exit\r")
+        XCTAssertTrue(s.waitFor { $0.contains("shell in box exited with status 0") && s.row("box", in: $0) != nil }, s.lastScreen)
+        s.press("q")
+        assertTerminalRestored(s, exitStatus: 0)
+    }
+
     func testTooSmallTerminalSaysSoIgnoresKeysAndRecovers() throws {
         try fx.detached("web", ["sleep", "1000"], options: ["--cpus", "0.5"])
         let s = try open("top")

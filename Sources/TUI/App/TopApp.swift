@@ -133,6 +133,9 @@ final class TopApp {
                 screen.suspend()
                 defer { screen.resume() }
                 let status = try ShellRunner.run(argv)
+                if status != 0 {
+                    ShellRunner.waitForEnter("[shell in \(name) exited with status \(status); press Enter to return to \(state.title)]")
+                }
                 return [.commandDone("shell in \(name) exited with status \(status)")]
             case .resample:
                 sample()

@@ -48,4 +48,18 @@ enum ShellRunner {
         let signaled = (status & 0x7f) != 0 && (status & 0x7f) != 0x7f
         return signaled ? 128 + (status & 0x7f) : (status >> 8) & 0xff
     }
+
+    /// Prints `message` and waits for Enter (or end of input) on the terminal curses stepped
+    /// away from: what a command that failed printed there (`corral: error: ...`) stays in
+    /// view until the user has read it, instead of vanishing under the redrawn screen.
+    static func waitForEnter(_ message: String) {
+        let text = Array("\r\n\(message) ".utf8)
+        _ = text.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        var byte: UInt8 = 0
+        while true {
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { return }
+        }
+    }
 }
