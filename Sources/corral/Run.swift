@@ -91,23 +91,3 @@ struct RunRequest: Equatable {
         if code != 0 { throw ContainerExit(code: code) }
     }
 }
-
-/// docker's rule for `-it`: the container's pty is fed from this process's stdin, which must
-/// then be a terminal too (from a pipe, the pty would echo every line back).
-enum TerminalCheck {
-    static func inputIsATerminal(tty: Bool, interactive: Bool) throws {
-        guard tty, interactive, isatty(STDIN_FILENO) == 0 else { return }
-        throw EngineError.invalid("the input device is not a TTY (leave out -t to read a pipe or a file)")
-    }
-}
-
-/// One line on stderr when a command has to wait for another corral: an image import holds
-/// the image store for as long as it extracts, and a `run` behind it would seem to hang.
-enum LockWaitNotice {
-    static func install() {
-        FileLock.onWait = { _ in
-            let line = "corral: waiting for the image store (an image import or load is running)\n"
-            _ = line.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-        }
-    }
-}
