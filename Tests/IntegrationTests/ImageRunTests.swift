@@ -108,6 +108,33 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(try imageNames(), [])
     }
 
+    /// An image store that fills up during an import or a load: the command fails naming the
+    /// full disk, and keeps nothing (libarchive reports a failed write(2) as a mere warning and
+    /// would go on, leaving a short file in an image that imported "fine").
+    func testAFullImageStoreFailsTheImportAndKeepsNothing() throws {
+        let s = fx.scratch
+        let store = s + "/small-store"
+        try FileManager.default.createDirectory(atPath: store, withIntermediateDirectories: true)
+        try CorralFixture.tool("/bin/mount", ["-t", "tmpfs", "-o", "size=4m", "tmpfs", store])
+        defer { umount2(store, Int32(MNT_DETACH)) }
+        try FileManager.default.createDirectory(atPath: s + "/big/data", withIntermediateDirectories: true)
+        var rng = SystemRandomNumberGenerator()
+        let random = Data((0..<(6 << 20)).map { _ in UInt8.random(in: 0...255, using: &rng) })
+        try random.write(to: URL(fileURLWithPath: s + "/big/data/f"))
+        try CorralFixture.tool("/usr/bin/tar", ["-C", s + "/big", "-cf", s + "/big.tar", "."])
+
+        let env = ["CORRAL_IMAGES": store]
+        let r = try fx.corral(["image", "import", s + "/big.tar", "big"], extraEnvironment: env)
+        XCTAssertNotEqual(r.code, 0, "a 6 MiB file imported into a 4 MiB store")
+        // At the entry whose write failed, not later at some file that happened to fail too.
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: ") && r.stderr.contains("No space left on device")
+                      && r.stderr.contains("data/f"), r.stderr)
+        let listed = try fx.corral(["image", "ls", "--json"], extraEnvironment: env).stdout
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [Any])?.count, 0, listed)
+        let left = try FileManager.default.subpathsOfDirectory(atPath: store).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(left, [], "half an image left in the store")
+    }
+
     /// A `docker save` archive made from scratch: two layers (the second deleting a file of the
     /// first with a whiteout and replacing a directory with an opaque whiteout) and a config
     /// whose Env, Cmd, WorkingDir and User become the container's defaults.

@@ -166,7 +166,10 @@ enum SecureExtractor {
                 if r == ARCHIVE_EOF { break }
                 try Interruption.check(context)
                 guard r >= ARCHIVE_WARN else { throw failure("entry \"\(shown)\": \(Self.message(reader))") }
-                guard archive_write_data_block(writer, block, size, offset) >= ARCHIVE_WARN else {
+                // Only OK: the disk writer reports a failed write(2) (ENOSPC, EIO) and a
+                // truncated file as ARCHIVE_WARN and would go on, leaving a short file in an
+                // image that imports "fine".
+                guard archive_write_data_block(writer, block, size, offset) == ARCHIVE_OK else {
                     throw failure("entry \"\(shown)\": \(Self.message(writer))")
                 }
             }
@@ -294,7 +297,11 @@ enum SecureExtractor {
         }
 
         static func message(_ archive: OpaquePointer) -> String {
-            archive_error_string(archive).map { String(cString: $0) } ?? "unreadable archive (libarchive error \(archive_errno(archive)))"
+            let text = archive_error_string(archive).map { String(cString: $0) } ?? "unreadable archive"
+            // "Write failed" alone hides the cause: a full disk reads as a broken archive.
+            let err = archive_errno(archive)
+            guard err > 0 else { return archive_error_string(archive) == nil ? "\(text) (libarchive error \(err))" : text }
+            return text + ": " + String(cString: strerror(err))
         }
 
         static let setuidBit: mode_t = 0o4000
