@@ -70,6 +70,12 @@ final class ExecTests: XCTestCase {
         XCTAssertEqual(r.stdout, "V yes\n/tmp\n65534\n65534\nCapEff:\t0000000000000000\n")
         let defaults = try exec("t", "pwd; id -u")
         XCTAssertEqual(defaults.stdout, "/\n0\n")
+        // As docker's exec: TERM with a terminal, and the HOME of the user it runs as.
+        XCTAssertEqual(try exec("t", "echo [$TERM]").stdout, "[]\n")
+        let term = try fx.corral(["exec", "-t", "t", "--", "sh", "-c", "echo [$TERM]"])
+        XCTAssertEqual(term.stdout, "[xterm]\r\n", term.stderr)
+        try XCTAssertEqual(fx.corral(["run", "-d", "--name", "app", "-u", "65534", "busybox", "--", "sleep", "1000"]).code, 0)
+        XCTAssertEqual(try exec("app", "id -u; echo $HOME", options: ["-u", "0"]).stdout, "0\n/root\n")
         let missing = try fx.corral(["exec", "t", "--", "/no/such/program"])
         fx.assertOneLineError(missing, containing: "/no/such/program")
         XCTAssertEqual(try fx.container("t")?["state"] as? String, "running", "a failed exec hurt the container")

@@ -15,12 +15,16 @@ extension Runtime {
         }
         var record = st.record
         record.tty = tty
-        if !env.isEmpty { record.env = try Environment.merge(defaults: record.env, image: [], user: env) }
+        // As docker's exec: TERM for a terminal when the container has none, the HOME of the
+        // user it runs as (`-u root` in a `USER app` image gets /root), then the caller's -e.
+        var containerEnv = record.env
         if let user {
             let u = try UserSpec.resolve(user, rootfs: "/proc/\(pid)/root")
             record.uid = u.uid
             record.gid = u.gid
+            containerEnv = containerEnv.filter { !$0.hasPrefix("HOME=") } + ["HOME=\(u.home)"]
         }
+        record.env = try Environment.merge(defaults: tty ? ["TERM=xterm"] : [], image: containerEnv, user: env)
         if let workdir {
             guard workdir.hasPrefix("/") else {
                 throw EngineError.invalid("--workdir must be an absolute path, got \(ContainerName.quoted(workdir))")
