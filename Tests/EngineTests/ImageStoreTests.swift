@@ -78,14 +78,21 @@ final class ImageStoreTests: ImageTestCase {
     func testInvalidNamesAreRefused() throws {
         let tar = try archive("plain.tar", rootfsEntries())
         for bad in ["", "Upper", "-dash", ".hidden", "a/../b", "a..b", "a:", "a:b:c", "a b", "a:t@g",
-                    "a//b", "a/", "a/-b", "a/.b", "team_/app", "a-:v1"] {
+                    "a//b", "a/", "a/-b", "a/.b", "team_/app", "a-:v1", "localhost:/app", "localhost:50a0/app",
+                    "host:5000:6000/app", "a/b:5000/c"] {
             XCTAssertThrowsError(try store.importRootfs(tarball: tar, name: bad), bad) { error in
                 guard case EngineError.invalid = error else { return XCTFail("\(bad): \(error)") }
             }
         }
-        for good in ["a", "alpine:3.19", "my.registry/team/app_1:V-2.0"] {
+        for good in ["a", "alpine:3.19", "my.registry/team/app_1:V-2.0", "a:5000",
+                     "localhost:5000/app", "localhost:5000/app:1", "registry.example.com:443/team/app:v2"] {
             XCTAssertNoThrow(try ImageName.validateNew(good), good)
         }
+        // A registry's port is not a tag: the name without one also means :latest.
+        XCTAssertEqual(ImageName.candidates("localhost:5000/app"), ["localhost:5000/app", "localhost:5000/app:latest"])
+        XCTAssertEqual(ImageName.candidates("localhost:5000/app:1"), ["localhost:5000/app:1"])
+        XCTAssertEqual(ImageName.candidates("docker.io/library/alpine:latest"), ["alpine:latest", "alpine"])
+        XCTAssertEqual(ImageName.candidates("docker.io/library/alpine"), ["alpine", "alpine:latest"])
         // Stored under the older rule: still found and removable, only not made anew.
         for older in ["app-", "team_/app", "a//b"] {
             XCTAssertNoThrow(try ImageName.validate(older), older)

@@ -99,6 +99,14 @@ final class ImageRunTests: XCTestCase {
         fx.assertOneLineError(try fx.corral(["run", "--rm", "fromgz"]), containing: "no command")
         fx.assertOneLineError(try fx.corral(["image", "import", "\(s)/rootfs.gz", "fromgz"]), containing: "already exists")
 
+        // A registry's host:port is part of a name, not a tag; docker's long spelling of a
+        // Docker Hub name finds the image stored under the short one.
+        let registry = try fx.corral(["image", "import", "\(s)/rootfs.gz", "localhost:5000/team/base:1"])
+        XCTAssertEqual(registry.code, 0, registry.stderr)
+        XCTAssertEqual(try fx.corral(["run", "--rm", "localhost:5000/team/base:1", "--", "cat", "/etc/origin"]).stdout, "made by gz\n")
+        XCTAssertEqual(try fx.corral(["run", "--rm", "docker.io/library/fromgz:latest", "--", "cat", "/etc/origin"]).stdout, "made by gz\n")
+        XCTAssertEqual(try fx.corral(["image", "rm", "localhost:5000/team/base:1"]).code, 0)
+
         // Several at once, as docker's rmi: each name printed; one that can't go is reported
         // on its own line and the others still go.
         let rm = try fx.corral(["image", "rm", "fromgz", "nosuchimage", "fromxz:v1"])
