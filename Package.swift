@@ -24,7 +24,9 @@ let package = Package(
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // The TUI's SIGINT/SIGTERM/SIGHUP flag and crash handler: one C object, one flag.
         .target(name: "CTerminalSignals", linkerSettings: [.linkedLibrary("ncursesw")]),
-        .target(name: "Engine", dependencies: ["CSpawn", "CArchive", "CArchiveLazy"]),
+        // SHA-256 of image blobs and layers, checked against the digests the archive names.
+        .target(name: "CDigest"),
+        .target(name: "Engine", dependencies: ["CSpawn", "CArchive", "CArchiveLazy", "CDigest"]),
         // The TUI knows nothing of the Engine: the corral executable adapts one to the other.
         .target(name: "TUI", dependencies: ["CNcurses", "CTerminalSignals"]),
         .executableTarget(

@@ -19,7 +19,7 @@ final class FuzzImageLoadTests: ImageTestCase {
     /// The parts of a docker save archive, by path, so a test can mutate any of them.
     func dockerParts() throws -> [(String, Data)] {
         let layer = try Data(contentsOf: URL(fileURLWithPath: try archive("layer-src.tar", layerEntries())))
-        let id = String(repeating: "1", count: 64), cfg = String(repeating: "c", count: 64) + ".json"
+        let id = String(repeating: "1", count: 64), cfg = sha256(Data(config.utf8)) + ".json"
         return [
             ("\(id)/layer.tar", layer),
             (cfg, Data(config.utf8)),

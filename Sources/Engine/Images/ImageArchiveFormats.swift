@@ -42,6 +42,12 @@ struct OCIManifestOrIndex: Decodable {
 /// The image config blob; only its runtime defaults matter here.
 struct ImageConfigDocument: Decodable {
     var config: Defaults?
+    var rootfs: RootFS?
+
+    struct RootFS: Decodable {
+        var diffIDs: [String]?
+        enum CodingKeys: String, CodingKey { case diffIDs = "diff_ids" }
+    }
 
     struct Defaults: Decodable {
         var env: [String]?

@@ -34,11 +34,50 @@ struct ImageBundle {
         // An image saved under several tags is loaded under each, as docker loads it (each
         // tag its own copy here: an image in this store is one directory).
         return try manifest.flatMap { entry -> [Plan] in
+            if let digest = Self.digestNamed(byPath: entry.config) {
+                try ContentDigest.verify(try resolve(entry.config), expected: digest, what: entry.config, context: context)
+            }
             let config: ImageConfigDocument = try readJSON(entry.config, what: "image config")
             let layers = try entry.layers.map { (path: try resolve($0), label: $0) }
+            try verifyDiffIDs(config.rootfs?.diffIDs ?? [], of: layers)
             let tags = entry.repoTags.flatMap { $0.isEmpty ? nil : $0.map(ImageName.familiar) } ?? [shortID(entry.config)]
             return tags.map { Plan(name: $0, config: config.imageConfig, layers: layers) }
         }
+    }
+
+    /// docker save names the config (and, since docker 25, every blob) by its digest:
+    /// `<64 hex>.json` or `blobs/sha256/<64 hex>`.
+    static func digestNamed(byPath path: String) -> String? {
+        var base = path.split(separator: "/").last.map(String.init) ?? path
+        if base.hasSuffix(".json") { base = String(base.dropLast(5)) }
+        let isHex = base.utf8.count == 64 && base.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+        return isHex ? "sha256:" + base : nil
+    }
+
+    /// The config's `rootfs.diff_ids` are the digests of the uncompressed layer tars, in order.
+    /// docker save writes its layers uncompressed; a compressed one (from another tool) can't
+    /// be checked against them without unpacking it twice, and is left to the extractor.
+    private func verifyDiffIDs(_ diffIDs: [String], of layers: [(path: String, label: String)]) throws {
+        guard !diffIDs.isEmpty else { return }
+        guard diffIDs.count == layers.count else {
+            throw EngineError.invalid("\(context): the image config names \(diffIDs.count) layer digests for \(layers.count) layers")
+        }
+        for (layer, diffID) in zip(layers, diffIDs) where !Self.isCompressed(layer.path) {
+            try ContentDigest.verify(layer.path, expected: diffID, what: "layer \(layer.label)", context: context)
+        }
+    }
+
+    /// gzip, bzip2, xz or zstd by their magic bytes.
+    static func isCompressed(_ path: String) -> Bool {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 6)
+        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 6) }
+        guard n >= 3 else { return false }
+        return head.starts(with: [0x1f, 0x8b]) || head.starts(with: Array("BZh".utf8))
+            || (n >= 6 && head.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))
+            || (n >= 4 && head.starts(with: [0x28, 0xb5, 0x2f, 0xfd]))
     }
 
     /// An untagged image is named by its config digest's first 12 hex digits, as `docker images`
@@ -62,9 +101,9 @@ struct ImageBundle {
             guard let configDescriptor = manifest.config else {
                 throw EngineError.invalid("\(context): manifest \(entry.digest) has no config")
             }
-            let config: ImageConfigDocument = try readJSON(try blobPath(configDescriptor.digest), what: "image config")
+            let config: ImageConfigDocument = try readJSON(try verifiedBlob(configDescriptor.digest), what: "image config")
             let layers = try (manifest.layers ?? []).map { layer -> (path: String, label: String) in
-                let rel = try blobPath(layer.digest)
+                let rel = try verifiedBlob(layer.digest)
                 return (path: try resolve(rel), label: rel)
             }
             return Plan(name: ociName(entry.annotations ?? [:]), config: config.imageConfig, layers: layers)
@@ -73,7 +112,7 @@ struct ImageBundle {
 
     /// Follows nested indexes (multi-platform images) down to this machine's manifest.
     private func imageManifest(_ descriptor: OCIDescriptor, depth: Int) throws -> OCIManifestOrIndex {
-        let doc: OCIManifestOrIndex = try readJSON(try blobPath(descriptor.digest), what: "OCI manifest")
+        let doc: OCIManifestOrIndex = try readJSON(try verifiedBlob(descriptor.digest), what: "OCI manifest")
         guard let nested = doc.manifests else { return doc }
         guard depth < 4, let pick = Self.pickPlatform(nested) else {
             throw EngineError.invalid("\(context): \(descriptor.digest): no manifest for linux/\(Self.architecture)")
@@ -115,6 +154,13 @@ struct ImageBundle {
             && parts[1].allSatisfy { ($0.isLetter || $0.isNumber) && $0.isASCII || "=_-".contains($0) }
         guard algorithmOK, encodedOK else { throw EngineError.invalid("\(context): invalid digest \"\(digest)\"") }
         return "blobs/\(parts[0])/\(parts[1])"
+    }
+
+    /// The blob's path, once its content has been checked against the digest that names it.
+    private func verifiedBlob(_ digest: String) throws -> String {
+        let rel = try blobPath(digest)
+        try ContentDigest.verify(try resolve(rel), expected: digest, what: rel, context: context)
+        return rel
     }
 
     // MARK: - Files inside the bundle

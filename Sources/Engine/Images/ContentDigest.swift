@@ -1,0 +1,45 @@
+import CDigest
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `sha256:<hex>` digests image archives name their blobs and layers by, checked against
+/// the bytes: a corrupted or swapped blob is refused instead of becoming an image, as docker
+/// and podman refuse it.
+enum ContentDigest {
+    static func sha256(ofFile path: String) throws -> String {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
+        defer { close(fd) }
+        var out = [UInt8](repeating: 0, count: 32)
+        let rc = cdigest_sha256_fd(fd, &out)
+        guard rc == 0 else { throw EngineError.system(step: "read", path: path, errno: -rc) }
+        return "sha256:" + hex(out)
+    }
+
+    static func sha256(of bytes: [UInt8]) -> String {
+        var out = [UInt8](repeating: 0, count: 32)
+        cdigest_sha256(bytes, UInt(bytes.count), &out)
+        return "sha256:" + hex(out)
+    }
+
+    /// Throws unless the file's content has `expected` (`sha256:` and 64 hex digits; other
+    /// algorithms are refused: nothing here could check them).
+    static func verify(_ path: String, expected: String, what: String, context: String) throws {
+        guard expected.hasPrefix("sha256:") else {
+            throw EngineError.invalid("\(context): \(what): digest \(ImageName.quoted(expected)) is not sha256, which is all corral checks")
+        }
+        let actual = try sha256(ofFile: path)
+        guard actual == expected.lowercased() else {
+            throw EngineError.invalid("\(context): \(what): content does not match its digest (\(expected) named, \(actual) found)")
+        }
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
