@@ -116,6 +116,20 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(try imageNames(), [])
     }
 
+    /// An image store mounted read-only still runs its images (only adding or removing one
+    /// needs to write): its lock is taken through a read-only descriptor.
+    func testAReadOnlyImageStoreStillRunsItsImages() throws {
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "true"]).code, 0)
+        try CorralFixture.tool("/bin/mount", ["--bind", fx.imagesRoot, fx.imagesRoot])
+        defer { umount2(fx.imagesRoot, Int32(MNT_DETACH)) }
+        try CorralFixture.tool("/bin/mount", ["-o", "remount,ro,bind", fx.imagesRoot])
+        XCTAssertEqual(access(fx.imagesRoot, W_OK), -1, "the store is still writable")
+        let r = try fx.corral(["run", "--rm", "busybox", "--", "echo", "from a read-only store"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "from a read-only store\n")
+        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "Read-only file system")
+    }
+
     /// An image store that fills up during an import or a load: the command fails naming the
     /// full disk, and keeps nothing (libarchive reports a failed write(2) as a mere warning and
     /// would go on, leaving a short file in an image that imported "fine").

@@ -15,7 +15,7 @@ public enum FileLock {
     /// `noticeWait`: a lock held for long stretches (the image store's, during an import); the
     /// others are waited for in the kernel, woken at once when free.
     public static func withLock<T>(_ path: String, noticeWait: Bool = false, _ body: () throws -> T) throws -> T {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = openLockFile(path)
         guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
         defer { close(fd) }
         if noticeWait, let onWait, flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
@@ -41,7 +41,7 @@ public enum FileLock {
     /// which the caller closes to release it (the kernel does if the process dies), or nil
     /// while another holder has it.
     public static func holdIfFree(_ path: String) throws -> Int32? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = openLockFile(path)
         guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
         while flock(fd, LOCK_EX | LOCK_NB) != 0 {
             if errno == EINTR { continue }
@@ -51,5 +51,16 @@ public enum FileLock {
             throw EngineError.system(step: "flock", path: path, errno: err)
         }
         return fd
+    }
+
+    /// flock needs no write access: on a read-only file system (an image store mounted
+    /// read-only) the existing lock file is opened for reading, so its images still run.
+    private static func openLockFile(_ path: String) -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd < 0, errno == EROFS || errno == EACCES else { return fd }
+        let saved = errno
+        let readOnly = open(path, O_RDONLY | O_CLOEXEC)
+        if readOnly < 0 { errno = saved }
+        return readOnly
     }
 }
