@@ -19,6 +19,18 @@ final class ImageExtractionAttackTests: ImageTestCase {
         XCTAssertEqual(storeEntries(), [], "no image and no .tmp-* left")
     }
 
+    /// An entry the file system can't hold (a 300-byte name): refused naming the entry, not
+    /// the store's staging path it was being made at.
+    func testNameTooLongIsRefusedNamingTheEntry() throws {
+        let tar = try archive("long.tar", [.file(String(repeating: "n", count: 300), "x")])
+        assertInvalid(try store.importRootfs(tarball: tar, name: "long"), contains: "File name too long")
+        XCTAssertThrowsError(try store.importRootfs(tarball: tar, name: "long")) { error in
+            XCTAssertFalse("\(error)".contains(".tmp-"), "\(error)")
+            XCTAssertTrue("\(error)".contains("entry \"nnnn"), "\(error)")
+        }
+        XCTAssertEqual(storeEntries(), [])
+    }
+
     func testDotDotHiddenInTheMiddleIsRefused() throws {
         let tar = try archive("dotdot2.tar", [.dir("a/"), .file("a/../../../../../escaped-middle", "x")])
         assertInvalid(try store.importRootfs(tarball: tar, name: "dotdot2"), contains: "..")

@@ -108,7 +108,13 @@ enum SecureExtractor {
                 if r == ARCHIVE_EOF { break }
                 guard r == ARCHIVE_OK || r == ARCHIVE_WARN, let entry else { throw failure(Self.message(reader)) }
                 result.entries += 1
-                try place(entry, reader: reader, writer: writer)
+                do {
+                    try place(entry, reader: reader, writer: writer)
+                } catch let EngineError.system(step, _, err) {
+                    // Said of the entry, not of the store's staging path it was being made at.
+                    let shown = archive_entry_pathname(entry).map { String(decoding: bytesOf($0), as: UTF8.self) } ?? "?"
+                    throw failure("entry \(ContainerName.quoted(shown)): \(step): \(String(cString: strerror(err)))")
+                }
             }
             // Applies the deferred directory modes and times.
             let closed = archive_write_close(writer)
