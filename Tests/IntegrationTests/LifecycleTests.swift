@@ -148,6 +148,22 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(fx.readKnob("pids", "later", "pids.max"), "50")
     }
 
+    /// Two state roots with one cgroup parent and one container name: the second `run` is
+    /// refused, saying why and what to do, and leaves nothing; the first runs on.
+    func testASecondStateRootOnTheSameCgroupParentIsToldSo() throws {
+        try fx.detached("twin", ["sleep", "1000"])
+        let otherRoot = fx.scratch + "/other-root"
+        let r = try fx.corral(["--root", otherRoot, "run", "-d", "--name", "twin", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
+        fx.assertOneLineError(r, containing: "--cgroup-parent")
+        XCTAssertTrue(r.stderr.contains("already exists"), r.stderr)
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: otherRoot)) ?? []).filter { !$0.hasPrefix(".") }
+        XCTAssertEqual(left, [], "state left in the second root")
+        XCTAssertEqual(try fx.container("twin")?["state"] as? String, "running")
+        let pid = try XCTUnwrap(try fx.container("twin")?["pid"] as? Int)
+        let procs = try String(contentsOfFile: fx.cgroupDir("cpu", "twin") + "/cgroup.procs", encoding: .utf8)
+        XCTAssertEqual(procs, "\(pid)\n", "the first container's cgroup was touched")
+    }
+
     /// A start that fails (its root directory is gone) leaves the container as it was: exited,
     /// with its code, and removable.
     func testFailedStartLeavesTheContainerExited() throws {

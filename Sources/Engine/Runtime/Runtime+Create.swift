@@ -117,7 +117,14 @@ extension Runtime {
                 try Overlay.mount(lower: lower, upper: dir + "/upper", work: dir + "/work", target: record.rootfs)
                 undo.append { try? Overlay.unmount(record.rootfs) }
             }
-            try cgroups.create(record.cgroup)
+            do {
+                try cgroups.create(record.cgroup)
+            } catch let EngineError.system(_, path, err) where err == EEXIST {
+                // Not ours (ours would have a record under this name): another state root, or
+                // another tool, uses the same cgroup parent.
+                throw EngineError.conflict("cgroup \(path) already exists and is not this state root's container; "
+                    + "another corral state root (or another tool) uses cgroup parent \(config.cgroupParent): give this one its own with --cgroup-parent")
+            }
             undo.append { [cgroups] in try? cgroups.remove(record.cgroup) }
             try cgroups.setCPU(record.cgroup, record.limits.cpu)
             try cgroups.setPidsLimit(record.cgroup, record.limits.pidsMax)
