@@ -20,6 +20,9 @@ final class EngineTopBackend: TopBackend {
     private let processes = ProcessWatch()
     /// Half of each refresh's kernel reads on a second core (see SweepWorker).
     private let worker = SweepWorker.ifUseful()
+    /// Each container's quoted command, by id: a record's command never changes, and quoting
+    /// it scalar by scalar at every refresh of 200 rows is time the sweep doesn't need.
+    private var commandTexts: [String: String] = [:]
 
     init(runtime: Runtime) {
         self.runtime = runtime
@@ -29,18 +32,22 @@ final class EngineTopBackend: TopBackend {
 
     func sample() throws -> TopSnapshot {
         let (all, cpu) = try knobs.reading { () throws -> ([ContainerStatus], [String: CPUSample]) in
-            let all = try runtime.list(watch: processes, worker: worker)
+            let all = try runtime.list(watch: processes, worker: worker, tidy: true)
             enforceStopDeadlines(all)
             return (all, runtime.sampleCPU(all, worker: worker))
         }
         let host = try? HostCPUTimes.read()
         let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) } ?? 0
         let now = Self.secondsSinceBoot()
+        var texts: [String: String] = [:]
+        texts.reserveCapacity(all.count)
         let rows: [ContainerSample] = all.map { c in
             let rate = zip(previousCPU[c.name], cpu[c.name]).map { CPURate(from: $0, to: $1) }
+            let command = commandTexts[c.record.id] ?? CommandText.line(c.record.command)
+            texts[c.record.id] = command
             return ContainerSample(
                 name: c.name, id: c.record.id, state: Self.state(c.state), pid: c.pid,
-                command: CommandText.line(c.record.command), image: c.record.image ?? c.record.rootfs,
+                command: command, image: c.record.image ?? c.record.rootfs,
                 quotaCores: c.record.limits.cpu.cores, cpuPercent: rate?.cpuPercent ?? 0,
                 throttledPercent: rate?.throttledPercent ?? 0,
                 throttledTimeNs: cpu[c.name]?.counters.throttledTimeNs ?? 0,
@@ -49,6 +56,7 @@ final class EngineTopBackend: TopBackend {
         }
         previousCPU = cpu
         previousHost = host
+        commandTexts = texts
         return TopSnapshot(host: HostSample(cores: cores, cpuPercent: hostPercent, cgroupMode: runtime.cgroups.mode.rawValue),
                            containers: rows)
     }

@@ -22,9 +22,13 @@ struct Ps: ParsableCommand {
     /// Where COMMAND is cut without --no-trunc.
     static let commandWidth = 40
 
+    func validate() throws {
+        if quiet && json { throw ValidationError("--quiet and --json: give one of them") }
+    }
+
     func run() throws {
         let runtime = try globals.runtime()
-        let shown = try runtime.list().filter { all || $0.state == .running || $0.state == .paused }
+        let shown = try runtime.list(tidy: true).filter { all || $0.state == .running || $0.state == .paused }
         for name in runtime.unreadable() {
             warn("container \(name) has a damaged state file and is not listed; `corral rm -f \(name)` removes it")
         }

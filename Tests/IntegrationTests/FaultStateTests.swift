@@ -138,7 +138,7 @@ final class FaultStateTests: XCTestCase {
         }
         defer { unpinAll() }
 
-        assertOneLineError(try fx.corral(["rm", "-f", "pinned"]), "rm -f with a file that can't go", contains: "pin")
+        assertOneLineError(try fx.corral(["rm", "-f", "pinned"]), "rm -f with a file that can't go", contains: "/pin: Operation not permitted")
         XCTAssertTrue(Host.hasEnded(pid), "the container's process outlived its removal")
         XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/pinned"), "a state dir without its record")
         XCTAssertEqual(try fx.psJSON().count, 0)

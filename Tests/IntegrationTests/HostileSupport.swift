@@ -55,6 +55,15 @@ enum Host {
         return (try? handle.readToEnd()).map { String(decoding: $0 ?? Data(), as: UTF8.self) }
     }
 
+    /// The start time (clock ticks since boot) of a live process, as /proc/PID/stat gives it.
+    static func startTime(_ pid: Int32) -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Field 22 of the whole line; fields[0] here is field 3 (the state).
+        return fields.count > 19 ? UInt64(fields[19]) : nil
+    }
+
     /// The process is gone, or a zombie its parent has not collected yet.
     static func hasEnded(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

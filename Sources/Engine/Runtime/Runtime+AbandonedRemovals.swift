@@ -7,10 +7,13 @@ extension Runtime {
     /// `--rm` containers that have ended while nobody was left to remove them: their holder (the
     /// supervisor, or the CLI of a foreground run) was killed, so the container died with it
     /// (PDEATHSIG) and the removal it would have done never came. docker's daemon removes such
-    /// a container anyway; here the next listing does, if the store lock is free now (a `start`
-    /// or `rm` holding it may be acting on one). Returns the names removed.
+    /// a container anyway; here a tidying listing does, if the store lock is free now (a
+    /// `start` or `rm` holding it may be acting on one). Returns the names removed.
     func removeAbandonedAutoRemovals(_ listed: [ContainerStatus]) -> Set<String> {
-        let candidates = listed.filter { $0.record.autoRemove && $0.state == .exited && holderIsGone($0.record.name) }
+        let failed = failedRemovalsLock.locked { failedRemovals }
+        let candidates = listed.filter {
+            $0.record.autoRemove && $0.state == .exited && !failed.contains($0.record.id) && holderIsGone($0.record.name)
+        }
         guard !candidates.isEmpty, let lock = try? FileLock.holdIfFree(store.lockPath) else { return [] }
         defer { close(lock) }
         var removed: Set<String> = []
@@ -18,15 +21,21 @@ extension Runtime {
             // Again under the lock: it may have been removed, or started anew, meanwhile.
             guard let record = try? store.load(c.record.name), record.id == c.record.id,
                   status(of: record).state == .exited, holderIsGone(record.name) else { continue }
-            if (try? destroy(record)) != nil { removed.insert(record.name) }
+            if (try? destroy(record)) != nil {
+                removed.insert(record.name)
+            } else {
+                _ = failedRemovalsLock.locked { failedRemovals.insert(record.id) }
+            }
         }
         return removed
     }
 
-    /// No holder recorded (a foreground CLI killed before it wrote itself down), or the one
-    /// recorded has ended. A supervisor that execs its `rm` keeps its pid and start time.
+    /// No holder recorded, or the one recorded has ended. Both `run` paths record the holder
+    /// before the container can start, so "none" is a container whose CLI died before that —
+    /// or one written by an older corral. A supervisor that execs its `rm` keeps its pid and
+    /// start time, so it counts as alive until that removal is done.
     private func holderIsGone(_ name: String) -> Bool {
-        guard let s = readSupervisor(name) else { return true }
+        guard let s = store.readSupervisor(name) else { return true }
         return cspawn_process_starttime(s.pid) != s.startTime
     }
 }

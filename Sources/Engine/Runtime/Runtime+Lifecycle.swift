@@ -27,12 +27,12 @@ extension Runtime {
         stopped = true
     }
 
-    /// Until the container's supervisor has removed it (no record of that id under its name any
-    /// more), or has ended without (it was killed, or its `rm` failed): the supervisor execs
-    /// into that `rm`, keeping its pid and start time. No supervisor (a foreground run's
-    /// container, whose CLI removes it): no wait.
+    /// Until the container's holder has removed it (no record of that id under its name any
+    /// more), or has ended without (it was killed, or its `rm` failed): a supervisor execs into
+    /// that `rm`, keeping its pid and start time; a foreground `run` removes it itself. No
+    /// holder recorded (an older corral's foreground run), or this process: no wait.
     func waitForRemoval(_ record: ContainerRecord, seconds: Double) {
-        guard let s = readSupervisor(record.name), s.pid != getpid() else { return }
+        guard let s = store.readSupervisor(record.name), s.pid != getpid() else { return }
         waitForProcess(s.pid, startTime: s.startTime, seconds: seconds) {
             supervisors.reap()
             return (try? store.load(record.name))?.id != record.id
@@ -116,7 +116,7 @@ extension Runtime {
         // it into a directory a new container of this name may own by then. After that its
         // only step left is the `--rm` removal it execs into, which waits for the store lock
         // we hold (and carries the id, so it leaves a new container alone): not waited for.
-        if let s = readSupervisor(record.name), s.pid != getpid() {
+        if let s = store.readSupervisor(record.name), s.pid != getpid() {
             waitForProcess(s.pid, startTime: s.startTime, seconds: 2) { store.readExit(record.name) != nil }
         }
         if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
@@ -149,13 +149,6 @@ extension Runtime {
         }
         try Overlay.unmountIfMounted(store.directory(name) + "/rootfs")
         try store.discard(name)
-    }
-
-    func readSupervisor(_ name: String) -> (pid: pid_t, startTime: UInt64)? {
-        guard let text = try? SmallFile.readIfPresent(store.supervisorPath(name)) else { return nil }
-        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard parts.count >= 2, let pid = pid_t(parts[0]), let st = UInt64(parts[1]) else { return nil }
-        return (pid, st)
     }
 
     /// True once the container is no longer running (its exit recorded or its pid gone).

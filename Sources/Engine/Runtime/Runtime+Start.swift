@@ -37,15 +37,16 @@ extension Runtime {
         // the container, not end corral and orphan it.
         let saved = ForwardedSignals.block()
         defer { ForwardedSignals.restore(saved) }
+        // This process is the container's holder: while it lives it records the exit and does
+        // the --rm removal; once it is gone (SIGKILL) a tidying listing removes an --rm
+        // container (removeAbandonedAutoRemovals).
+        try? store.writeSupervisor(record.name, pid: getpid(), startTime: cspawn_process_starttime(getpid()))
         let pid = cspawn_start(&spawn.c, &pty, &err)
         guard pid > 0 else {
             try? removeAfterFailedStart(record)
             throw err.engineError
         }
         try? store.writePid(record.name, pid: pid, startTime: cspawn_process_starttime(pid))
-        // This process is the container's holder: while it lives it records the exit and does
-        // the --rm removal; once it is gone (SIGKILL) a listing does them (abandonedAutoRemovals).
-        try? store.writeSupervisor(record.name, pid: getpid(), startTime: cspawn_process_starttime(getpid()))
         let status = cspawn_wait_foreground(pid, pty)
         if pty >= 0 { close(pty) }
         let (code, sig) = Self.exitCode(waitStatus: status)
@@ -85,14 +86,14 @@ extension Runtime {
         }
         supervisors.add(supervisor)
         close(fds[1])
+        // Before the container can run (and end): a listing must see a live holder from the
+        // start, or it would take an --rm container that ended at once for an abandoned one.
+        try? store.writeSupervisor(record.name, pid: supervisor, startTime: cspawn_process_starttime(supervisor))
         var pid: pid_t = -1
         var startError = cspawn_error()
         let ok = cspawn_read_notify(fds[0], &pid, &startError) == 0
         close(fds[0])
-        if ok {
-            try? store.writeSupervisor(record.name, pid: supervisor, startTime: cspawn_process_starttime(supervisor))
-            return pid
-        }
+        if ok { return pid }
         // The supervisor reported (or died with) a failed start; it exits by itself.
         if removeOnFailure { try? removeAfterFailedStart(record) }
         throw startError.engineError
@@ -131,7 +132,7 @@ extension Runtime {
             }
             // Killed just now: pid 1 is a zombie its supervisor hasn't reaped yet. Its `exit`
             // file would land on top of the new run's state.
-            if let s = readSupervisor(name), s.pid != getpid() {
+            if let s = store.readSupervisor(name), s.pid != getpid() {
                 waitForProcess(s.pid, startTime: s.startTime, seconds: 2)
                 if cspawn_process_starttime(s.pid) == s.startTime {
                     throw EngineError.conflict("container \(name) is still stopping; try again")

@@ -34,6 +34,10 @@ public final class Runtime {
     public let images: ImageStore
     /// `list()` reuses the records whose state file did not change (see RecordCache).
     private let records = RecordCache()
+    /// Ids of abandoned `--rm` containers whose removal failed (a task stuck in its cgroup):
+    /// not tried again at every refresh of a long-running lister, each try holding the lock.
+    var failedRemovals: Set<String> = []
+    let failedRemovalsLock = Mutex()
     /// Supervisors started by this process, collected when they end.
     let supervisors = SupervisorReaper()
     /// A network namespace made ahead for the next `--net none` start.
@@ -56,10 +60,13 @@ public final class Runtime {
     /// Every container in the state root with its live state, sorted by name. `watch`: the pidfds
     /// of a long-running lister (see ProcessWatch), so that telling a container still runs costs
     /// no file reads. `worker`: a second thread that takes half of the containers (SweepWorker).
-    public func list(watch: ProcessWatch? = nil, worker: SweepWorker? = nil) throws -> [ContainerStatus] {
+    /// `tidy` (for `ps` and the TUI, the listings a person looks at): first removes what killed
+    /// commands left — the hidden directories of a create or rm cut short, and `--rm`
+    /// containers whose holder died before it could remove them — when the store lock is free.
+    public func list(watch: ProcessWatch? = nil, worker: SweepWorker? = nil, tidy: Bool = false) throws -> [ContainerStatus] {
         supervisors.reap()
         let listing = try store.listing()
-        store.sweepLeftovers(listing.leftovers)
+        if tidy { store.sweepLeftovers(listing.leftovers) }
         let names = listing.names
         let present = Set(names)
         records.retain(only: present)
@@ -87,6 +94,7 @@ public final class Runtime {
         } else {
             listed = probe(names[...])
         }
+        guard tidy else { return listed }
         let removed = removeAbandonedAutoRemovals(listed)
         return removed.isEmpty ? listed : listed.filter { !removed.contains($0.name) }
     }

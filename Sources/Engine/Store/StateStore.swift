@@ -53,7 +53,7 @@ public struct StateStore: Sendable {
             let name = withUnsafePointer(to: ent.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if name.hasPrefix(Self.stagingPrefix) || name.hasPrefix(Self.removalPrefix) {
+            if Self.isHiddenLeftover(name) {
                 out.leftovers.append(name)
             } else if !name.hasPrefix("."), (try? ContainerName.validate(name)) != nil {
                 out.names.append(name)
@@ -72,6 +72,15 @@ public struct StateStore: Sendable {
     static let stagingPrefix = ".new-", removalPrefix = ".gone-"
     private func hiddenDirectory(_ prefix: String, _ name: String) -> String {
         root + "/" + prefix + name + ".\(getpid()).\(Clock.monotonicNs())"
+    }
+
+    /// `.new-<name>.<pid>.<ns>` or `.gone-<name>.<pid>.<ns>` with a valid container name: only
+    /// what publish and discard make is ever swept.
+    static func isHiddenLeftover(_ entry: String) -> Bool {
+        guard let prefix = [stagingPrefix, removalPrefix].first(where: { entry.hasPrefix($0) }) else { return false }
+        let parts = entry.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 3, parts.suffix(2).allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return false }
+        return (try? ContainerName.validate(parts.dropLast(2).joined(separator: "."))) != nil
     }
 
     /// Makes `<name>/` appear at once with its record and the (empty) `subdirectories`.
@@ -141,15 +150,28 @@ public struct StateStore: Sendable {
         try SmallFile.writeAtomically(recordPath(record.name), Array(data), durable: false)
     }
 
-    /// "<pid> <starttime>" as the supervisor (or the foreground CLI) wrote it.
+    /// The container's pid 1, "<pid> <starttime>" as its holder wrote it.
     public func readPid(_ name: String) -> (pid: pid_t, startTime: UInt64)? {
-        guard let text = try? SmallFile.readIfPresent(pidPath(name)) else { return nil }
+        Self.readProcess(pidPath(name))
+    }
+
+    /// The container's holder: its supervisor, or the CLI of a foreground run.
+    public func readSupervisor(_ name: String) -> (pid: pid_t, startTime: UInt64)? {
+        Self.readProcess(supervisorPath(name))
+    }
+
+    /// A "<pid> <starttime>" file. Start time 0: the process had already ended when the file
+    /// was written (a /bin/true is a zombie before `run` records it). No process to check,
+    /// signal or wait for: read as one, it matched every gone pid and made `rm` wait 5 s for it.
+    private static func readProcess(_ path: String) -> (pid: pid_t, startTime: UInt64)? {
+        guard let text = try? SmallFile.readIfPresent(path) else { return nil }
         let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        // Start time 0: the process had already ended when the file was written (a /bin/true
-        // is a zombie before `run` records it). No process to check, signal or wait for: read
-        // as one, it matched every gone pid and made `rm` wait 5 s for it.
         guard parts.count >= 2, let pid = pid_t(parts[0]), let st = UInt64(parts[1]), pid > 0, st > 0 else { return nil }
         return (pid, st)
+    }
+
+    private static func writeProcess(_ path: String, pid: pid_t, startTime: UInt64) throws {
+        try SmallFile.writeAtomically(path, Array("\(pid) \(startTime)\n".utf8), durable: false)
     }
 
     /// "<exit code> <signal>" written when the container's pid 1 was reaped.
@@ -162,13 +184,13 @@ public struct StateStore: Sendable {
     }
 
     public func writePid(_ name: String, pid: pid_t, startTime: UInt64) throws {
-        try SmallFile.writeAtomically(pidPath(name), Array("\(pid) \(startTime)\n".utf8), durable: false)
+        try Self.writeProcess(pidPath(name), pid: pid, startTime: startTime)
     }
 
     /// "<pid> <starttime>" of the process that holds the container and records its end: its
     /// supervisor, or the CLI of a foreground run.
     public func writeSupervisor(_ name: String, pid: pid_t, startTime: UInt64) throws {
-        try SmallFile.writeAtomically(supervisorPath(name), Array("\(pid) \(startTime)\n".utf8), durable: false)
+        try Self.writeProcess(supervisorPath(name), pid: pid, startTime: startTime)
     }
 
     public func writeExit(_ name: String, code: Int32, signal: Int32) throws {
