@@ -74,6 +74,11 @@ final class ContentDigestTests: ImageTestCase {
                       contains: "does not match its digest")
         assertInvalid(try store.load(archive: try save(layerBytes: layer, config: good, configName: sha256(Data("other".utf8)) + ".json")),
                       contains: "does not match its digest")
+        // A plain tar whose first file's name starts like a bzip2 or gzip stream is still checked.
+        for lookalike in ["BZh91AY", "\u{1f}\u{8b}x"] {
+            let swapped = try Data(contentsOf: URL(fileURLWithPath: try archive("look-\(lookalike.utf8.count).tar", [.file(lookalike, "x\n")])))
+            assertInvalid(try store.load(archive: try save(layerBytes: swapped, config: good)), contains: "does not match its digest")
+        }
         XCTAssertEqual(storeEntries(), [], "something kept from a refused load")
         XCTAssertEqual(try store.load(archive: try save(layerBytes: layer, config: good)).map(\.name), ["saved:1"])
     }

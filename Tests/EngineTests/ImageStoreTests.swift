@@ -91,8 +91,15 @@ final class ImageStoreTests: ImageTestCase {
         // A registry's port is not a tag: the name without one also means :latest.
         XCTAssertEqual(ImageName.candidates("localhost:5000/app"), ["localhost:5000/app", "localhost:5000/app:latest"])
         XCTAssertEqual(ImageName.candidates("localhost:5000/app:1"), ["localhost:5000/app:1"])
-        XCTAssertEqual(ImageName.candidates("docker.io/library/alpine:latest"), ["alpine:latest", "alpine"])
-        XCTAssertEqual(ImageName.candidates("docker.io/library/alpine"), ["alpine", "alpine:latest"])
+        XCTAssertEqual(ImageName.candidates("docker.io/library/alpine:latest"),
+                       ["alpine:latest", "alpine", "docker.io/library/alpine:latest", "docker.io/library/alpine"])
+        XCTAssertEqual(ImageName.candidates("docker.io/library/alpine"),
+                       ["alpine", "alpine:latest", "docker.io/library/alpine", "docker.io/library/alpine:latest"])
+        // An import under the long name is stored under the short one, and found by both.
+        let imported = try store.importRootfs(tarball: tar, name: "docker.io/library/plain:1")
+        XCTAssertEqual(imported.name, "plain:1")
+        XCTAssertEqual(try store.image(named: "docker.io/library/plain:1"), imported)
+        try store.remove(named: "docker.io/library/plain:1", isInUse: { _ in false })
         // Stored under the older rule: still found and removable, only not made anew.
         for older in ["app-", "team_/app", "a//b"] {
             XCTAssertNoThrow(try ImageName.validate(older), older)

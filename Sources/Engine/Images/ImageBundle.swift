@@ -55,29 +55,28 @@ struct ImageBundle {
     }
 
     /// The config's `rootfs.diff_ids` are the digests of the uncompressed layer tars, in order.
-    /// docker save writes its layers uncompressed; a compressed one (from another tool) can't
+    /// docker save writes its layers as plain tars; a compressed one (from another tool) can't
     /// be checked against them without unpacking it twice, and is left to the extractor.
     private func verifyDiffIDs(_ diffIDs: [String], of layers: [(path: String, label: String)]) throws {
         guard !diffIDs.isEmpty else { return }
         guard diffIDs.count == layers.count else {
             throw EngineError.invalid("\(context): the image config names \(diffIDs.count) layer digests for \(layers.count) layers")
         }
-        for (layer, diffID) in zip(layers, diffIDs) where !Self.isCompressed(layer.path) {
+        for (layer, diffID) in zip(layers, diffIDs) where Self.isPlainTar(layer.path) {
             try ContentDigest.verify(layer.path, expected: diffID, what: "layer \(layer.label)", context: context)
         }
     }
 
-    /// gzip, bzip2, xz or zstd by their magic bytes.
-    static func isCompressed(_ path: String) -> Bool {
+    /// A POSIX tar by its header's "ustar" magic at offset 257 (what docker writes); a
+    /// compressed stream has none. Sniffing the first bytes instead would take a plain tar
+    /// whose first file is named "BZh…" for bzip2 and skip its check.
+    static func isPlainTar(_ path: String) -> Bool {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 6)
-        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 6) }
-        guard n >= 3 else { return false }
-        return head.starts(with: [0x1f, 0x8b]) || head.starts(with: Array("BZh".utf8))
-            || (n >= 6 && head.starts(with: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))
-            || (n >= 4 && head.starts(with: [0x28, 0xb5, 0x2f, 0xfd]))
+        var magic = [UInt8](repeating: 0, count: 5)
+        let n = magic.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 5, 257) }
+        return n == 5 && magic == Array("ustar".utf8)
     }
 
     /// An untagged image is named by its config digest's first 12 hex digits, as `docker images`

@@ -81,11 +81,15 @@ public enum ImageName {
     /// Names to try for a lookup: the name itself, then `name:latest` when no tag was given.
     /// The stored names `name` may stand for: docker's `app` is `app:latest`, and the other
     /// way round.
-    /// docker's long spelling (`docker.io/library/alpine`) finds the image stored as `alpine`.
+    /// docker's long spelling (`docker.io/library/alpine`) also finds the image stored as
+    /// `alpine`, and the other way round only if stored so (by an older corral).
     static func candidates(_ given: String) -> [String] {
-        let name = familiar(given)
-        guard hasTag(name) else { return [name, name + ":latest"] }
-        return name.hasSuffix(":latest") ? [name, String(name.dropLast(":latest".count))] : [name]
+        func withTags(_ name: String) -> [String] {
+            guard hasTag(name) else { return [name, name + ":latest"] }
+            return name.hasSuffix(":latest") ? [name, String(name.dropLast(":latest".count))] : [name]
+        }
+        let short = familiar(given)
+        return short == given ? withTags(given) : withTags(short) + withTags(given)
     }
 
     static func quoted(_ s: String) -> String { ContainerName.quoted(s) }
