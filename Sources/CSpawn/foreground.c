@@ -46,10 +46,10 @@ static void hang_up(relay *r) {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     r->stdout_open = 0;
     if (r->master < 0) return;
-    if (null >= 0) {
-        dup2(null, r->master);   // closes the master: the slave side sees the hangup
-        close(null);
-    }
+    // Closes the master (the slave side sees the hangup) while its number stays open on
+    // something harmless; without /dev/null, on our own (broken) stdout.
+    dup2(null >= 0 ? null : STDOUT_FILENO, r->master);
+    if (null >= 0) close(null);
     r->master = -1;
 }
 
@@ -66,8 +66,10 @@ static void write_out(relay *r, const char *buf, size_t n) {
             poll(&pf, 1, 1000);
         } else if (w < 0 && errno == EINTR) {
             continue;
-        } else {
+        } else if (errno == EPIPE) {
             hang_up(r);
+        } else {
+            r->stdout_open = 0;   // a full disk or I/O error on a file: drain the pty, discard
         }
     }
 }
@@ -78,6 +80,7 @@ static void pump_master(relay *r) {
         ssize_t n = read(r->master, buf, sizeof buf);
         if (n > 0) {
             write_out(r, buf, (size_t)n);
+            if (r->master < 0) return;   // hung up: the reader is gone
             continue;
         }
         if (n < 0 && errno == EINTR) continue;

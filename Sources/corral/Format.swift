@@ -51,9 +51,11 @@ extension String {
 
 /// A container's argv as one line a person can read and a terminal can't be steered by.
 enum CommandText {
-    /// Shell-style: an argument with spaces or shell characters in single quotes, control
-    /// characters as `\n`, `\t`, `\x1b`: a container's arguments must not put line breaks or
-    /// escape sequences into whoever lists it.
+    /// Shell-like, for reading (not for pasting into a shell): an argument with spaces or
+    /// shell characters in single quotes; control characters, backslashes and the Unicode
+    /// controls that reorder or break lines C-style (`\n`, `\\`, `\x1b`, `\u{202e}`): a
+    /// container's arguments must not put line breaks, escape sequences or reversed text
+    /// into whoever lists it.
     static func line(_ argv: [String]) -> String {
         argv.map(argument).joined(separator: " ")
     }
@@ -74,6 +76,9 @@ enum CommandText {
             case "\t": shown += "\\t"; needsQuotes = true
             case "\r": shown += "\\r"; needsQuotes = true
             case "'": shown += "'\\''"; needsQuotes = true
+            case "\\": shown += "\\\\"; needsQuotes = true
+            case _ where Self.reordering(s):
+                shown += "\\u{" + String(s.value, radix: 16) + "}"; needsQuotes = true
             case _ where s.value < 0x20 || (0x7f...0x9f).contains(s.value):
                 let hex = String(s.value, radix: 16)
                 shown += "\\x" + (hex.count < 2 ? "0" : "") + hex
@@ -84,6 +89,12 @@ enum CommandText {
             }
         }
         return needsQuotes ? "'" + shown + "'" : shown
+    }
+
+    /// Bidirectional overrides and isolates, and the line and paragraph separators.
+    private static func reordering(_ s: Unicode.Scalar) -> Bool {
+        (0x200e...0x200f).contains(s.value) || (0x202a...0x202e).contains(s.value)
+            || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
     }
 
     /// Characters that need no quoting in a shell word.

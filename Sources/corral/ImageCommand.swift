@@ -99,14 +99,14 @@ struct ImageCommand: ParsableCommand {
         @Argument(help: ArgumentHelp("The images.", valueName: "name"))
         var names: [String]
 
-        func validate() throws {
-            guard !names.isEmpty else { throw ValidationError("image rm needs an image name") }
-            for name in names { try ImageName.validate(name) }
-        }
-
         func run() throws {
             let store = ImageStore(root: globals.imagesRoot)
-            try EachNamed.run(names, verb: "image rm") { try store.remove(named: $0, isInUse: globals.isImageInUse) }
+            // Each name checked on its own turn: a bad one is reported like a missing one,
+            // and the others still go.
+            try EachNamed.run(names, verb: "image rm", needs: "an image name") {
+                try ImageName.validate($0)
+                try store.remove(named: $0, isInUse: globals.isImageInUse)
+            }
         }
     }
 }

@@ -112,10 +112,11 @@ struct Update: ParsableCommand {
 
 /// docker's way with a verb given several containers (or images): each in turn, its name (as given)
 /// printed when done, a failure reported on a line of its own without stopping the others;
-/// the command fails if any failed. With one container its error is the command's error.
+/// the command fails if any failed. With one name its error is the command's error.
 enum EachNamed {
-    static func run(_ names: [String], verb: String, _ body: (String) throws -> Void) throws {
-        guard !names.isEmpty else { throw ValidationError("\(verb) needs a container name or id") }
+    static func run(_ names: [String], verb: String, needs: String = "a container name or id",
+                    _ body: (String) throws -> Void) throws {
+        guard !names.isEmpty else { throw ValidationError("\(verb) needs \(needs)") }
         if names.count == 1 {
             try body(names[0])
             print(names[0])

@@ -76,6 +76,8 @@ final class ExecTests: XCTestCase {
         XCTAssertEqual(term.stdout, "[xterm]\r\n", term.stderr)
         try XCTAssertEqual(fx.corral(["run", "-d", "--name", "app", "-u", "65534", "busybox", "--", "sleep", "1000"]).code, 0)
         XCTAssertEqual(try exec("app", "id -u; echo $HOME", options: ["-u", "0"]).stdout, "0\n/root\n")
+        try XCTAssertEqual(fx.corral(["run", "-d", "--name", "data", "-u", "65534", "-e", "HOME=/data", "busybox", "--", "sleep", "1000"]).code, 0)
+        XCTAssertEqual(try exec("data", "echo $HOME", options: ["-u", "0"]).stdout, "/data\n", "a HOME set on purpose stays")
         let missing = try fx.corral(["exec", "t", "--", "/no/such/program"])
         fx.assertOneLineError(missing, containing: "/no/such/program")
         XCTAssertEqual(try fx.container("t")?["state"] as? String, "running", "a failed exec hurt the container")

@@ -19,10 +19,16 @@ extension Runtime {
         // user it runs as (`-u root` in a `USER app` image gets /root), then the caller's -e.
         var containerEnv = record.env
         if let user {
-            let u = try UserSpec.resolve(user, rootfs: "/proc/\(pid)/root")
+            let rootfs = "/proc/\(pid)/root"
+            let u = try UserSpec.resolve(user, rootfs: rootfs)
+            // Only the HOME that create gave the run user: one set on purpose (-e HOME, an
+            // image's ENV HOME) stays, as docker keeps it.
+            let runHome = (try? UserSpec.resolve(String(record.uid), rootfs: rootfs))?.home
+            if let runHome, containerEnv.contains("HOME=" + runHome) {
+                containerEnv = containerEnv.filter { !$0.hasPrefix("HOME=") } + ["HOME=\(u.home)"]
+            }
             record.uid = u.uid
             record.gid = u.gid
-            containerEnv = containerEnv.filter { !$0.hasPrefix("HOME=") } + ["HOME=\(u.home)"]
         }
         record.env = try Environment.merge(defaults: tty ? ["TERM=xterm"] : [], image: containerEnv, user: env)
         if let workdir {

@@ -53,8 +53,9 @@ public enum FileLock {
         return fd
     }
 
-    /// flock needs no write access: on a read-only file system (an image store mounted
-    /// read-only) the existing lock file is opened for reading, so its images still run.
+    /// flock needs no write access on local file systems: on a read-only one (an image store
+    /// mounted read-only) the existing lock file is opened for reading, so its images still
+    /// run. (NFS wants a writable descriptor for an exclusive lock; there flock then fails.)
     private static func openLockFile(_ path: String) -> Int32 {
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd < 0, errno == EROFS || errno == EACCES else { return fd }

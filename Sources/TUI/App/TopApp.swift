@@ -133,7 +133,9 @@ final class TopApp {
                 screen.suspend()
                 defer { screen.resume() }
                 let status = try ShellRunner.run(argv)
-                if status != 0 {
+                // 126/127: no shell to run (or it can't be run); the reason is on the terminal.
+                // Other codes are the shell's own (its last command's status).
+                if status == 126 || status == 127 {
                     ShellRunner.waitForEnter("[shell in \(name) exited with status \(status); press Enter to return to \(state.title)]")
                 }
                 return [.commandDone("shell in \(name) exited with status \(status)")]

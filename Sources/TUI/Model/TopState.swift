@@ -54,11 +54,13 @@ public struct TopState: Equatable, Sendable {
 
     public var screen: Screen = .table
     public var overlay: Overlay = .none
-    public var status: StatusMessage = .none { didSet { statusSince = now } }
-    /// When `status` was last set (sweep time): an info or error line goes after
-    /// `statusLifetime`, so it doesn't stand beside what later keys did. The kernel writes of
-    /// a quota change stay until the next message: they are what the demo is there to show.
-    public var statusSince: Double = 0
+    public var status: StatusMessage = .none { didSet { statusSweeps = 0 } }
+    /// Sweeps since `status` was set: an info or error line goes once it has been shown for
+    /// `statusLifetime` seconds of sweeps, so it doesn't stand beside what later keys did.
+    /// Counted in sweeps, not from the last sweep's time: a message set after a long step
+    /// (a shell) would otherwise look old at once. The kernel writes of a quota change stay
+    /// until the next message: they are what the demo is there to show.
+    public var statusSweeps = 0
     public static let statusLifetime: Double = 8
 
     /// Seconds between sweeps.

@@ -231,7 +231,9 @@ extension TopState {
         history = kept
         if case let .stopping(name) = status, !stillRuns(name) { status = .info("stopped \(name)") }
         switch status {
-        case .info, .error: if now - statusSince >= Self.statusLifetime { status = .none }
+        case .info, .error:
+            statusSweeps += 1
+            if Double(statusSweeps) * refreshInterval >= Self.statusLifetime { status = .none }
         case .none, .stopping, .writes: break
         }
 
