@@ -8,6 +8,10 @@ import Glibc
 /// `corral: error: ...`, on stderr, and a non-zero exit.
 func runCorral() -> Never {
     let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+    // docker's convention for `run`, whose exit code is otherwise the container's: 125 when
+    // corral itself failed (bad options, no such image, a cgroup it can't make), so a script
+    // can tell that from a container that exited 1.
+    if args.first == "run" { corralFailureCode = 125 }
     do {
         if let verb = args.first, !verb.hasPrefix("-"), verb != "help",
            !Corral.configuration.subcommands.contains(where: { $0.configuration.commandName == verb }) {
@@ -27,7 +31,7 @@ func runCorral() -> Never {
             report(error)
             Interruption.endBySignal()
         }
-        fail(error.description, code: error.exitCode)
+        fail(error.description, code: error.exitCode == 1 ? nil : error.exitCode)
     } catch let error as ContainerExit {
         exit(error.code)
     } catch {
@@ -38,7 +42,10 @@ func runCorral() -> Never {
             exit(0)
         }
         let message = Corral.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message, code: code.rawValue)
+        // ArgumentParser's usage errors exit 64 (EX_USAGE), as `run`'s own reading of its
+        // options does too, except that `run` reserves 125 for every failure of corral's.
+        fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message,
+             code: corralFailureCode == 125 ? 125 : code.rawValue)
     }
 }
 
@@ -82,9 +89,13 @@ func report(_ error: Error) {
     _ = line.withCString { write(2, $0, strlen($0)) }
 }
 
-func fail(_ message: String, code: Int32 = 1) -> Never {
+/// The exit code of a failure of corral's own (not the container's): 1, or 125 for `run`.
+nonisolated(unsafe) var corralFailureCode: Int32 = 1
+
+func fail(_ message: String, code: Int32? = nil) -> Never {
     let line = "corral: error: " + message.replacingNewlines() + "\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
+    let code = code ?? corralFailureCode
     exit(code == 0 ? 1 : code)
 }
 

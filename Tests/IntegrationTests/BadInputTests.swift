@@ -146,4 +146,23 @@ final class BadInputTests: XCTestCase {
         try assertRefused(["logs", "--tail", "-1", "x"], contains: "--tail must be")
         try assertRefused(["logs", "--tail", "some", "x"], contains: "--tail must be")
     }
+
+    /// docker's exit codes: `run` fails with 125 when corral itself failed, so a script can tell
+    /// that from the container's own 1; usage errors of the other verbs are 64 (EX_USAGE), their
+    /// other failures 1.
+    func testExitCodesTellCorralFromTheContainer() throws {
+        let rootfs = CorralFixture.rootfs
+        XCTAssertEqual(try fx.corral(["run", "--rm", "--rootfs", rootfs, "--", "sh", "-c", "exit 1"]).code, 1, "the container's own")
+        for args in [["run", "--bogus", "--rootfs", rootfs, "--", "true"], ["run", "--rm", "nosuchimage", "--", "true"],
+                     ["run", "--cpus", "lots", "--rootfs", rootfs, "--", "true"], ["run", "--rm", "--rootfs", "/nonexistent", "--", "true"],
+                     ["run", "--cpu-period", "1", "--rootfs", rootfs, "--", "true"]] {
+            let r = try fx.corral(args)
+            XCTAssertEqual(r.code, 125, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), r.stderr)
+        }
+        XCTAssertEqual(try fx.corral(["run", "--rm", "--rootfs", rootfs, "--", "/no/such/program"]).code, 127)
+        XCTAssertEqual(try fx.corral(["ps", "--bogus"]).code, 64)
+        XCTAssertEqual(try fx.corral(["stop", "ghost"]).code, 1)
+        XCTAssertEqual(fx.stateEntries(), [])
+    }
 }
