@@ -51,6 +51,22 @@ final class FuzzStateStoreTests: XCTestCase {
         }
     }
 
+    /// A damaged value with a line break in it (the stress fuzz run found one in 10000): the
+    /// decoder quotes it, and the error stays one line.
+    func testALineBreakInADamagedValueStaysOutOfTheError() throws {
+        let name = "broken"
+        try FileManager.default.createDirectory(atPath: store.directory(name), withIntermediateDirectories: true)
+        try store.save(validRecord(name))
+        let text = try String(contentsOfFile: store.recordPath(name), encoding: .utf8)
+        let created = try XCTUnwrap(text.range(of: #""created" : "[^"]*""#, options: .regularExpression))
+        for bad in [#""created" : "2025\n-11""#, #""created" : 7"#, #""command" : "a\nb""#] {
+            var damaged = text
+            if bad.hasPrefix(#""created""#) { damaged.replaceSubrange(created, with: bad) }
+            else { damaged = damaged.replacingOccurrences(of: #""command" : ["#, with: bad + #", "x" : ["#) }
+            check(Array(damaged.utf8), name: name, context: bad)
+        }
+    }
+
     func testMutatedStateFilesLoadOrAreInvalid() throws {
         var (rng, seed) = FuzzRNG.seeded()
         let name = "fuzzed"

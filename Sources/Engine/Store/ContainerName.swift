@@ -24,12 +24,18 @@ public enum ContainerName {
             head.append(contentsOf: s.unicodeScalars.prefix(limit))
             return quoted(String(head)).dropLast() + "…\" (\(s.utf8.count) bytes)"
         }
-        var out = "\""
+        return "\"" + escapingControls(s, quote: true) + "\""
+    }
+
+    /// `s` with its control characters as `\u{a}` (and `"` as `\"` with `quote`): text from
+    /// outside (a damaged file, an argument) inside a one-line message.
+    public static func escapingControls(_ s: String, quote: Bool = false) -> String {
+        var out = ""
         for u in s.unicodeScalars {
             if u.value < 0x20 || u.value == 0x7f { out += "\\u{\(String(u.value, radix: 16))}" }
-            else if u == "\"" { out += "\\\"" }
+            else if quote && u == "\"" { out += "\\\"" }
             else { out.unicodeScalars.append(u) }
         }
-        return out + "\""
+        return out
     }
 }

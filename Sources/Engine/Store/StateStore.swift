@@ -132,7 +132,10 @@ public struct StateStore: Sendable {
         do {
             record = try Self.decoder.decode(ContainerRecord.self, from: Data(bytes))
         } catch {
-            throw EngineError.invalid("\(path): corrupt state file (\(error)); `corral rm -f \(name)` removes it")
+            // The decoder's description can quote the file's bytes: line breaks and escapes
+            // from a damaged file must not reach the one-line error.
+            let reason = ContainerName.escapingControls("\(error)")
+            throw EngineError.invalid("\(path): corrupt state file (\(reason)); `corral rm -f \(name)` removes it")
         }
         // rm acts on the record's name, cgroup and overlay: a record that is not this
         // container's own would point it at another container's, or at the host's.
@@ -213,7 +216,7 @@ public struct StateStore: Sendable {
             let c = try decoder.singleValueContainer()
             let text = try c.decode(String.self)
             guard let date = RecordTimestamp.date(text) else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an ISO 8601 time: \(text)")
+                throw DecodingError.dataCorruptedError(in: c, debugDescription: "not an ISO 8601 time: \(ContainerName.quoted(text))")
             }
             return date
         }
