@@ -10,11 +10,16 @@ public struct TopOptions: Equatable, Sendable {
     public var noColor: Bool
     /// Shown at the left of the title bar, e.g. "corral top" or "corral demo".
     public var title: String
+    /// What quitting does to the containers, as the help says it ("containers stay" for `top`;
+    /// the demo removes its own).
+    public var onQuit: String
 
-    public init(refreshInterval: Double = 1, noColor: Bool = false, title: String = "corral top") {
+    public init(refreshInterval: Double = 1, noColor: Bool = false, title: String = "corral top",
+                onQuit: String = "containers stay") {
         self.refreshInterval = refreshInterval
         self.noColor = noColor
         self.title = title
+        self.onQuit = onQuit
     }
 }
 

@@ -16,7 +16,7 @@ struct Demo: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .long, help: "Leave the demo containers running on quit.") var keep = false
     @Flag(name: .long, help: "No colours (also when $NO_COLOR is set).") var noColor = false
-    @Option(name: .long, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1
+    @Option(name: .long, parsing: .unconditional, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1
 
     static let image = "busybox"
     static let burn = "while :; do :; done"
@@ -75,7 +75,8 @@ struct Demo: ParsableCommand {
         if Interruption.signal != 0 { throw ExitCode(128 + Interruption.signal) }
         // The defer above removes the demo containers on quit and on SIGINT/SIGTERM/SIGHUP.
         try exitAfter(runTop(backend: EngineTopBackend(runtime: runtime),
-                             options: TopOptions(refreshInterval: interval, noColor: noColor, title: "corral demo")))
+                             options: TopOptions(refreshInterval: interval, noColor: noColor, title: "corral demo",
+                                                 onQuit: keep ? "demo containers stay" : "removes the demo containers")))
     }
 
     /// What to do with each demo name.

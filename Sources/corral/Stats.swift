@@ -14,7 +14,7 @@ struct Stats: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
     @Flag(name: .long, help: "Print one sample (over about one second) and exit.") var noStream = false
     @Flag(name: .long, help: "Print JSON (with --no-stream: one array; streaming: one array per line).") var json = false
-    @Option(name: .long, help: "Seconds between samples.") var interval: Double = 1
+    @Option(name: .long, parsing: .unconditional, help: "Seconds between samples.") var interval: Double = 1
     @Argument(help: "Containers to show, by name or id, whatever their state (default: every running one).") var names: [String] = []
 
     func validate() throws {

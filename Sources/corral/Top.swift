@@ -9,7 +9,7 @@ struct Top: ParsableCommand {
         discussion: "Keys: ↑↓/jk select, ←→/hl quota ±0.05 core, H/L ±0.5, 0/u unlimited, = exact, Enter details, n new, s stop/start, p pause, K kill, d remove, o logs, e shell, / filter, < > sort, + - refresh, ? help, q quit.")
 
     @OptionGroup var globals: GlobalOptions
-    @Option(name: .long, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1
+    @Option(name: .long, parsing: .unconditional, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1
     @Flag(name: .long, help: "No colours (also when $NO_COLOR is set).") var noColor = false
     @Flag(name: .long, help: .hidden) var fake = false
 

@@ -145,6 +145,10 @@ final class BadInputTests: XCTestCase {
         try assertRefused(["stop", "-t", "-1", "x"], contains: "--time must be")
         try assertRefused(["logs", "--tail", "-1", "x"], contains: "--tail must be")
         try assertRefused(["logs", "--tail", "some", "x"], contains: "--tail must be")
+        // A negative interval is a value, not an option: the range is what's wrong with it.
+        for verb in ["top", "demo", "stats"] {
+            try assertRefused([verb, "--interval", "-1"], contains: "--interval must be")
+        }
     }
 
     /// docker's exit codes: `run` fails with 125 when corral itself failed, so a script can tell

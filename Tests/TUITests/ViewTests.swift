@@ -96,6 +96,16 @@ final class ViewTests: XCTestCase {
         ])
     }
 
+    /// The help says what quitting does to the containers: they stay under `top`; the demo
+    /// removes its own (unless --keep).
+    func testHelpSaysWhatQuittingDoes() {
+        var state = sampledState().state
+        _ = state.apply(.toggleHelp)
+        XCTAssertNotNil(render(state, 100, 40).row(containing: "quit; containers stay"))
+        state.onQuit = "removes the demo containers"
+        XCTAssertNotNil(render(state, 100, 40).row(containing: "quit; removes the demo containers"))
+    }
+
     func testHelpListsEveryKeyAndFitsAt80x24() {
         var state = sampledState().state
         _ = state.apply(.toggleHelp)

@@ -23,6 +23,7 @@ final class TopApp {
         self.screen = screen
         let interval = options.refreshInterval.isFinite && options.refreshInterval >= 0.1 ? options.refreshInterval : 1
         state = TopState(title: options.title, refreshInterval: interval)
+        state.onQuit = options.onQuit
     }
 
     func run() -> TopExit {

@@ -77,6 +77,8 @@ public struct TopState: Equatable, Sendable {
     /// The container whose slider the mouse is dragging.
     public var dragging: String?
     public var quitRequested = false
+    /// The help's words for what `q` does to the containers (see TopOptions.onQuit).
+    public var onQuit = "containers stay"
 
     public init(title: String, refreshInterval: Double,
                 snapshot: TopSnapshot = TopSnapshot(host: HostSample(cores: 1, cpuPercent: 0, cgroupMode: "?"),

@@ -1,6 +1,6 @@
 /// `?`: every key, the mouse, and how to read a slider.
 enum HelpView {
-    static func entries(_ g: Glyphs) -> [(String, String)] {
+    static func entries(_ g: Glyphs, onQuit: String = "containers stay") -> [(String, String)] {
         let up = g.ascii ? "up dn" : "↑ ↓"
         let lr = g.ascii ? "left right" : "← →"
         return [
@@ -24,7 +24,7 @@ enum HelpView {
             ("+ -", "refresh slower/faster"),
             ("?  F1", "this help"),
             ("Esc", "back, clear filter"),
-            ("q  F10", "quit; containers stay"),
+            ("q  F10", "quit; " + onQuit),
             ("Ctrl-L", "redraw"),
         ]
     }
@@ -46,7 +46,7 @@ enum HelpView {
     }
 
     static func draw(_ state: TopState, into frame: inout Frame, glyphs: Glyphs) {
-        let items = entries(glyphs)
+        let items = entries(glyphs, onQuit: state.onQuit)
         let legendLines = legend(glyphs)
         let columns = frame.width >= 80 ? 2 : 1
         let perColumn = (items.count + columns - 1) / columns
