@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -130,6 +131,61 @@ static int relay_and_reap(int src, pid_t pid, cs_log *log) {
     return status;
 }
 
+// `ps` and `pgrep -f` show a supervisor as what it is, not as the command it was forked from
+// (`corral top`, `corral run -d ...`): a `pkill -f 'corral top'` must not take the containers
+// that command started with it. The kernel reports as the command line the memory between
+// arg_start and arg_end (/proc/self/stat fields 48 and 49), ours in this copy of the caller.
+// PR_SET_MM could move them, but needs CAP_SYS_RESOURCE, which this VM's root lacks; so the
+// line is overwritten in place, through process_vm_readv/writev on ourselves: a wrong address
+// fails with EFAULT instead of crashing, and the bytes found there must be the current line.
+static void set_title(const char *pid_file) {
+    char stat[4096], title[128], now[256], seen[256];
+    const char *p, *end_of_name = pid_file ? strrchr(pid_file, '/') : NULL, *name = end_of_name;
+    unsigned long start = 0, end = 0, room, len;
+    int fd, field;
+    ssize_t n, have;
+    struct iovec local, remote;
+
+    fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    n = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    if (n <= 0 || !(p = memrchr(stat, ')', (size_t)n))) return;
+    stat[n] = '\0';
+    // p is at the ")" that ends field 2; each space starts the next field.
+    for (field = 2; *p && field < 48; p++)
+        if (*p == ' ') field++;
+    if (sscanf(p, "%lu %lu", &start, &end) != 2 || end <= start + 1) return;
+    room = end - start;
+
+    fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    have = read(fd, now, sizeof now);
+    close(fd);
+    if (have <= 0) return;
+    if ((unsigned long)have > room) have = (ssize_t)room;
+    local = (struct iovec){.iov_base = seen, .iov_len = (size_t)have};
+    remote = (struct iovec){.iov_base = (void *)start, .iov_len = (size_t)have};
+    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != have || memcmp(seen, now, (size_t)have) != 0) return;
+
+    // The container's name: the directory its pid file is in.
+    while (name && name > pid_file && name[-1] != '/') name--;
+    if (name && end_of_name > name)
+        snprintf(title, sizeof title, "corral-supervisor %.*s", (int)(end_of_name - name), name);
+    else
+        snprintf(title, sizeof title, "corral-supervisor");
+    len = strlen(title);
+    if (len > room - 1) len = room - 1;
+    for (unsigned long off = 0; off < room; off += sizeof seen) {
+        unsigned long chunk = room - off < sizeof seen ? room - off : sizeof seen;
+        memset(seen, 0, chunk);
+        if (off < len) memcpy(seen, title + off, len - off < chunk ? len - off : chunk);
+        local = (struct iovec){.iov_base = seen, .iov_len = chunk};
+        remote = (struct iovec){.iov_base = (void *)(start + off), .iov_len = chunk};
+        if (process_vm_writev(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)chunk) return;
+    }
+}
+
 void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
     char line[64];
     cspawn_config c;
@@ -143,6 +199,7 @@ void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
     setsid();
     set_signals(SIG_IGN);
     prctl(PR_SET_NAME, "corral-sup", 0, 0, 0);
+    set_title(cfg->pid_file);
     c = *cfg;
     netns = c.join_netns ? c.netns_fd : -1;
     notify_fd = detach_fds(notify_fd, &netns);

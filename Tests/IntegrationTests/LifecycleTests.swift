@@ -91,6 +91,18 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// A supervisor's command line says what it is: `pkill -f 'corral run'` (or `'corral top'`,
+    /// whose containers' supervisors were copies of the TUI) must not take containers with it.
+    func testSupervisorsAreNamedForTheirContainer() throws {
+        try fx.detached("titled", ["sleep", "1000"])
+        let text = try String(contentsOfFile: fx.stateRoot + "/titled/supervisor", encoding: .utf8)
+        let supervisor = try XCTUnwrap(Int32(text.split(separator: " ").first ?? ""))
+        let cmdline = try XCTUnwrap(Host.kernelText("/proc/\(supervisor)/cmdline"))
+        XCTAssertTrue(cmdline.hasPrefix("corral-supervisor titled\0"), cmdline.debugDescription)
+        XCTAssertFalse(cmdline.contains("run"), cmdline.debugDescription)
+        XCTAssertEqual(try fx.container("titled")?["state"] as? String, "running")
+    }
+
     func testLogsOfDetachedContainer() throws {
         try fx.detached("chatty", ["/bin/sh", "-c", "for i in 1 2 3 4 5; do echo line $i; done; echo oops >&2; sleep 1000"])
         XCTAssertTrue(fx.wait { (try? fx.corral(["logs", "chatty"]).stdout.contains("oops")) == true })
