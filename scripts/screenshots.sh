@@ -145,7 +145,7 @@ wait_gone 'New container' 5
 
 # Help.
 t send-keys -t demo '?'
-wait_for 'quit; containers stay' 5
+wait_for 'quit; removes the demo containers' 5
 wait_for 'Esc close help' 5
 shoot help
 
