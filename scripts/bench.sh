@@ -38,6 +38,7 @@ RUNC_ROOT=$WORK/runc-state
 cleanup() {
     set +e
     tmux -L "$TMUX_SOCKET" kill-server 2>/dev/null
+    rm -f "/tmp/tmux-$(id -u)/$TMUX_SOCKET"   # a killed server leaves its socket file
     if [ -d "$CORRAL_ROOT" ]; then
         names=$(ls "$CORRAL_ROOT" 2>/dev/null | grep -v '^\.' || true)
         [ -n "$names" ] && "$BIN" rm -f $names >/dev/null 2>&1

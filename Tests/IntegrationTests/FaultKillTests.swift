@@ -114,7 +114,11 @@ final class FaultKillTests: XCTestCase {
                        "CORRAL_CGROUP_PARENT=\(fx.cgroupParent)", "TERM=xterm-256color", fx.binary, "top", "--interval", "0.2"]
         let started = try Host.run(tmux, ["-L", socket, "new-session", "-d", "-x", "120", "-y", "40", command.joined(separator: " ")])
         XCTAssertEqual(started.code, 0, started.stderr)
-        defer { _ = try? Host.run(tmux, ["-L", socket, "kill-server"]) }
+        // A killed tmux server leaves its socket file behind: removed too.
+        defer {
+            _ = try? Host.run(tmux, ["-L", socket, "kill-server"])
+            unlink("/tmp/tmux-\(getuid())/\(socket)")
+        }
         var top: pid_t?
         XCTAssertTrue(fx.wait {
             top = Host.processes(withStateRoot: fx.stateRoot).first { pid in
