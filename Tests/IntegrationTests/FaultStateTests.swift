@@ -158,6 +158,26 @@ final class FaultStateTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// What `ps` sweeps: only the leftovers publish and discard name (`.new-`/`.gone-NAME.PID.NS`),
+    /// and only while nobody holds the store lock (its holder may be making or removing one).
+    func testPsSweepsOnlyItsOwnLeftoversAndOnlyWhenTheLockIsFree() throws {
+        let ours = [".gone-web.123.456", ".new-db.7.89"]
+        let foreign = [".gone-web", ".new-.1.2", ".keep-me", ".gone-web.1.x"]
+        for entry in ours + foreign {
+            try FileManager.default.createDirectory(atPath: fx.stateRoot + "/" + entry + "/sub", withIntermediateDirectories: true)
+        }
+        let entries = { Set((try? FileManager.default.contentsOfDirectory(atPath: self.fx.stateRoot)) ?? []) }
+        let lock = open(fx.stateRoot + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        XCTAssertEqual(flock(lock, LOCK_EX), 0)
+        XCTAssertEqual(try fx.corral(["ps", "-a"]).code, 0, "ps waited for the lock")
+        XCTAssertTrue(entries().isSuperset(of: ours), "swept while another process held the lock")
+        close(lock)
+        XCTAssertEqual(try fx.corral(["ps", "-a"]).code, 0)
+        XCTAssertTrue(entries().isDisjoint(with: ours), "leftovers stayed: \(entries())")
+        XCTAssertTrue(entries().isSuperset(of: foreign), "a hidden entry corral did not make was removed")
+        for entry in foreign { try FileManager.default.removeItem(atPath: fx.stateRoot + "/" + entry) }
+    }
+
     func testMissingCgroupDirs() throws {
         let hierarchies = ["cpu", "cpuacct", "freezer", "pids", "memory"]
         // Exited: its cgroup removed by someone else.

@@ -53,9 +53,11 @@ public struct StateStore: Sendable {
             let name = withUnsafePointer(to: ent.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
             }
-            if Self.isHiddenLeftover(name) {
-                out.leftovers.append(name)
-            } else if !name.hasPrefix("."), (try? ContainerName.validate(name)) != nil {
+            // Every refresh of the TUI reads this: a container's name is checked once, and
+            // only a hidden entry is looked at as a possible leftover.
+            if name.hasPrefix(".") {
+                if Self.isHiddenLeftover(name) { out.leftovers.append(name) }
+            } else if (try? ContainerName.validate(name)) != nil {
                 out.names.append(name)
             }
         }
