@@ -82,10 +82,8 @@ struct ImageBundle {
     /// An untagged image is named by its config digest's first 12 hex digits, as `docker images`
     /// shows its IMAGE ID.
     private func shortID(_ configPath: String) -> String {
-        var base = configPath.split(separator: "/").last.map(String.init) ?? configPath
-        if base.hasSuffix(".json") { base = String(base.dropLast(5)) }
-        let hex = base.filter { $0.isHexDigit }.lowercased()
-        return hex.count >= 12 ? String(hex.prefix(12)) : fallbackRepository + ":latest"
+        guard let digest = Self.digestNamed(byPath: configPath) else { return fallbackRepository + ":latest" }
+        return String(digest.dropFirst("sha256:".count).prefix(12))
     }
 
     // MARK: - OCI image layout

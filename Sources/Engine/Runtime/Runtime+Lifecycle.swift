@@ -11,20 +11,16 @@ extension Runtime {
         let st = try status(name)
         guard let pid = st.pid, st.state == .running || st.state == .paused else { return }
         if st.state == .paused { try cgroups.thaw(st.record.cgroup) }
-        // A --rm container is gone when stop returns, as with docker: its name is free again.
-        var stopped = false
-        defer { if stopped && st.record.autoRemove { waitForRemoval(st.record, seconds: 5) } }
         _ = Glibc.kill(pid, SIGTERM)
-        if waitForExit(name, seconds: timeout) {
-            stopped = true
-            return
+        if !waitForExit(name, seconds: timeout) {
+            try? cgroups.killAll(st.record.cgroup, signal: SIGKILL)
+            _ = Glibc.kill(pid, SIGKILL)
+            guard waitForExit(name, seconds: 5) else {
+                throw EngineError.conflict("container \(name) did not exit after SIGKILL")
+            }
         }
-        try? cgroups.killAll(st.record.cgroup, signal: SIGKILL)
-        _ = Glibc.kill(pid, SIGKILL)
-        guard waitForExit(name, seconds: 5) else {
-            throw EngineError.conflict("container \(name) did not exit after SIGKILL")
-        }
-        stopped = true
+        // A --rm container is gone when stop returns, as with docker: its name is free again.
+        if st.record.autoRemove { waitForRemoval(st.record, seconds: 5) }
     }
 
     /// Until the container's holder has removed it (no record of that id under its name any
