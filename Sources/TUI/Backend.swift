@@ -63,7 +63,12 @@ public struct ContainerSample: Equatable, Sendable {
     public var cpuPercent: Double
     /// Share of scheduler periods in which the container was throttled over the last interval, 0...100.
     public var throttledPercent: Double
-    /// Total time spent throttled since the container started, in nanoseconds.
+    /// False while there is only one sample of a running container (the first sweep that sees
+    /// it): a rate needs two, so `cpuPercent` and `throttledPercent` are not measurements yet and
+    /// are shown as "-" rather than as a 0 the container never had.
+    public var ratesKnown: Bool
+    /// Total time the container's cgroup spent throttled, in nanoseconds. The cgroup lives from
+    /// create to rm, so this counts every run of a restarted container.
     public var throttledTimeNs: UInt64
     /// Seconds since the container started; nil when it is not running.
     public var uptimeSeconds: Double?
@@ -72,8 +77,8 @@ public struct ContainerSample: Equatable, Sendable {
 
     public init(name: String, id: String, state: ContainerState, pid: Int32? = nil,
                 command: String = "", image: String = "", quotaCores: Double? = nil,
-                cpuPercent: Double = 0, throttledPercent: Double = 0, throttledTimeNs: UInt64 = 0,
-                uptimeSeconds: Double? = nil, exitCode: Int32? = nil) {
+                cpuPercent: Double = 0, throttledPercent: Double = 0, ratesKnown: Bool = true,
+                throttledTimeNs: UInt64 = 0, uptimeSeconds: Double? = nil, exitCode: Int32? = nil) {
         self.name = name
         self.id = id
         self.state = state
@@ -83,6 +88,7 @@ public struct ContainerSample: Equatable, Sendable {
         self.quotaCores = quotaCores
         self.cpuPercent = cpuPercent
         self.throttledPercent = throttledPercent
+        self.ratesKnown = ratesKnown
         self.throttledTimeNs = throttledTimeNs
         self.uptimeSeconds = uptimeSeconds
         self.exitCode = exitCode

@@ -49,7 +49,7 @@ final class EngineTopBackend: TopBackend {
                 name: c.name, id: c.record.id, state: Self.state(c.state), pid: c.pid,
                 command: command, image: c.record.image ?? c.record.rootfs,
                 quotaCores: c.record.limits.cpu.cores, cpuPercent: rate?.cpuPercent ?? 0,
-                throttledPercent: rate?.throttledPercent ?? 0,
+                throttledPercent: rate?.throttledPercent ?? 0, ratesKnown: rate != nil,
                 throttledTimeNs: cpu[c.name]?.counters.throttledTimeNs ?? 0,
                 uptimeSeconds: c.startTicks.map { max(0, now - Double($0) / ticksPerSecond) },
                 exitCode: c.exitCode)

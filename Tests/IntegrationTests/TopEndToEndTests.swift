@@ -104,6 +104,14 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertEqual(quotaCell(s.row("web")), "0.50")
         let pid = try XCTUnwrap(fx.container("web")?["pid"] as? Int)
         XCTAssertTrue(s.row("web")?.contains(" \(pid) ") == true, "pid \(pid) not in \(s.row("web") ?? "")")
+        // One sweep so far: a rate needs two, so CPU% and THR% say "-" rather than a 0 the
+        // burner never had; the next sweep (5 s on) measures it at its half-core quota.
+        XCTAssertEqual(s.row("web")?.split(separator: " ")[3], "-", s.lastScreen)
+        XCTAssertNil(throttledPercent(s.row("web")), s.lastScreen)
+        XCTAssertTrue(s.waitFor(timeout: 12) { screen in
+            self.cpuPercent(s.row("web", in: screen)).map { $0 > 35 && $0 < 65 } == true
+        }, s.lastScreen)
+        XCTAssertNotNil(throttledPercent(s.row("web")), s.lastScreen)
 
         // Sorted by name: web is the last row.
         s.press("End")

@@ -33,6 +33,35 @@ final class SparklineTests: XCTestCase {
         XCTAssertEqual(Gauges.sparkline(values.map { $0.map { $0 / 100 } }, glyphs: .utf8), [" ", " ", " ", " ", " ", "▅"])
     }
 
+    func testAFirstSweepWithoutRatesShowsDashesAndRecordsNothing() throws {
+        var state = TopState(title: "corral test", refreshInterval: 1)
+        let host = HostSample(cores: 2, cpuPercent: 0, cgroupMode: "v2")
+        func sweep(known: Bool, at time: Double) {
+            let c = ContainerSample(name: "web", id: "w1", state: .running, pid: 42, quotaCores: 0.5,
+                                    cpuPercent: known ? 50 : 0, throttledPercent: known ? 80 : 0, ratesKnown: known)
+            _ = state.apply(.snapshot(TopSnapshot(host: host, containers: [c]), at: time))
+        }
+        sweep(known: false, at: 100)
+        XCTAssertEqual(state.history["w1"]?.points.count, 0, "a 0 the container never had went into the sparkline")
+        var frame = render(state, 200, 30)
+        let cpu = try XCTUnwrap(ColumnLayout.layout(width: 200).placed(.cpu))
+        let thr = try XCTUnwrap(ColumnLayout.layout(width: 200).placed(.thr))
+        var y = try XCTUnwrap(frame.tableRow("web"))
+        func text(_ p: ColumnLayout.Placed) -> String {
+            String(String.UnicodeScalarView((p.x..<(p.x + p.width)).map { frame[$0, y].scalar }))
+                .trimmingCharacters(in: .whitespaces)
+        }
+        XCTAssertEqual(text(cpu), "-")
+        XCTAssertEqual(text(thr), "-")
+
+        sweep(known: true, at: 101)
+        XCTAssertEqual(state.history["w1"]?.points.map(\.cpuPercent), [50])
+        frame = render(state, 200, 30)
+        y = try XCTUnwrap(frame.tableRow("web"))
+        XCTAssertEqual(text(cpu), "50.0")
+        XCTAssertEqual(text(thr), "80%")
+    }
+
     func testTheTableSparklineIsScaledToTheQuota() throws {
         // fifth is pinned at its 0.2-core quota: full bars, even though it uses a tenth of the machine.
         let state = sampledState(seconds: 70).state

@@ -223,7 +223,7 @@ extension TopState {
         var kept: [String: History] = [:]
         for c in new.containers {
             var h = history[c.id] ?? History()
-            if c.state == .running || c.state == .paused {
+            if (c.state == .running || c.state == .paused) && c.ratesKnown {
                 h.record(time: time, cpuPercent: c.cpuPercent, throttledPercent: c.throttledPercent)
             }
             kept[c.id] = h

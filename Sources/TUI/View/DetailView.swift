@@ -27,8 +27,9 @@ enum DetailView {
         // Line 2: the numbers and the slider (clickable here too).
         x = frame.put(" CPU ", x: 0, y: 2, style: Style(.bold))
         let cap = min(c.quotaCores ?? Double(hostCores), Double(hostCores))
-        x += frame.put(Format.percent(c.cpuPercent) + "%", x: x, y: 2,
-                       style: Style(live ? Gauges.useRole(c.cpuPercent / 100 / max(cap, 0.01)) : .dim))
+        let measured = live && c.ratesKnown
+        x += frame.put(measured ? Format.percent(c.cpuPercent) + "%" : "-", x: x, y: 2,
+                       style: Style(measured ? Gauges.useRole(c.cpuPercent / 100 / max(cap, 0.01)) : .dim))
         x += frame.put("  ", x: x, y: 2)
         let sliderWidth = min(42, max(14, w / 4))
         TableView.drawSlider(c, hostCores: hostCores, x: x, y: 2, width: sliderWidth, into: &frame, glyphs: glyphs)
@@ -37,8 +38,8 @@ enum DetailView {
         x += frame.put(Format.quota(c.quotaCores, ascii: glyphs.ascii) + (c.quotaCores == nil ? "" : " cores"),
                        x: x, y: 2, style: Style(.quotaMark))
         x += frame.put("  throttled ", x: x, y: 2, style: Style(.dim))
-        x += frame.put("\(Int(c.throttledPercent.rounded()))%", x: x, y: 2,
-                       style: Style(c.throttledPercent >= 0.5 ? .throttled : .dim))
+        x += frame.put(measured ? "\(Int(c.throttledPercent.rounded()))%" : "-", x: x, y: 2,
+                       style: Style(measured && c.throttledPercent >= 0.5 ? .throttled : .dim))
         frame.put(", \(Format.throttledTime(c.throttledTimeNs)) in all", x: x, y: 2, style: Style(.dim))
 
         // The graphs and the panes share the rows between line 3 and the status line: the panes
@@ -69,7 +70,7 @@ enum DetailView {
             x += frame.put("   \(String(repeating: Character(glyphs.hLine), count: 2)) quota \(Format.cores(q))",
                            x: x, y: 3, style: Style(.quotaMark))
         }
-        frame.put("   now \(Format.cores(c.cpuPercent / 100))", x: x, y: 3, style: Style(.dim))
+        if measured { frame.put("   now \(Format.cores(c.cpuPercent / 100))", x: x, y: 3, style: Style(.dim)) }
         axisLabels(top: Format.cores(top), mid: quotaRow == nil ? Format.cores(top / 2) : nil, y: 4,
                    height: cpuHeight, width: axis, into: &frame, glyphs: glyphs)
         if let quotaRow, let q = c.quotaCores, quotaRow > 0, quotaRow < cpuHeight - 1 {

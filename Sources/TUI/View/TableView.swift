@@ -64,6 +64,7 @@ enum TableView {
                                 into frame: inout Frame, glyphs: Glyphs, selected: Bool) {
         let hostCores = state.snapshot.host.cores
         let live = c.state == .running || c.state == .paused
+        let measured = live && c.ratesKnown
         let cap = min(c.quotaCores ?? Double(hostCores), Double(hostCores))
         let loadRole = Gauges.useRole(c.cpuPercent / 100 / max(cap, 0.01))
         frame.hits.append(HitRegion(x: 0, y: y, width: frame.width, target: .row(c.name)))
@@ -81,17 +82,18 @@ enum TableView {
             case .pid:
                 cell(c.pid.map(String.init) ?? "-", .dim)
             case .cpu:
-                cell(live ? Format.percent(c.cpuPercent) : "-", live ? loadRole : .dim)
+                cell(measured ? Format.percent(c.cpuPercent) : "-", measured ? loadRole : .dim)
             case .slider:
                 drawSlider(c, hostCores: hostCores, x: p.x, y: y, width: p.width, into: &frame, glyphs: glyphs)
             case .quota:
                 cell(Format.quota(c.quotaCores, ascii: glyphs.ascii), c.quotaCores == nil ? .dim : .quotaMark)
             case .thr:
                 let thr = c.throttledPercent
-                cell(live ? "\(Int(thr.rounded()))%" : "-",
-                     !live || thr < 0.5 ? .dim : thr >= 50 ? .useHigh : .throttled)
+                cell(measured ? "\(Int(thr.rounded()))%" : "-",
+                     !measured || thr < 0.5 ? .dim : thr >= 50 ? .useHigh : .throttled)
             case .throttledTime:
-                cell(Format.throttledTime(c.throttledTimeNs), c.throttledTimeNs == 0 ? .dim : .throttled)
+                cell(live ? Format.throttledTime(c.throttledTimeNs) : "-",
+                     !live || c.throttledTimeNs == 0 ? .dim : .throttled)
             case .uptime:
                 cell(live ? Format.duration(c.uptimeSeconds ?? 0) : "-", .dim)
             case .command:
@@ -107,7 +109,7 @@ enum TableView {
                            into frame: inout Frame, glyphs: Glyphs) {
         guard width >= 3 else { return }
         let inner = Gauges.slider(cells: width - 2, hostCores: hostCores, quota: c.quotaCores,
-                                  cpuPercent: c.state == .running ? c.cpuPercent : 0, glyphs: glyphs)
+                                  cpuPercent: c.state == .running && c.ratesKnown ? c.cpuPercent : 0, glyphs: glyphs)
         frame.put(glyphs.sliderLeft, x: x, y: y, style: Style(.border))
         for (i, (scalar, role)) in inner.enumerated() {
             frame.put(scalar, x: x + 1 + i, y: y, style: Style(role))
