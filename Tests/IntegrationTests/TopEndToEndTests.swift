@@ -193,6 +193,33 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertTrue(s.waitFor { $0.contains("1 container: 1 running") }, s.lastScreen)
     }
 
+    /// `n` opens the new-container form; an empty image field means busybox (its placeholder), and
+    /// Enter creates and starts a real container with the quota typed in.
+    func testNewContainerFormStartsAContainerWithItsQuota() throws {
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor("No containers."), s.lastScreen)
+        s.press("n")
+        XCTAssertTrue(s.waitFor("New container"), s.lastScreen)
+        s.press("Tab")
+        s.type("sleep 1000")
+        s.press("Tab")
+        s.type("formed")
+        s.press("Tab")
+        s.type("0.3")
+        s.press("Enter")
+        XCTAssertTrue(fx.wait(timeout: 10) { (try? self.fx.container("formed")?["state"] as? String) == "running" },
+                      s.lastScreen)
+        let made = try XCTUnwrap(try fx.container("formed"))
+        XCTAssertEqual(made["image"] as? String, "busybox")
+        XCTAssertEqual(made["command"] as? [String], ["sleep", "1000"])
+        XCTAssertEqual(quota("formed"), "30000")
+        let pid = try XCTUnwrap(made["pid"] as? Int)
+        XCTAssertTrue(fx.processesInOurCgroups().contains(Int32(pid)))
+        XCTAssertTrue(s.waitFor { s.row("formed", in: $0)?.contains("running") == true && !$0.contains("New container") },
+                      s.lastScreen)
+        XCTAssertEqual(quotaCell(s.row("formed", in: s.lastScreen)), "0.30")
+    }
+
     func testContainersStartedAndRemovedElsewhereComeAndGo() throws {
         let s = try open("top")
         XCTAssertTrue(s.waitFor("No containers."), s.lastScreen)

@@ -164,8 +164,11 @@ final class ReducerTests: XCTestCase {
     func testFormValidation() {
         var form = NewContainerForm()
         form[.image] = "  "
-        XCTAssertEqual(form.request(hostCores: 2), .failure(.message("an image is needed (e.g. busybox)")))
-        form[.image] = "busybox"
+        XCTAssertEqual(form.request(hostCores: 2), .success(NewContainerRequest(image: "busybox", command: [], name: nil, cpus: nil)),
+                       "an empty image field means its placeholder, busybox")
+        form[.image] = "alpine:3.19"
+        XCTAssertEqual(form.request(hostCores: 2), .success(NewContainerRequest(image: "alpine:3.19", command: [], name: nil, cpus: nil)))
+        form[.image] = ""
         form[.command] = "sh -c 'unclosed"
         XCTAssertEqual(form.request(hostCores: 2), .failure(.message("command: unclosed quote")))
         form[.command] = ""

@@ -125,7 +125,10 @@ final class ViewTests: XCTestCase {
         var frame = render(state, 80, 24)
         XCTAssertNotNil(frame.row(containing: "New container"))
         for label in ["Image", "Command", "Name", "CPUs"] { XCTAssertNotNil(frame.row(containing: label)) }
-        XCTAssertNotNil(frame.row(containing: "busybox█"), "focus on the image, with a cursor")
+        XCTAssertNotNil(frame.row(containing: "█busybox"), "focus on the empty image field, its default as placeholder")
+        _ = state.run(.type("a"), .type("l"))
+        XCTAssertNotNil(render(state, 80, 24).row(containing: "al█"), "typing replaces the default, not appends to it")
+        _ = state.run(.eraseWord)
         XCTAssertNotNil(frame.row(containing: "image default"), "placeholder for an empty command")
         _ = state.run(.nextField, .type("t"), .type("o"), .type("p"))
         frame = render(state, 80, 24)

@@ -39,7 +39,9 @@ public struct NewContainerForm: Equatable, Sendable {
         }
     }
 
-    public var fields: [TextField] = [TextField("busybox"), TextField(), TextField(), TextField()]
+    /// All empty: an empty field means what its placeholder says, so typing an image name
+    /// replaces the default instead of appending to a pre-filled "busybox".
+    public var fields: [TextField] = [TextField(), TextField(), TextField(), TextField()]
     public var focus: Field = .image
     /// Why the last submit was refused (shown inside the form), or the backend's error.
     public var error: String?
@@ -65,8 +67,8 @@ public struct NewContainerForm: Equatable, Sendable {
 
     /// The request the form describes, or why it can't be sent.
     public func request(hostCores: Int) -> Result<NewContainerRequest, FormError> {
-        let image = self[.image].trimmingSpaces()
-        guard !image.isEmpty else { return .failure(.message("an image is needed (e.g. busybox)")) }
+        let typed = self[.image].trimmingSpaces()
+        let image = typed.isEmpty ? Field.image.placeholder : typed
         let command: [String]
         switch ShellWords.split(self[.command]) {
         case let .success(words): command = words
