@@ -6,7 +6,7 @@ struct Top: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "top",
         abstract: "Full-screen view of every container's CPU and throttling, with live quota sliders.",
-        discussion: "Keys: ↑↓/jk select, ←→/hl quota ±0.05 core, H/L ±0.5, 0/u unlimited, = exact, Enter details, n new, s stop/start, p pause, K kill, d remove, o logs, e shell, / filter, < > sort, + - refresh, ? help, q quit.")
+        discussion: "Keys: ↑↓/jk select, Ctrl-F/B page, ←→/hl quota ±0.05 core, H/L ±0.5, 0/u unlimited, = exact, Enter details, n new, s stop/start, p pause, K kill, d remove, o logs, e shell, / filter, < > sort, + - refresh, ? help, q quit.")
 
     @OptionGroup var globals: GlobalOptions
     @Option(name: .long, parsing: .unconditional, help: "Seconds between refreshes (0.2..10).") var interval: Double = 1

@@ -14,6 +14,7 @@ final class KeyMapTests: XCTestCase {
         let expected: [(Key, Action)] = [
             (.up, .move(-1)), (.char("k"), .move(-1)), (.down, .move(1)), (.char("j"), .move(1)),
             (.home, .selectFirst), (.char("g"), .selectFirst), (.end, .selectLast), (.char("G"), .selectLast),
+            (.char("\u{06}"), .movePage(1)), (.char("\u{02}"), .movePage(-1)),
             (.left, .stepQuota(-0.05)), (.char("h"), .stepQuota(-0.05)),
             (.right, .stepQuota(0.05)), (.char("l"), .stepQuota(0.05)),
             (.char("H"), .stepQuota(-0.5)), (.pageDown, .stepQuota(-0.5)),

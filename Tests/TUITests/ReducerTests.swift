@@ -297,6 +297,19 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(state.tableScroll, 31, "moving within the page doesn't scroll")
         _ = state.apply(.move(-1))
         XCTAssertEqual(state.tableScroll, 30)
+
+        // Ctrl-B / Ctrl-F: a screen less one row, so the row at the edge stays in sight.
+        _ = state.apply(.selectFirst)
+        _ = state.apply(.movePage(1))
+        XCTAssertEqual(state.selectedName, "c18")
+        XCTAssertEqual(state.tableScroll, 0)
+        _ = state.apply(.movePage(1))
+        XCTAssertEqual(state.selectedName, "c36")
+        XCTAssertEqual(state.tableScroll, 18)
+        _ = state.run(.movePage(1), .movePage(1))
+        XCTAssertEqual(state.selectedName, "c49", "stops at the last row")
+        _ = state.apply(.movePage(-1))
+        XCTAssertEqual(state.selectedName, "c31")
     }
 
     func testRefreshInterval() {

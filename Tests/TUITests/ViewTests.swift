@@ -110,7 +110,7 @@ final class ViewTests: XCTestCase {
         var state = sampledState().state
         _ = state.apply(.toggleHelp)
         let frame = render(state, 80, 24)
-        for key in ["j k", "h l", "H L PgDn PgUp", "0  u", "=", "Enter", "K  F9", "d  Del", "o", "e", "/", "< >  F6",
+        for key in ["j k", "Ctrl-F Ctrl-B", "h l", "H L PgDn PgUp", "0  u", "=", "Enter", "K  F9", "d  Del", "o", "e", "/", "< >  F6",
                     "+ -", "?  F1", "q  F10", "Esc"] {
             XCTAssertNotNil(frame.row(containing: key), key)
         }

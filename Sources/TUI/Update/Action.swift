@@ -7,6 +7,8 @@ public enum Action: Equatable, Sendable {
 
     // selection
     case move(Int)
+    /// One screen of rows down (+1) or up (-1); PgUp/PgDn move the quota, as the issue asks.
+    case movePage(Int)
     case selectFirst
     case selectLast
     case select(String)

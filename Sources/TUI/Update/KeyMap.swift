@@ -27,6 +27,8 @@ public enum KeyMap {
         case .down, .char("j"): return .move(1)
         case .home, .char("g"): return .selectFirst
         case .end, .char("G"): return .selectLast
+        case .char("\u{06}"): return .movePage(1)    // Ctrl-F, as in less and vim
+        case .char("\u{02}"): return .movePage(-1)   // Ctrl-B
         case .left, .char("h"): return .stepQuota(-QuotaMath.smallStep)
         case .right, .char("l"): return .stepQuota(QuotaMath.smallStep)
         case .pageDown, .char("H"): return .stepQuota(-QuotaMath.largeStep)

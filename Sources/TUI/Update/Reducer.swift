@@ -13,6 +13,11 @@ extension TopState {
             if case .detail = screen { return moveDetail(offset) }
             moveSelection(to: (selectedIndex ?? -1) + offset)
             return []
+        case let .movePage(pages):
+            let step = max(1, viewportRows - 1) * pages
+            if case .detail = screen { return moveDetail(step) }
+            moveSelection(to: (selectedIndex ?? 0) + step)
+            return []
         case .selectFirst:
             if case .detail = screen { return moveDetail(-rows.count) }
             moveSelection(to: 0)
