@@ -85,6 +85,8 @@ final class LayoutTests: XCTestCase {
         XCTAssertTrue(frame.line(try XCTUnwrap(frame.tableRow("half"))).contains(" 0.50 "))
         XCTAssertTrue(frame.line(try XCTUnwrap(frame.tableRow("burner"))).contains(" ∞ "))
         XCTAssertTrue(frame.line(try XCTUnwrap(frame.tableRow("oneshot"))).contains("exit 0"))
+        XCTAssertGreaterThanOrEqual(ColumnLayout.layout(width: 80).placed(.name)?.width ?? 0, "demo-bursty".count,
+                                    "the demo's names (but demo-unlimited) whole at 80 columns")
     }
 
     func testAt120x40() {

@@ -61,8 +61,9 @@ enum TableColumn: CaseIterable {
     /// Which columns are kept first when space runs out.
     static let priority: [TableColumn] = [.name, .cpu, .slider, .quota, .state, .thr, .pid,
                                           .throttledTime, .uptime, .command, .spark]
-    /// Where extra width goes, stage by stage: (column, width it may grow to).
-    static let growth: [(TableColumn, Int)] = [(.slider, 22), (.name, 14), (.command, 24), (.spark, 30),
+    /// Where extra width goes, stage by stage: (column, width it may grow to). The name first,
+    /// a little: at 80 columns a name like "demo-bursty" is whole rather than the slider a cell wider.
+    static let growth: [(TableColumn, Int)] = [(.name, 12), (.slider, 22), (.name, 14), (.command, 24), (.spark, 30),
                                                (.slider, 42), (.spark, 60), (.name, 24), (.command, .max)]
 }
 
