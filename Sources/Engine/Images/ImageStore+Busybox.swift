@@ -19,7 +19,7 @@ extension ImageStore {
                 let config = ImageConfig(env: ["PATH=" + Environment.defaultPath], cmd: ["sh"])
                 return (tmp: tmp, image: try record(in: tmp, name: Self.builtinBusyboxName, config: config))
             }
-            return try publish([built])[0]
+            return try publish([built], context: "the builtin busybox image")[0]
         }
     }
 }

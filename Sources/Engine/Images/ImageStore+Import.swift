@@ -21,13 +21,7 @@ extension ImageStore {
                 let config = ImageConfig(env: ["PATH=" + Environment.defaultPath])
                 return (tmp: tmp, image: try record(in: tmp, name: name, config: config))
             }
-            do {
-                try Interruption.check(context)   // a Ctrl-C after the last extraction step
-            } catch {
-                try? SmallFile.removeTree(built.tmp)
-                throw error
-            }
-            return try publish([built])[0]
+            return try publish([built], context: context)[0]
         }
     }
 

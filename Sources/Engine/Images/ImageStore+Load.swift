@@ -56,8 +56,7 @@ extension ImageStore {
                         return (tmp: tmp, image: try record(in: tmp, name: plan.name, config: plan.config))
                     })
                 }
-                try Interruption.check(context)   // a Ctrl-C after the last extraction step
-                return try publish(builds)
+                return try publish(builds, context: context)
             } catch {
                 for build in builds { try? SmallFile.removeTree(build.tmp) }
                 throw error

@@ -148,8 +148,15 @@ public struct ImageStore: Sendable {
     }
 
     /// Makes built images visible under their names: data flushed first, so a crash can't
-    /// leave a published image with empty files.
-    func publish(_ builds: [(tmp: String, image: Image)]) throws -> [Image] {
+    /// leave a published image with empty files. A Ctrl-C noted after the last extraction step
+    /// publishes nothing. On any failure nothing of `builds` is left, published or not.
+    func publish(_ builds: [(tmp: String, image: Image)], context: String) throws -> [Image] {
+        do {
+            try Interruption.check(context)
+        } catch {
+            for build in builds { try? SmallFile.removeTree(build.tmp) }
+            throw error
+        }
         if let syncfs = GNUCalls.syncfs, let first = builds.first {
             let fd = open(first.tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
             if fd >= 0 {
@@ -164,6 +171,7 @@ public struct ImageStore: Sendable {
             guard rename(build.tmp, dir) == 0 else {
                 let e = EngineError.fromErrno("rename", dir)
                 for done in published { try? SmallFile.removeTree(done) }
+                for build in builds { try? SmallFile.removeTree(build.tmp) }
                 throw e
             }
             published.append(dir)
