@@ -76,6 +76,7 @@ final class BadInputTests: XCTestCase {
         try assertRefused(["stop", "../../etc"])
         try assertRefused(["stop", "--time", "-1", "x"])
         try assertRefused(["logs", "--tail", "-3", "x"])
+        try assertRefused(["ps", "-q", "--json"], contains: "--quiet and --json")
     }
 
     /// A moved state root keeps its images in `<root>/images-store`; a container of that name
