@@ -123,15 +123,17 @@ extension Runtime {
 
 extension Runtime {
     /// Starts an exited (or never started) container again, detached, with the same record:
-    /// same writable layer, same cgroup and limits, like `docker start`.
+    /// same writable layer, same cgroup and limits, like `docker start`. A running container is
+    /// left as it is (its pid returned), as docker and podman do, so `start` can be repeated.
     @discardableResult
     public func start(_ name: String) throws -> pid_t {
         // All of it under the store lock: two `start`s at once must not both see "exited" and
         // each run the container.
         try store.withLock { () throws -> pid_t in
             var st = try status(name)
+            if st.state == .running, let pid = st.pid { return pid }
             guard st.state == .exited || st.state == .created else {
-                throw EngineError.conflict("container \(name) is \(st.state.rawValue)")
+                throw EngineError.conflict("container \(name) is paused; `corral resume \(name)` thaws it")
             }
             // Killed just now: pid 1 is a zombie its supervisor hasn't reaped yet. Its `exit`
             // file would land on top of the new run's state.
