@@ -77,6 +77,26 @@ final class FaultStateTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// A damaged record no longer says which cgroup parent its container was made under: `rm -f`
+    /// given another parent finds the group from the running init and kills and removes it.
+    func testRmForceOfADamagedRecordMadeUnderAnotherCgroupParent() throws {
+        let other = ["CORRAL_CGROUP_PARENT": fx.cgroupParent + "/elsewhere"]
+        let made = try fx.corral(["run", "-d", "--name", "moved", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"],
+                                 extraEnvironment: other)
+        XCTAssertEqual(made.code, 0, made.stderr)
+        let pid = try self.pid(of: "moved")
+        let group = "/sys/fs/cgroup/cpu/\(fx.cgroupParent)/elsewhere/moved"
+        XCTAssertTrue(FileManager.default.fileExists(atPath: group))
+        try Data("{junk".utf8).write(to: URL(fileURLWithPath: fx.stateRoot + "/moved/state.json"))
+
+        let rm = try fx.corral(["rm", "-f", "moved"])
+        XCTAssertEqual(rm.code, 0, rm.stderr)
+        XCTAssertTrue(fx.wait { kill(pid, 0) != 0 }, "rm -f said it removed moved, but its init still runs")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: group), "its cgroup is left")
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     /// The small files the supervisor writes, damaged: the container is still found and removed.
     func testCorruptPidExitAndSupervisorFiles() throws {
         for (i, file) in ["pid", "exit", "supervisor"].enumerated() {

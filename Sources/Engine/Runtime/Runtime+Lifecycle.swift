@@ -136,8 +136,14 @@ extension Runtime {
     /// `rm -f` of a container whose state file can't be read: its cgroup is at the default
     /// place under our parent, its overlay (if any) at `<dir>/rootfs`.
     func destroyByName(_ name: String) throws {
-        let group = CgroupPath(parent: config.cgroupParent, name: name)
-        if cgroups.exists(group) {
+        var groups = [CgroupPath(parent: config.cgroupParent, name: name)]
+        // Made under another --cgroup-parent: its running init says where.
+        if let initProcess = store.readPid(name),
+           let group = ProcessCgroup.of(pid: initProcess.pid, startTime: initProcess.startTime, named: name, mode: cgroups.mode),
+           !groups.contains(group) {
+            groups.append(group)
+        }
+        for group in groups where cgroups.exists(group) {
             try? cgroups.thaw(group)
             try? cgroups.killAll(group, signal: SIGKILL)
             try cgroups.remove(group)
