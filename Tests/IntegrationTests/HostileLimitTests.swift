@@ -76,6 +76,21 @@ final class HostileLimitTests: XCTestCase {
         XCTAssertEqual(try fx.container("victim")?["exitCode"] as? Int, 137)
         XCTAssertTrue(try fx.container("victim")?["exitReason"] is NSNull)
 
+        // The cgroup (and its OOM count) outlives a run: once restarted, a run killed by hand is
+        // no OOM kill because an earlier run was one.
+        // (The rootfs is this test's own copy: the mark survives in it from run to run.)
+        let once = "if [ -e /ran-once ]; then exec sleep 1000; fi; touch /ran-once; /hostile/mem_hog 256; exit $?"
+        try start("twice", ["--memory", "32m"], ["/bin/sh", "-c", once])
+        XCTAssertTrue(fx.wait(timeout: 20) { (try? fx.container("twice")?["state"] as? String) == "exited" })
+        XCTAssertEqual(try fx.container("twice")?["exitReason"] as? String, "killed by the OOM killer")
+        let restart = try fx.corral(["start", "twice"])
+        XCTAssertEqual(restart.code, 0, restart.stderr)
+        XCTAssertEqual(try fx.container("twice")?["state"] as? String, "running")
+        XCTAssertEqual(try fx.corral(["kill", "twice"]).code, 0)
+        XCTAssertTrue(fx.wait { (try? fx.container("twice")?["state"] as? String) == "exited" })
+        XCTAssertEqual(try fx.container("twice")?["exitCode"] as? Int, 137)
+        XCTAssertTrue(try fx.container("twice")?["exitReason"] is NSNull, "the first run's OOM kill labels the second run")
+
         // Foreground: the CLI exits with the container's 137.
         let fg = try fx.corral(["run", "--rm", "--rootfs", rootfs, "--memory", "32m", "--", "/hostile/mem_hog", "256"])
         XCTAssertEqual(fg.code, 137, fg.stderr)

@@ -144,6 +144,8 @@ extension Runtime {
                 }
             }
             let lastExit = store.readExit(name)
+            let lastOOMKillsBefore = store.readOOMKillsBefore(name)
+            try store.writeOOMKillsBefore(name, (try? cgroups.oomKills(st.record.cgroup)) ?? 0)
             unlink(store.exitPath(name))
             unlink(store.pidPath(name))
             unlink(store.supervisorPath(name))
@@ -153,6 +155,7 @@ extension Runtime {
             } catch {
                 // Not started: it is still the container that exited, with its code.
                 if let lastExit { try? store.writeExit(name, code: lastExit.code, signal: lastExit.signal) }
+                try? store.writeOOMKillsBefore(name, lastOOMKillsBefore)
                 throw error
             }
         }

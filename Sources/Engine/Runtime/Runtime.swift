@@ -127,8 +127,10 @@ public final class Runtime {
         if let exit = store.readExit(record.name) {
             st.state = .exited
             st.exitCode = exit.code
-            // 137 also when pid 1 is a shell whose child the OOM killer took.
-            if exit.signal == SIGKILL || exit.code == 128 + SIGKILL, (try? cgroups.oomKills(record.cgroup)) ?? 0 > 0 {
+            // 137 also when pid 1 is a shell whose child the OOM killer took; kills of earlier
+            // runs of a restarted container don't count.
+            if exit.signal == SIGKILL || exit.code == 128 + SIGKILL,
+               (try? cgroups.oomKills(record.cgroup)) ?? 0 > store.readOOMKillsBefore(record.name) {
                 st.exitReason = "killed by the OOM killer"
             }
             return st

@@ -19,6 +19,7 @@ public struct StateStore: Sendable {
     public func exitPath(_ name: String) -> String { directory(name) + "/exit" }
     public func logPath(_ name: String) -> String { directory(name) + "/log" }
     public func supervisorPath(_ name: String) -> String { directory(name) + "/supervisor" }
+    func oomKillsBeforePath(_ name: String) -> String { directory(name) + "/oom-kills-before" }
 
     /// Creates the root (mode 0700: state files name host paths and pids).
     public func prepare() throws {
@@ -200,6 +201,25 @@ public struct StateStore: Sendable {
 
     public func writeExit(_ name: String, code: Int32, signal: Int32) throws {
         try SmallFile.writeAtomically(exitPath(name), Array("\(code) \(signal)\n".utf8), durable: false)
+    }
+
+    /// The cgroup's OOM kill count when the container was last started: the cgroup (and its
+    /// counter) lives from create to rm, and only kills since the start belong to this run.
+    /// 0 when absent: a first run starts in a new cgroup.
+    func readOOMKillsBefore(_ name: String) -> UInt64 {
+        guard let text = try? SmallFile.readIfPresent(oomKillsBeforePath(name)) else { return 0 }
+        return UInt64(text.split(separator: "\n").first ?? "") ?? 0
+    }
+
+    /// Writes the count, or removes the file for 0.
+    func writeOOMKillsBefore(_ name: String, _ count: UInt64) throws {
+        if count == 0 {
+            guard unlink(oomKillsBeforePath(name)) == 0 || errno == ENOENT else {
+                throw EngineError.fromErrno("unlink", oomKillsBeforePath(name))
+            }
+            return
+        }
+        try SmallFile.writeAtomically(oomKillsBeforePath(name), Array("\(count)\n".utf8), durable: false)
     }
 
     static let encoder: JSONEncoder = {
