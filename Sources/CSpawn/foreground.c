@@ -14,9 +14,17 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+
+// Once the reader of our output is gone, how long the container has to end by itself before
+// it is killed. A writer in a shell pipeline dies of SIGPIPE at its next write; a container's
+// pid 1 can't (the kernel keeps default-action signals from a namespace's init), so a shell
+// loop there would write into the void for ever.
+enum { READER_GONE_GRACE_MS = 2000 };
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 enum { NFORWARDED = sizeof forwarded / sizeof forwarded[0] };
@@ -34,17 +42,30 @@ typedef struct relay {
     int master;              // -1 without pty, or once the slave side is gone
     int stdin_open;
     int stdout_open;
+    long long reader_gone_ms; // when the reader of our stdout went away; 0 while it is there
     char in[4096];           // read from stdin, not yet written to the pty
     size_t in_len, in_off;
 } relay;
 
+static long long monotonic_ms(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void note_reader_gone(relay *r) {
+    if (!r->reader_gone_ms) r->reader_gone_ms = monotonic_ms();
+}
+
 // Whoever read our stdout is gone (`corral run -t ... | head -1`): hang up the container's
 // terminal, as a closed terminal window would, so its writes fail with EIO and a program that
-// only writes (`yes`) ends instead of running on with its output thrown away. The master's fd
-// number stays open (on /dev/null) because the caller closes it afterwards.
+// only writes (`yes`) ends instead of running on with its output thrown away; what is still
+// running READER_GONE_GRACE_MS later is killed. The master's fd number stays open (on
+// /dev/null) because the caller closes it afterwards.
 static void hang_up(relay *r) {
     int null = open("/dev/null", O_RDWR | O_CLOEXEC);
     r->stdout_open = 0;
+    note_reader_gone(r);
     if (r->master < 0) return;
     // Closes the master (the slave side sees the hangup) while its number stays open on
     // something harmless; without /dev/null, on our own (broken) stdout.
@@ -129,7 +150,11 @@ int cspawn_wait_foreground(pid_t pid, int pty_master) {
     sigset_t set, old_mask;
     cs_terminal term = {.active = 0};
     relay r = {.master = pty_master, .stdin_open = pty_master >= 0, .stdout_open = 1};
-    int sp[2], pidfd, status = -1, i;
+    int sp[2], pidfd, status = -1, i, killed = 0;
+    struct stat out;
+    // A pipe tells when its reader has gone (POLLERR on the write end) even if nothing is
+    // written; a terminal or a file has no reader to lose.
+    int watch_stdout = fstat(STDOUT_FILENO, &out) == 0 && S_ISFIFO(out.st_mode);
 
     if (pipe2(sp, O_CLOEXEC | O_NONBLOCK) < 0) {
         // Without the self-pipe nothing can be forwarded; still return the exit status.
@@ -158,8 +183,8 @@ int cspawn_wait_foreground(pid_t pid, int pty_master) {
     }
 
     for (;;) {
-        struct pollfd pf[4];
-        int n = 0, at_sig, at_master = -1, at_stdin = -1;
+        struct pollfd pf[5];
+        int n = 0, at_sig, at_master = -1, at_stdin = -1, at_stdout = -1, timeout = pidfd >= 0 ? -1 : 100;
         pid_t w = waitpid(pid, &status, WNOHANG);
         if (w == pid) break;
         if (w < 0 && errno != EINTR) {
@@ -177,7 +202,21 @@ int cspawn_wait_foreground(pid_t pid, int pty_master) {
             at_stdin = n;
             pf[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
         }
-        if (poll(pf, (nfds_t)n, pidfd >= 0 ? -1 : 100) < 0) continue;
+        if (watch_stdout && !r.reader_gone_ms) {
+            at_stdout = n;
+            pf[n++] = (struct pollfd){.fd = STDOUT_FILENO, .events = 0};
+        }
+        if (r.reader_gone_ms && !killed) {
+            long long left = r.reader_gone_ms + READER_GONE_GRACE_MS - monotonic_ms();
+            if (left <= 0) {
+                kill(pid, SIGKILL);
+                killed = 1;
+                continue;
+            }
+            if (timeout < 0 || left < timeout) timeout = (int)left;
+        }
+        if (poll(pf, (nfds_t)n, timeout) < 0) continue;
+        if (at_stdout >= 0 && (pf[at_stdout].revents & POLLERR)) hang_up(&r);
         if (pf[at_sig].revents) handle_signals(sp[0], pid, &r);
         if (at_master >= 0 && (pf[at_master].revents & (POLLIN | POLLHUP | POLLERR))) pump_master(&r);
         if (at_master >= 0 && r.master >= 0 && (pf[at_master].revents & POLLOUT)) pump_to_master(&r);
