@@ -362,10 +362,27 @@ final class ReducerTests: XCTestCase {
         _ = state.apply(.scroll(-3))
         XCTAssertEqual(state.scroll, 3)
         XCTAssertTrue(render(state, 100, 24).line(21).contains("3 newer lines below"))
+        // New output while scrolled up lands below: the lines read stay where they are.
+        let shown = render(state, 100, 24).line(1)
+        _ = state.apply(.logsLoaded(name: "half", lines: Array(lines.dropFirst(2)) + ["new one", "new two"]))
+        XCTAssertEqual(state.scroll, 5)
+        XCTAssertEqual(render(state, 100, 24).line(1), shown, "the view moved under the reader")
+        XCTAssertTrue(render(state, 100, 24).line(21).contains("5 newer lines below"))
         _ = state.apply(.scrollToEnd)
         XCTAssertEqual(state.scroll, 0)
+        _ = state.apply(.logsLoaded(name: "half", lines: lines + ["newest"]))
+        XCTAssertEqual(state.scroll, 0, "following stays following")
+        XCTAssertTrue(render(state, 100, 24).line(21).contains("newest"))
         _ = state.apply(.back)
         XCTAssertEqual(state.screen, .table)
+    }
+
+    func testLogWindowCountsWhatAReloadAdded() {
+        XCTAssertEqual(LogWindow.linesAdded(old: ["a", "b", "c"], new: ["b", "c", "d", "e"]), 2)
+        XCTAssertEqual(LogWindow.linesAdded(old: ["a", "b"], new: ["a", "b"]), 0)
+        XCTAssertEqual(LogWindow.linesAdded(old: ["x", "y", "y"], new: ["y", "y", "y", "z"]), 1, "the last match counts")
+        XCTAssertEqual(LogWindow.linesAdded(old: ["gone"], new: ["1", "2"]), 2)
+        XCTAssertEqual(LogWindow.linesAdded(old: [], new: ["1"]), 1)
     }
 
     func testHelpToggles() {

@@ -209,7 +209,12 @@ extension TopState {
             if case let .detail(name) = screen, name == loaded.name { detail = loaded }
             return []
         case let .logsLoaded(name, lines):
-            if case let .logs(shown) = screen, shown == name { logLines = lines }
+            guard case let .logs(shown) = screen, shown == name else { return [] }
+            // Scrolled up (scroll counts from the end): what arrived goes below, out of sight.
+            if scroll > 0 {
+                scroll = min(scroll + LogWindow.linesAdded(old: logLines, new: lines), max(0, lines.count - viewportRows))
+            }
+            logLines = lines
             return []
         }
     }
