@@ -61,6 +61,9 @@ final class ViewTests: XCTestCase {
         // A quota puts its level on a row boundary with headroom: 0.2 core on 10 rows → 8 rows.
         XCTAssertEqual(DetailView.graphTop(quota: 0.2, peak: 0.2, hostCores: 2, height: 10), 0.25, accuracy: 1e-9)
         XCTAssertEqual(DetailView.graphTop(quota: 0.25, peak: 0.25, hostCores: 2, height: 13), 0.325, accuracy: 1e-9)
+        // A short graph (80x24 has 5 rows) keeps the quota's line off the top row, which is
+        // labelled with the scale's top: 3 rows under 0.5, the line in row 1.
+        XCTAssertEqual(DetailView.graphTop(quota: 0.5, peak: 0.5, hostCores: 2, height: 5), 0.5 * 5 / 3, accuracy: 1e-9)
         // A peak from before the quota was lowered stays on the graph.
         let top = DetailView.graphTop(quota: 0.2, peak: 1.5, hostCores: 2, height: 10)
         XCTAssertGreaterThanOrEqual(top, 1.5)
@@ -168,5 +171,18 @@ final class ViewTests: XCTestCase {
         XCTAssertEqual(Format.quota(nil, ascii: false), "∞")
         XCTAssertEqual(Format.quota(nil, ascii: true), "inf")
         XCTAssertEqual(Format.quota(0.5, ascii: true), "0.50")
+    }
+}
+
+final class DetailGraphAt80x24Tests: XCTestCase {
+    /// At 80x24 the CPU graph has 5 rows: the quota's line is the row labelled with the quota.
+    func testTheQuotaLineIsLabelledWithTheQuota() throws {
+        var state = sampledState().state
+        _ = state.apply(.select("half"))
+        _ = state.apply(.openDetail)
+        let frame = render(state, 80, 24)
+        let labelled = try XCTUnwrap(frame.row(containing: "0.50 ┤"), (0..<24).map { frame.line($0) }.joined(separator: "\n"))
+        XCTAssertTrue(frame.line(labelled).contains("──"), frame.line(labelled))
+        XCTAssertNil(frame.row(containing: "0.63 ┤"), "the line sits in a row labelled with another value")
     }
 }

@@ -104,9 +104,11 @@ enum DetailView {
     /// Otherwise the smallest of 0.25, 0.5, 1, 2, 4, ... cores above the peak, at most the machine.
     static func graphTop(quota: Double?, peak: Double, hostCores: Int, height: Int) -> Double {
         let cores = Double(hostCores)
-        if let quota, quota > 0, quota < cores, height >= 2 {
+        if let quota, quota > 0, quota < cores, height >= 3 {
             let need = max(quota * 1.25, peak * 1.05)
-            let rows = max(1, min(height - 1, Int(Double(height) * quota / need)))
+            // At most height-2 rows under the quota, so its line is drawn below the top row,
+            // where its label goes (the top row's label is the scale's top).
+            let rows = max(1, min(height - 2, Int(Double(height) * quota / need)))
             return quota * Double(height) / Double(rows)
         }
         let need = max(peak, quota ?? 0) * 1.1
