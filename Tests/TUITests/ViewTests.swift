@@ -175,14 +175,22 @@ final class ViewTests: XCTestCase {
 }
 
 final class DetailGraphAt80x24Tests: XCTestCase {
-    /// At 80x24 the CPU graph has 5 rows: the quota's line is the row labelled with the quota.
+    /// At 80x24 with a real cgroup's dozen kernel files the CPU graph has 5 rows: the quota's
+    /// line must be the row labelled with the quota.
     func testTheQuotaLineIsLabelledWithTheQuota() throws {
-        var state = sampledState().state
+        var (state, backend, _) = sampledState()
         _ = state.apply(.select("half"))
         _ = state.apply(.openDetail)
+        var detail = try backend.detail(name: "half")
+        for file in ["cpu.shares", "pids.max", "memory.limit_in_bytes"] {
+            detail.kernelFiles.append(KernelFileValue(path: "/sys/fs/cgroup/x/corral/half/" + file, value: "1"))
+        }
+        _ = state.apply(.detailLoaded(detail))
         let frame = render(state, 80, 24)
-        let labelled = try XCTUnwrap(frame.row(containing: "0.50 ┤"), (0..<24).map { frame.line($0) }.joined(separator: "\n"))
-        XCTAssertTrue(frame.line(labelled).contains("──"), frame.line(labelled))
-        XCTAssertNil(frame.row(containing: "0.63 ┤"), "the line sits in a row labelled with another value")
+        let screen = (0..<24).map { frame.line($0) }.joined(separator: "\n")
+        let labelled = try XCTUnwrap(frame.row(containing: "0.50 ┤"), screen)
+        XCTAssertTrue(frame.line(labelled).contains("──"), screen)
+        let graphRows = try XCTUnwrap(frame.row(containing: "Throttled, %")) - XCTUnwrap(frame.row(containing: "┤"))
+        XCTAssertEqual(graphRows, 5, "not the 5-row graph:\n" + screen)
     }
 }
