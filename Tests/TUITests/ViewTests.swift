@@ -152,6 +152,20 @@ final class ViewTests: XCTestCase {
         XCTAssertTrue(render(state, 100, 30).line(0).contains("filter \"b\""))
     }
 
+    /// A 64-character name at 80 columns: the name is cut, not what is typed or the keys.
+    func testPromptsKeepTheInputAndTheKeysForALongName() {
+        let long = "averyveryverylongcontainername-abcdefghijklmnopqrstuvwxyz-012345"
+        var state = sampledState(specs: [FakeBackend.Spec(name: long, command: "sleep 1", quota: 0.5, load: .constant(0.1))]).state
+        _ = state.run(.select(long), .askQuota, .type("0"), .type("."), .type("3"))
+        var status = render(state, 80, 24).line(22)
+        XCTAssertTrue(status.contains("0.3█"), status)
+        XCTAssertTrue(status.contains("…"), status)
+        state.overlay = .none
+        _ = state.apply(.askRemove)
+        status = render(state, 80, 24).line(22)
+        XCTAssertTrue(status.contains("will be killed.") && status.trimmingCharacters(in: .whitespaces).hasSuffix("y remove  n keep"), status)
+    }
+
     func testFormat() {
         XCTAssertEqual(Format.fixed(0.125, 2), "0.13")
         XCTAssertEqual(Format.fixed(-0.004, 2), "0.00")

@@ -66,13 +66,19 @@ enum Chrome {
             return
         case let .quota(name, field):
             let now = Format.quota(state.container(named: name)?.quotaCores, ascii: glyphs.ascii)
-            prompt("Quota for \(name) (now \(now); cores, or 50%, 0 = unlimited): ", field.text,
+            let rest = " (now \(now); cores, or 50%, 0 = unlimited): "
+            // A long name gives way first: what is typed must stay in sight.
+            let shown = glyphs.fit(name, max(8, frame.width - 1 - "Quota for ".count - rest.count - promptInputRoom))
+            prompt("Quota for \(shown)\(rest)", field.text,
                    hint: "  Enter set, Esc cancel", y: y, into: &frame, glyphs: glyphs)
             return
         case let .confirmRemove(name):
             let running = state.container(named: name).map { $0.state == .running || $0.state == .paused } ?? false
-            var x = frame.put(" Remove \(name)?", x: 0, y: y, style: Style(.error))
-            if running { x += frame.put(" It is running and will be killed.", x: x, y: y, style: Style(.error)) }
+            let warning = running ? " It is running and will be killed." : ""
+            // A long name gives way first: the keys to answer with must stay in sight.
+            let shown = glyphs.fit(name, max(8, frame.width - " Remove ?".count - warning.count - "  y remove  n keep".count))
+            var x = frame.put(" Remove \(shown)?", x: 0, y: y, style: Style(.error))
+            x += frame.put(warning, x: x, y: y, style: Style(.error))
             x += frame.put("  y", x: x, y: y, style: Style(.key))
             x += frame.put(" remove  ", x: x, y: y)
             x += frame.put("n", x: x, y: y, style: Style(.key))
@@ -133,6 +139,10 @@ enum Chrome {
     }
 
     /// "label text█  hint": the hint only while there is room, the text's end always visible.
+    /// Columns a prompt keeps for what is typed (and the cursor) before a long name in its
+    /// label is cut.
+    static let promptInputRoom = 12
+
     private static func prompt(_ label: String, _ text: String, hint: String, y: Int, into frame: inout Frame,
                                glyphs: Glyphs) {
         var x = frame.put(" " + label, x: 0, y: y, style: Style(.bold))
