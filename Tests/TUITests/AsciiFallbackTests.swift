@@ -70,4 +70,12 @@ final class AsciiFallbackTests: XCTestCase {
         wide.put("café 漢\u{7}é\u{301}", x: 0, y: 0)
         XCTAssertEqual(wide.line(0), "café ??é?   ", "wide, control and combining characters would shift the row")
     }
+
+    func testEveryHelpKeyLeavesAGapBeforeItsDescription() {
+        for glyphs in [Glyphs.utf8, Glyphs.ascii] {
+            for (key, what) in HelpView.entries(glyphs) {
+                XCTAssertLessThan(key.unicodeScalars.count, HelpView.keyWidth, "\(key) runs into \(what)")
+            }
+        }
+    }
 }

@@ -1,8 +1,11 @@
 /// `?`: every key, the mouse, and how to read a slider.
 enum HelpView {
+    /// Where the descriptions start: every key text must end at least one column before.
+    static let keyWidth = 15
+
     static func entries(_ g: Glyphs, onQuit: String = "containers stay") -> [(String, String)] {
         let up = g.ascii ? "up dn" : "↑ ↓"
-        let lr = g.ascii ? "left right" : "← →"
+        let lr = g.ascii ? "<- ->" : "← →"
         return [
             ("\(up)  j k", "select container"),
             ("Home End g G", "first / last"),
@@ -52,7 +55,6 @@ enum HelpView {
         let columns = frame.width >= 80 ? 2 : 1
         let perColumn = (items.count + columns - 1) / columns
         let columnWidth = frame.width / columns
-        let keyWidth = 15
         var lines: [[(String, Role, Int)]] = []  // (text, role, x)
         for row in 0..<perColumn {
             var line: [(String, Role, Int)] = []
