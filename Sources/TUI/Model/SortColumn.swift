@@ -30,6 +30,17 @@ public enum SortColumn: String, CaseIterable, Equatable, Sendable {
         return all[((i + offset) % all.count + all.count) % all.count]
     }
 
+    /// Whether the row shows a value in this column (the table draws "-" otherwise): rows
+    /// without one go last in either direction, as in htop, not among the zeros.
+    func hasValue(_ c: ContainerSample) -> Bool {
+        let live = c.state == .running || c.state == .paused
+        switch self {
+        case .cpu, .throttled: return live && c.ratesKnown
+        case .pid, .throttledTime, .uptime: return live
+        case .name, .state, .quota, .command: return true
+        }
+    }
+
     /// true when `a` belongs before `b` in this column's natural direction (ties are left to the caller).
     func ordered(_ a: ContainerSample, _ b: ContainerSample) -> Bool? {
         func cmp<T: Comparable>(_ x: T, _ y: T) -> Bool? { x == y ? nil : (x < y) }
@@ -73,6 +84,8 @@ enum RowOrder {
         }
         let descending = column.descendingByDefault != reversed
         return kept.sorted { a, b in
+            let (aHas, bHas) = (column.hasValue(a), column.hasValue(b))
+            if aHas != bHas { return aHas }
             if let before = column.ordered(a, b) { return descending ? !before : before }
             if a.name != b.name { return a.name < b.name }
             return a.id < b.id
