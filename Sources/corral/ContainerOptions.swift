@@ -131,7 +131,12 @@ struct LimitValues: Equatable {
             result.quotaUs = v == -1 ? nil : v
         } else if let q = current.quotaUs, cpuPeriod != nil {
             // A new period alone keeps the same number of cores, as docker update does.
-            result.quotaUs = Int64((Double(q) / Double(current.periodUs) * Double(period)).rounded())
+            let rescaled = Int64((Double(q) / Double(current.periodUs) * Double(period)).rounded())
+            if rescaled < CPUQuota.minQuotaUs, (try? CPUQuota(quotaUs: nil, periodUs: period).validate()) != nil {
+                throw EngineError.invalid("--cpu-period \(period) would make the present \(Format.cores(Double(q) / Double(current.periodUs)))-core quota "
+                                          + "\(rescaled) µs, below the kernel's \(CPUQuota.minQuotaUs) µs: give --cpus or --cpu-quota too")
+            }
+            result.quotaUs = rescaled
         }
         try result.validate()
         return result

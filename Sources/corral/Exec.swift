@@ -12,12 +12,28 @@ struct Exec: ParsableCommand {
     @Argument(help: "Container name.") var name: String
     @Argument(parsing: .captureForPassthrough, help: "-- CMD [ARG...]") var command: [String] = []
 
+    private var commandLine: [String] { command.first == "--" ? Array(command.dropFirst()) : command }
+
+    /// Usage errors (exit 64), told before the container is looked at.
+    func validate() throws {
+        guard let first = commandLine.first, !first.isEmpty else {
+            throw ValidationError("exec needs a command: corral exec NAME -- CMD [ARG...]")
+        }
+        if let workdir, !workdir.hasPrefix("/") {
+            throw ValidationError("--workdir must be an absolute path, got \(ContainerName.quoted(workdir))")
+        }
+        do {
+            _ = try Environment.merge(defaults: [], image: [], user: EnvFromHost.resolve(env))
+        } catch let error as EngineError {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() throws {
         try TerminalCheck.inputIsATerminal(tty: tty, interactive: interactive)
         // CVE-2019-5736: join from a sealed copy, never from the binary on disk.
         try SealedSelf.reexecFromSealedCopy()
-        var cmd = command
-        if cmd.first == "--" { cmd.removeFirst() }
+        let cmd = commandLine
         let runtime = try globals.runtime()
         let code = try runtime.exec(try runtime.resolve(name), command: cmd, tty: tty, interactive: interactive,
                                     env: EnvFromHost.resolve(env), user: user, workdir: workdir)

@@ -94,6 +94,22 @@ struct Update: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print each kernel file written and its new value.") var verbose = false
     @Argument(help: "Container name or id.") var name: String
 
+    /// What can be told wrong without the container is a usage error (exit 64): no limit given,
+    /// or a value that is no limit whatever the container's present ones.
+    func validate() throws {
+        let limits = self.limits.values
+        guard limits.touchesCPU || limits.pidsLimit != nil || limits.memoryText != nil else {
+            throw ValidationError("update needs --cpus, --cpu-quota, --cpu-period, --pids-limit or --memory")
+        }
+        do {
+            if limits.touchesCPU { _ = try limits.cpuQuota(current: .unlimited) }
+            _ = try limits.pids()
+            _ = try limits.memoryLimit()
+        } catch let error as EngineError {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() throws {
         let runtime = try globals.runtime()
         let name = try runtime.resolve(self.name)
@@ -102,9 +118,6 @@ struct Update: ParsableCommand {
         let cpu = limits.touchesCPU ? try limits.cpuQuota(current: current.record.limits.cpu) : nil
         let pids = try limits.pids()
         let memory = try limits.memoryLimit()
-        guard cpu != nil || pids != nil || memory != nil else {
-            throw EngineError.invalid("update needs --cpus, --cpu-quota, --cpu-period, --pids-limit or --memory")
-        }
         let writes = try runtime.update(name, cpu: cpu, pidsMax: pids, memoryBytes: memory)
         if verbose { for w in writes { print("\(w.path) ← \(w.value)") } }
     }

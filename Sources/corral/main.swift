@@ -15,7 +15,7 @@ func runCorral() -> Never {
     do {
         if let verb = args.first, !verb.hasPrefix("-"), verb != "help",
            !Corral.configuration.subcommands.contains(where: { $0.configuration.commandName == verb }) {
-            fail("unknown command \(ContainerName.quoted(verb)) (see corral --help)")
+            fail("unknown command \(ContainerName.quoted(verb)) (see corral --help)", code: 64)
         }
         if args.first == "run", let request = RunFastParse.parse(Array(args.dropFirst())) {
             try request.execute()

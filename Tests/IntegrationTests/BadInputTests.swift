@@ -167,6 +167,14 @@ final class BadInputTests: XCTestCase {
         }
         XCTAssertEqual(try fx.corral(["run", "--rm", "--rootfs", rootfs, "--", "/no/such/program"]).code, 127)
         XCTAssertEqual(try fx.corral(["ps", "--bogus"]).code, 64)
+        // Usage errors are 64 whether ArgumentParser or corral tells them, and before the
+        // container is looked up (ghost doesn't exist: that would be 1).
+        for args in [["frob"], ["update", "ghost"], ["update", "--cpus", "abc", "ghost"], ["update", "--memory", "lots", "ghost"],
+                     ["exec", "ghost"], ["exec", "-w", "rel", "ghost", "--", "pwd"], ["exec", "-e", "=x", "ghost", "--", "true"]] {
+            let r = try fx.corral(args)
+            XCTAssertEqual(r.code, 64, "\(args): \(r.stderr)")
+            XCTAssertTrue(r.stderr.hasPrefix("corral: error: ") && r.stderr.split(separator: "\n").count == 1, r.stderr)
+        }
         XCTAssertEqual(try fx.corral(["stop", "ghost"]).code, 1)
         XCTAssertEqual(fx.stateEntries(), [])
     }

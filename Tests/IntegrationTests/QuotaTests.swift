@@ -57,6 +57,14 @@ final class QuotaTests: XCTestCase {
             XCTAssertEqual(try quotaFiles("q2").quota, "50000", "after update \(args)")
         }
         XCTAssertNotEqual(try fx.corral(["update", "nosuch", "--cpus", "1"]).code, 0)
+
+        // A period alone keeps the cores; when that would take the quota under the kernel's
+        // least, the message says so in the user's terms, not with a quota they never gave.
+        XCTAssertEqual(try fx.corral(["update", "q2", "--cpu-quota", "20000", "--cpu-period", "1000000"]).code, 0)
+        let r = try fx.corral(["update", "q2", "--cpu-period", "1000"])
+        XCTAssertEqual(r.stderr, "corral: error: --cpu-period 1000 would make the present 0.02-core quota 20 µs, "
+                       + "below the kernel's 1000 µs: give --cpus or --cpu-quota too\n")
+        XCTAssertEqual(try quotaFiles("q2").quota, "20000")
     }
 
     func testBusyLoopIsHeldToItsQuotaAndFollowsUpdate() throws {
