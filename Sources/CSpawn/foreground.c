@@ -134,13 +134,32 @@ static void pump_to_master(relay *r) {
     if (r->in_off >= r->in_len) r->in_len = r->in_off = 0;
 }
 
-static void handle_signals(int rd, pid_t pid, const relay *r) {
+// A hung-up terminal polls as POLLHUP (the kernel swaps in its hung-up file operations;
+// isatty can't tell, its ioctl fails with EIO then).
+static int terminal_gone(void) {
+    int fd;
+    for (fd = STDIN_FILENO; fd <= STDOUT_FILENO; fd++) {
+        struct stat st;
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        if (fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && poll(&pf, 1, 0) > 0 && (pf.revents & POLLHUP)) return 1;
+    }
+    return 0;
+}
+
+static void handle_signals(int rd, pid_t pid, relay *r) {
     unsigned char sigs[64];
     ssize_t n, i;
     while ((n = read(rd, sigs, sizeof sigs)) > 0) {
         for (i = 0; i < n; i++) {
-            if (sigs[i] == SIGWINCH && r->master >= 0) cs_terminal_copy_size(r->master);
-            else kill(pid, sigs[i]);
+            if (sigs[i] == SIGWINCH && r->master >= 0) {
+                cs_terminal_copy_size(r->master);
+                continue;
+            }
+            kill(pid, sigs[i]);
+            // A SIGHUP because our terminal is gone (its window closed), not one sent to
+            // reload a daemon: nobody reads us any more, and a pid 1 without a SIGHUP handler
+            // never sees the one passed on.
+            if (sigs[i] == SIGHUP && terminal_gone()) hang_up(r);
         }
     }
 }

@@ -154,6 +154,32 @@ final class InteractiveTests: XCTestCase {
         }, "a writer still runs")
     }
 
+    /// Closing the window of a foreground run hangs up its terminal: a pid 1 without a SIGHUP
+    /// handler (sleep) ignores the SIGHUP passed on, so corral kills it, and --rm removes it,
+    /// with or without -t. A SIGHUP sent on purpose (a reload) is only passed on.
+    func testClosingTheWindowEndsAForegroundRun() throws {
+        try fx.requireTmux()
+        for (name, flags) in [("hz", "-it"), ("hz2", "")] {
+            let s = try TmuxScreen(fx, command: "exec \(fx.binary) run --rm \(flags) --name \(name) busybox -- sleep 1000")
+            defer { s.close() }
+            XCTAssertTrue(fx.wait { (try? fx.container(name)?["state"] as? String) == "running" }, s.capture())
+            let pid = try XCTUnwrap(try fx.container(name)?["pid"] as? Int)
+            try s.tmux(["kill-session", "-t", s.session])
+            XCTAssertTrue(fx.wait(timeout: 10) { kill(pid_t(pid), 0) != 0 }, "\(name): sleep runs on after its window closed")
+            XCTAssertTrue(fx.wait(timeout: 10) { (try? fx.container(name)) == nil }, "\(name): the --rm container is left")
+        }
+
+        let t = try LiveCorral(fx, ["run", "--rm", "--name", "daemon", "busybox", "--", "sh", "-c",
+                                    "trap 'echo reloaded' HUP; echo ready; while :; do sleep 0.1; done"], on: .pipes)
+        XCTAssertTrue(t.waitForOutput("ready\n"), t.output + t.errorOutput)
+        t.signal(SIGHUP)
+        XCTAssertTrue(t.waitForOutput("reloaded\n"), t.output + t.errorOutput)
+        usleep(2_500_000)
+        XCTAssertEqual(try fx.container("daemon")?["state"] as? String, "running", "a SIGHUP on purpose ended the container")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "daemon"]).code, 0)
+        _ = t.finish()
+    }
+
     func testStdinOnlyWithInteractive() throws {
         let withI = try fx.corral(["run", "-i", "--rm", "busybox", "--", "cat"], input: "hi\n")
         XCTAssertEqual(withI.code, 0, withI.stderr)
