@@ -203,6 +203,9 @@ final class ImageExtractionAttackTests: ImageTestCase {
         let garbage = base + "/garbage.tar"
         try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: garbage))
         assertInvalid(try store.importRootfs(tarball: garbage, name: "garbage"), contains: "image import: \(garbage): ")
+        XCTAssertThrowsError(try store.importRootfs(tarball: garbage, name: "garbage")) { error in
+            XCTAssertFalse("\(error)".contains("multibyte"), "libarchive's format errno read as a system error: \(error)")
+        }
         let empty = try archive("empty.tar", [])
         assertInvalid(try store.importRootfs(tarball: empty, name: "empty"), contains: "no entries")
         XCTAssertEqual(storeEntries(), [])

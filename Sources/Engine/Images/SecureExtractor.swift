@@ -306,7 +306,11 @@ enum SecureExtractor {
             let text = archive_error_string(archive).map { String(cString: $0) } ?? "unreadable archive"
             // "Write failed" alone hides the cause: a full disk reads as a broken archive.
             let err = archive_errno(archive)
-            guard err > 0 else { return archive_error_string(archive) == nil ? "\(text) (libarchive error \(err))" : text }
+            // EILSEQ is libarchive's ARCHIVE_ERRNO_FILE_FORMAT, not a system error: its text
+            // ("Invalid or incomplete multibyte or wide character") would only mislead.
+            guard err > 0, err != EILSEQ else {
+                return archive_error_string(archive) == nil ? "\(text) (libarchive error \(err))" : text
+            }
             return text + ": " + String(cString: strerror(err))
         }
 
