@@ -17,7 +17,7 @@ struct GlobalOptions: ParsableArguments {
     func validate() throws { try values.validate() }
     var imagesRoot: String { values.imagesRoot }
     func runtime() throws -> Runtime { try values.runtime() }
-    func isImageInUse(_ image: String) -> Bool { values.isImageInUse(image) }
+    func containers(usingImage image: String) -> [String] { values.containers(usingImage: image) }
 }
 
 /// What the global options mean, as plain values (also filled by RunFastParse).
@@ -61,9 +61,9 @@ struct Globals: Equatable {
             cgroupParent: parent, selfExecutable: Self.selfExecutable()))
     }
 
-    func isImageInUse(_ image: String) -> Bool {
-        guard let rt = try? runtime(), let all = try? rt.list() else { return false }
-        return all.contains { $0.record.image == image }
+    func containers(usingImage image: String) -> [String] {
+        guard let rt = try? runtime(), let all = try? rt.list() else { return [] }
+        return all.filter { $0.record.image == image }.map(\.name)
     }
 
     private func absolute(_ path: String) -> String {

@@ -105,7 +105,7 @@ struct ImageCommand: ParsableCommand {
             // and the others still go.
             try EachNamed.run(names, verb: "image rm", needs: "an image name") {
                 try ImageName.validate($0)
-                try store.remove(named: $0, isInUse: globals.isImageInUse)
+                try store.remove(named: $0, usedBy: globals.containers(usingImage:))
             }
         }
     }

@@ -67,7 +67,7 @@ final class FuzzImageLoadTests: ImageTestCase {
             for image in images {
                 let real = URL(fileURLWithPath: image.rootfs).resolvingSymlinksInPath().path
                 XCTAssertTrue(real.hasPrefix(storeReal + "/"), "image \(image.name) outside the store at \(real) — \(context)", file: file, line: line)
-                XCTAssertNoThrow(try store.remove(named: image.name, isInUse: { _ in false }), context, file: file, line: line)
+                XCTAssertNoThrow(try store.remove(named: image.name, usedBy: { _ in [] }), context, file: file, line: line)
             }
         } catch is EngineError {
             // The refusal itself is the expected outcome of most mutations.

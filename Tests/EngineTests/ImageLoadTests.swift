@@ -88,7 +88,7 @@ final class ImageLoadTests: ImageTestCase {
         for image in images { checkLoaded(image) }
         XCTAssertEqual(try store.image(named: "myapp").name, "myapp:latest")
         XCTAssertEqual(try store.image(named: "myapp:v1").name, "myapp:v1")
-        try store.remove(named: "myapp", isInUse: { _ in false })
+        try store.remove(named: "myapp", usedBy: { _ in [] })
         XCTAssertEqual(try store.image(named: "myapp:v1").name, "myapp:v1", "each tag is its own image here")
         XCTAssertEqual(try store.load(archive: try dockerSaveArchive(repoTags: "[]")).map(\.name), [String(configID.prefix(12))])
     }
@@ -143,7 +143,7 @@ final class ImageLoadTests: ImageTestCase {
         let fromDir = try store.load(archive: layout)
         XCTAssertEqual(fromDir.map(\.name), ["layout:2.0"], "a bare tag gets the layout's file name as repository")
         checkLoaded(fromDir[0])
-        try store.remove(named: "layout:2.0", isInUse: { _ in false })
+        try store.remove(named: "layout:2.0", usedBy: { _ in [] })
 
         // The same layout as a tar, named by the archive file.
         var entries: [TarEntry] = [.file("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}"),

@@ -99,7 +99,7 @@ final class ImageStoreTests: ImageTestCase {
         let imported = try store.importRootfs(tarball: tar, name: "docker.io/library/plain:1")
         XCTAssertEqual(imported.name, "plain:1")
         XCTAssertEqual(try store.image(named: "docker.io/library/plain:1"), imported)
-        try store.remove(named: "docker.io/library/plain:1", isInUse: { _ in false })
+        try store.remove(named: "docker.io/library/plain:1", usedBy: { _ in [] })
         // Stored under the older rule: still found and removable, only not made anew.
         for older in ["app-", "team_/app", "a//b"] {
             XCTAssertNoThrow(try ImageName.validate(older), older)
@@ -112,15 +112,15 @@ final class ImageStoreTests: ImageTestCase {
         let tar = try archive("plain.tar", rootfsEntries())
         let image = try store.importRootfs(tarball: tar, name: "busy")
         var asked: [String] = []
-        XCTAssertThrowsError(try store.remove(named: "busy", isInUse: { asked.append($0); return true })) { error in
-            guard case EngineError.conflict = error else { return XCTFail("\(error)") }
+        XCTAssertThrowsError(try store.remove(named: "busy", usedBy: { asked.append($0); return ["web", "db"] })) { error in
+            XCTAssertEqual(error as? EngineError, .conflict("image busy is used by containers \"web\", \"db\"; remove them first"))
         }
         XCTAssertEqual(asked, ["busy"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: image.rootfs + "/etc/os-release"))
-        try store.remove(named: "busy", isInUse: { _ in false })
+        try store.remove(named: "busy", usedBy: { _ in [] })
         XCTAssertThrowsError(try store.image(named: "busy"))
         XCTAssertEqual(storeEntries(), [])
-        XCTAssertThrowsError(try store.remove(named: "busy", isInUse: { _ in false })) { error in
+        XCTAssertThrowsError(try store.remove(named: "busy", usedBy: { _ in [] })) { error in
             XCTAssertEqual(error as? EngineError, .notFound("no such image: busy"))
         }
     }

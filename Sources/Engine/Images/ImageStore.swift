@@ -48,16 +48,19 @@ public struct ImageStore: Sendable {
         return entries.compactMap { try? decode(imagesDirectory + "/" + $0) }.sorted { $0.name < $1.name }
     }
 
-    /// Removes an image; `.conflict` while `isInUse(name)` says a container uses it. The check
-    /// and the removal happen under the store lock.
-    public func remove(named name: String, isInUse: (String) -> Bool) throws {
+    /// Removes an image; `.conflict` while `usedBy(name)` names containers that use it. The
+    /// check and the removal happen under the store lock.
+    public func remove(named name: String, usedBy: (String) -> [String]) throws {
         try ImageName.validate(name)
         try withLock {
             guard let image = try ImageName.candidates(name).lazy.compactMap({ try self.read($0) }).first else {
                 throw EngineError.notFound("no such image: \(name)")
             }
-            guard !isInUse(image.name) else {
-                throw EngineError.conflict("image \(image.name) is in use by a container; remove the container first")
+            let users = usedBy(image.name)
+            guard users.isEmpty else {
+                let named = users.prefix(3).map(ContainerName.quoted).joined(separator: ", ")
+                    + (users.count > 3 ? " and \(users.count - 3) more" : "")
+                throw EngineError.conflict("image \(image.name) is used by container\(users.count == 1 ? "" : "s") \(named); remove \(users.count == 1 ? "it" : "them") first")
             }
             // Renamed out of sight first: a removal cut short leaves a .tmp-* for the next
             // change to clear, never a half image under the real name.
