@@ -54,11 +54,11 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(try fx.corral(["run", "--rm", "busybox"]).code, 0)
 
         try XCTAssertEqual(fx.corral(["run", "-d", "--name", "user", "busybox", "--", "sleep", "1000"]).code, 0)
-        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "in use")
+        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "used by container \"user\"")
         XCTAssertEqual(try imageNames(), ["busybox"])
         // Stopped but not removed, it still holds the image as its lower layer.
         XCTAssertEqual(try fx.corral(["stop", "--time", "0", "user"]).code, 0)
-        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "in use")
+        fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "used by container \"user\"")
 
         XCTAssertEqual(try fx.corral(["rm", "user"]).code, 0)
         let rm = try fx.corral(["image", "rm", "busybox"])
