@@ -164,7 +164,8 @@ struct LimitValues: Equatable {
 }
 
 enum ByteSize {
-    /// "1048576", "512k", "64m", "1g" (also "64MB", "1GiB").
+    /// "1048576", "512k", "64m", "1g" (also "64MB", "1GiB"), and with a suffix a decimal
+    /// ("1.5g"), as docker takes it, rounded down to whole bytes.
     static func parse(_ text: String) -> Int64? {
         var s = text.lowercased()
         for suffix in ["ib", "b"] where s.hasSuffix(suffix) && s.count > suffix.count { s.removeLast(suffix.count); break }
@@ -177,8 +178,15 @@ enum ByteSize {
         default: break
         }
         if mult > 1 { s.removeLast() }
-        guard let n = Int64(s), n >= 0 else { return nil }
-        let (r, overflow) = n.multipliedReportingOverflow(by: mult)
-        return overflow ? nil : r
+        if let n = Int64(s) {
+            guard n >= 0 else { return nil }
+            let (r, overflow) = n.multipliedReportingOverflow(by: mult)
+            return overflow ? nil : r
+        }
+        // Digits, one point, digits: not "1e3", "inf" or "nan", which Double would also read.
+        guard mult > 1, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
+              s.filter({ $0 == "." }).count == 1, s.count > 1, let d = Double(s) else { return nil }
+        let bytes = (d * Double(mult)).rounded(.down)
+        return bytes < 9.2e18 ? Int64(bytes) : nil
     }
 }

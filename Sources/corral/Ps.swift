@@ -29,9 +29,7 @@ struct Ps: ParsableCommand {
     func run() throws {
         let runtime = try globals.runtime()
         let shown = try runtime.list(tidy: true).filter { all || $0.state == .running || $0.state == .paused }
-        for name in runtime.unreadable() {
-            warn("container \(name) has a damaged state file and is not listed; `corral rm -f \(name)` removes it")
-        }
+        warnAboutUnreadableContainers(runtime)
         if json {
             print(try JSONText.encode(shown.map(ContainerJSON.init)))
             return
@@ -95,6 +93,8 @@ struct ContainerJSON: Encodable {
 
 enum JSONText {
     static func encode<T: Encodable>(_ value: T) throws -> String {
+        // An empty array pretty-printed is "[\n\n]"; jq and people expect "[]".
+        if let array = value as? [Any], array.isEmpty { return "[]" }
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try e.encode(value), as: UTF8.self)

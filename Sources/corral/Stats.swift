@@ -23,6 +23,7 @@ struct Stats: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
+        warnAboutUnreadableContainers(runtime)
         // Names or ids as given, the container names they stand for from here on.
         let wanted = try names.map { try runtime.resolve($0) }
         for n in wanted { _ = try runtime.status(n) }
@@ -46,9 +47,11 @@ struct Stats: ParsableCommand {
             }
             previous = current
             var frame: String
-            if json {
+            if json && noStream {
+                frame = try JSONText.encode(rows) + "\n"
+            } else if json {
                 let e = JSONEncoder()
-                e.outputFormatting = noStream ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
+                e.outputFormatting = [.sortedKeys]
                 frame = String(decoding: try e.encode(rows), as: UTF8.self) + "\n"
             } else {
                 frame = Self.table(rows)

@@ -13,6 +13,19 @@ final class StatsCLITests: XCTestCase {
 
     let burner = ["sh", "-c", "while :; do :; done"]
 
+    /// Nothing running: `[]` for a script, as `ps --json` gives; a damaged state file is named
+    /// on stderr as `ps` names it, not silently left out.
+    func testEmptyJSONIsAnEmptyArrayAndADamagedRecordIsNamed() throws {
+        XCTAssertEqual(try fx.corral(["stats", "--no-stream", "--json"]).stdout, "[]\n")
+        XCTAssertEqual(try fx.corral(["ps", "--json"]).stdout, "[]\n")
+        try fx.detached("hurt", ["sleep", "1000"])
+        try Data("{junk".utf8).write(to: URL(fileURLWithPath: fx.stateRoot + "/hurt/state.json"))
+        let r = try fx.corral(["stats", "--no-stream"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stderr, "corral: warning: container hurt has a damaged state file and is not listed; `corral rm -f hurt` removes it\n")
+        XCTAssertEqual(try fx.corral(["rm", "-f", "hurt"]).code, 0)
+    }
+
     func testJSONStreamInAPipeIsOneArrayPerLineAndEndsWhenThePipeCloses() throws {
         try fx.detached("burn", burner, options: ["--cpus", "0.3"])
         let stats = try StreamingCorral(fx, ["stats", "--json"])
@@ -95,7 +108,7 @@ final class StatsCLITests: XCTestCase {
         // Without a name, `stats` is about running containers only.
         let all = try fx.corral(["stats", "--no-stream", "--json"])
         XCTAssertEqual(all.code, 0, all.stderr)
-        XCTAssertEqual(all.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "[\n\n]")
+        XCTAssertEqual(all.stdout, "[]\n")
         fx.assertOneLineError(try fx.corral(["stats", "--no-stream", "nosuch"]), containing: "nosuch")
     }
 }
