@@ -107,6 +107,7 @@ final class LayoutTests: XCTestCase {
         XCTAssertEqual(layout.placed(.slider)?.width, 42, "the slider grows to its widest")
         let spark = try XCTUnwrap(layout.placed(.spark))
         XCTAssertGreaterThanOrEqual(spark.width, 30)
+        XCTAssertEqual(layout.placed(.command)?.width, 40, "the command is cut at 24 while the sparkline takes 60")
         // A full minute of history fills the burner's sparkline with levels.
         let line = Array(frame.line(try XCTUnwrap(frame.tableRow("burner"))).unicodeScalars)
         let cells = line[spark.x..<(spark.x + spark.width)]

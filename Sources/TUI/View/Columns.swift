@@ -63,8 +63,10 @@ enum TableColumn: CaseIterable {
                                           .throttledTime, .uptime, .command, .spark]
     /// Where extra width goes, stage by stage: (column, width it may grow to). The name first,
     /// a little: at 80 columns a name like "demo-bursty" is whole rather than the slider a cell wider.
+    /// The command gets 40 before the sparkline grows past 30: a cut command is what a wide
+    /// terminal should fix first.
     static let growth: [(TableColumn, Int)] = [(.name, 12), (.slider, 22), (.name, 14), (.command, 24), (.spark, 30),
-                                               (.slider, 42), (.spark, 60), (.name, 24), (.command, .max)]
+                                               (.slider, 42), (.command, 40), (.spark, 60), (.name, 24), (.command, .max)]
 }
 
 struct ColumnLayout: Equatable {
