@@ -101,12 +101,15 @@ public struct HostSample: Equatable, Sendable {
     public var cores: Int
     /// CPU used by the whole machine over the last interval; 100 = one core, like the containers'.
     public var cpuPercent: Double
+    /// False on the first sweep: like a container's, the machine's rate needs two samples.
+    public var cpuKnown: Bool
     /// "v1", "v2" or "hybrid".
     public var cgroupMode: String
 
-    public init(cores: Int, cpuPercent: Double, cgroupMode: String) {
+    public init(cores: Int, cpuPercent: Double, cpuKnown: Bool = true, cgroupMode: String) {
         self.cores = max(1, cores)
         self.cpuPercent = cpuPercent
+        self.cpuKnown = cpuKnown
         self.cgroupMode = cgroupMode
     }
 }

@@ -37,7 +37,7 @@ final class EngineTopBackend: TopBackend {
             return (all, runtime.sampleCPU(all, worker: worker))
         }
         let host = try? HostCPUTimes.read()
-        let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) } ?? 0
+        let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) }
         let now = Self.secondsSinceBoot()
         var texts: [String: String] = [:]
         texts.reserveCapacity(all.count)
@@ -57,7 +57,8 @@ final class EngineTopBackend: TopBackend {
         previousCPU = cpu
         previousHost = host
         commandTexts = texts
-        return TopSnapshot(host: HostSample(cores: cores, cpuPercent: hostPercent, cgroupMode: runtime.cgroups.mode.rawValue),
+        return TopSnapshot(host: HostSample(cores: cores, cpuPercent: hostPercent ?? 0, cpuKnown: hostPercent != nil,
+                                            cgroupMode: runtime.cgroups.mode.rawValue),
                            containers: rows)
     }
 

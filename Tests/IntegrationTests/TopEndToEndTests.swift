@@ -108,6 +108,7 @@ final class TopEndToEndTests: XCTestCase {
         // burner never had; the next sweep (5 s on) measures it at its half-core quota.
         XCTAssertEqual(s.row("web")?.split(separator: " ")[3], "-", s.lastScreen)
         XCTAssertNil(throttledPercent(s.row("web")), s.lastScreen)
+        XCTAssertTrue(lines[1].contains(" -/"), "the host's CPU before its second sample: \(lines[1])")
         XCTAssertTrue(s.waitFor(timeout: 12) { screen in
             self.cpuPercent(s.row("web", in: screen)).map { $0 > 35 && $0 < 65 } == true
         }, s.lastScreen)

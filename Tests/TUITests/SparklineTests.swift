@@ -35,8 +35,8 @@ final class SparklineTests: XCTestCase {
 
     func testAFirstSweepWithoutRatesShowsDashesAndRecordsNothing() throws {
         var state = TopState(title: "corral test", refreshInterval: 1)
-        let host = HostSample(cores: 2, cpuPercent: 0, cgroupMode: "v2")
         func sweep(known: Bool, at time: Double) {
+            let host = HostSample(cores: 2, cpuPercent: known ? 150 : 0, cpuKnown: known, cgroupMode: "v2")
             let c = ContainerSample(name: "web", id: "w1", state: .running, pid: 42, quotaCores: 0.5,
                                     cpuPercent: known ? 50 : 0, throttledPercent: known ? 80 : 0, ratesKnown: known)
             _ = state.apply(.snapshot(TopSnapshot(host: host, containers: [c]), at: time))
@@ -53,6 +53,7 @@ final class SparklineTests: XCTestCase {
         }
         XCTAssertEqual(text(cpu), "-")
         XCTAssertEqual(text(thr), "-")
+        XCTAssertTrue(frame.line(1).contains(" -/2 cores"), frame.line(1))
 
         sweep(known: true, at: 101)
         XCTAssertEqual(state.history["w1"]?.points.map(\.cpuPercent), [50])
@@ -60,6 +61,7 @@ final class SparklineTests: XCTestCase {
         y = try XCTUnwrap(frame.tableRow("web"))
         XCTAssertEqual(text(cpu), "50.0")
         XCTAssertEqual(text(thr), "80%")
+        XCTAssertTrue(frame.line(1).contains(" 1.50/2 cores"), frame.line(1))
     }
 
     func testTheTableSparklineIsScaledToTheQuota() throws {

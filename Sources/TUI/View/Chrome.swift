@@ -38,7 +38,7 @@ enum Chrome {
         x += 10
         frame.put(glyphs.sliderRight, x: x, y: y, style: Style(.border))
         x += 1
-        x += frame.put(" \(Format.cores(busy))/\(host.cores) cores ", x: x, y: y)
+        x += frame.put(" \(host.cpuKnown ? Format.cores(busy) : "-")/\(host.cores) cores ", x: x, y: y)
 
         let counts = Dictionary(grouping: state.snapshot.containers, by: \.state).mapValues(\.count)
         let total = " \(glyphs.dot) \(Format.count(state.snapshot.containers.count, "container")):"
