@@ -7,7 +7,7 @@ import Glibc
 /// corral's own top level instead of `Corral.main()`: every failure is one line,
 /// `corral: error: ...`, on stderr, and a non-zero exit.
 func runCorral() -> Never {
-    let args = hoistGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+    let args = AttachedShortValues.split(hoistGlobalOptions(Array(CommandLine.arguments.dropFirst())))
     // docker's convention for `run`, whose exit code is otherwise the container's: 125 when
     // corral itself failed (bad options, no such image, a cgroup it can't make), so a script
     // can tell that from a container that exited 1.

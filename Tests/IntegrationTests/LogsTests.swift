@@ -37,6 +37,7 @@ final class LogsTests: XCTestCase {
         XCTAssertEqual(try fx.corral(["logs", "--tail", "100", "talk"]).stdout, "early 1\nearly 2\nearly 3\n")
         XCTAssertEqual(try fx.corral(["logs", "--tail", "all", "talk"]).stdout, "early 1\nearly 2\nearly 3\n")
         XCTAssertEqual(try fx.corral(["logs", "-n", "1", "talk"]).stdout, "early 3\n", "docker's short -n")
+        XCTAssertEqual(try fx.corral(["logs", "-n1", "talk"]).stdout, "early 3\n", "-n with its value attached, as docker takes it")
         // Still following while the container waits for the gate.
         XCTAssertTrue(follow.process.isRunning, "logs -f returned before the container exited")
         XCTAssertEqual(try fx.corral(["exec", "talk", "--", "touch", "/tmp/go"]).code, 0)
