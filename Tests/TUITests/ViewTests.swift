@@ -207,4 +207,24 @@ final class DetailGraphAt80x24Tests: XCTestCase {
         let graphRows = try XCTUnwrap(frame.row(containing: "Throttled, %")) - XCTUnwrap(frame.row(containing: "┤"))
         XCTAssertEqual(graphRows, 5, "not the 5-row graph:\n" + screen)
     }
+
+    /// Ctrl-F / Ctrl-B scroll the kernel files a small terminal can't show at once.
+    func testCtrlFScrollsTheKernelFiles() throws {
+        var (state, backend, _) = sampledState()
+        _ = state.run(.select("half"), .openDetail)
+        var detail = try backend.detail(name: "half")
+        for i in 0..<12 { detail.kernelFiles.append(KernelFileValue(path: "/sys/fs/cgroup/x/corral/half/extra.\(i)", value: "\(i)")) }
+        _ = state.apply(.detailLoaded(detail))
+        var frame = render(state, 80, 24)
+        XCTAssertNotNil(frame.row(containing: "more lines (Ctrl-F)"))
+        XCTAssertNil(frame.row(containing: "extra.11"))
+        _ = state.run(.movePage(1), .movePage(1), .movePage(1), .movePage(1))
+        frame = render(state, 80, 24)
+        XCTAssertNotNil(frame.row(containing: "extra.11"), "the last file is never reached")
+        XCTAssertNotNil(frame.row(containing: "above (Ctrl-B)"))
+        _ = state.run(.movePage(-1), .movePage(-1), .movePage(-1), .movePage(-1), .movePage(-1))
+        XCTAssertEqual(state.scroll, 0)
+        _ = state.apply(.move(1))
+        XCTAssertEqual(state.scroll, 0, "another container's files start at the top")
+    }
 }

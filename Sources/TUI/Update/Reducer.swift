@@ -14,8 +14,13 @@ extension TopState {
             moveSelection(to: (selectedIndex ?? -1) + offset)
             return []
         case let .movePage(pages):
+            if case .detail = screen {
+                // The kernel files pane, a few lines at a time (the view keeps it in range).
+                let lines = detail.map { $0.kernelFiles.reduce(0) { $0 + $1.value.split(separator: "\n").count } } ?? 0
+                scroll = min(max(0, scroll + 5 * pages), lines)
+                return []
+            }
             let step = max(1, viewportRows - 1) * pages
-            if case .detail = screen { return moveDetail(step) }
             moveSelection(to: (selectedIndex ?? 0) + step)
             return []
         case .selectFirst:
@@ -285,6 +290,7 @@ extension TopState {
         selectedName = next
         screen = .detail(next)
         detail = nil
+        scroll = 0
         keepSelectionVisible()
         return [.loadDetail(next)]
     }

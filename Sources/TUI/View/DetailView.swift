@@ -85,7 +85,7 @@ enum DetailView {
 
         let thrTop = 4 + cpuHeight
         x = frame.put(" Throttled, % of periods", x: 0, y: thrTop, style: Style(.bold))
-        frame.put("   now \(Int(c.throttledPercent.rounded()))%", x: x, y: thrTop, style: Style(.dim))
+        if measured { frame.put("   now \(Int(c.throttledPercent.rounded()))%", x: x, y: thrTop, style: Style(.dim)) }
         let thrValues = history.resample(buckets: graphWidth, now: state.now) { $0.throttledPercent }
             .map { $0.map { $0 / 100 } }
         axisLabels(top: "100%", mid: nil, y: thrTop + 1, height: thrHeight, width: axis, into: &frame, glyphs: glyphs)
@@ -93,7 +93,8 @@ enum DetailView {
                      line: nil, glyphs: glyphs, role: .graphThrottle, lineRole: .quotaMark)
 
         let filesWidth = w * 3 / 5
-        drawFiles(shown, x: 0, y: paneTop, width: filesWidth - 1, height: paneHeight, into: &frame, glyphs: glyphs)
+        drawFiles(shown, from: state.scroll, x: 0, y: paneTop, width: filesWidth - 1, height: paneHeight,
+                  into: &frame, glyphs: glyphs)
         drawProcesses(shown, x: filesWidth, y: paneTop, width: w - filesWidth, height: paneHeight,
                       into: &frame, glyphs: glyphs)
     }
@@ -203,7 +204,9 @@ enum DetailView {
         return lines
     }
 
-    private static func drawFiles(_ detail: ContainerDetail?, x: Int, y: Int, width: Int, height: Int,
+    /// The files from line `from` on (Ctrl-F / Ctrl-B scroll them: a small terminal can't show
+    /// them all, and the keys of the other views move the quota or the selection here).
+    private static func drawFiles(_ detail: ContainerDetail?, from: Int, x: Int, y: Int, width: Int, height: Int,
                                   into frame: inout Frame, glyphs: Glyphs) {
         frame.fill(x: x, y: y, width: width, style: Style(.columnTitle))
         guard let detail else {
@@ -216,13 +219,19 @@ enum DetailView {
         let label = " KERNEL FILES" + (dir.isEmpty ? "" : " in ")
         frame.put(label + leftFit(dir, width - label.unicodeScalars.count, glyphs), x: x, y: y,
                   style: Style(.columnTitle), limit: width)
-        let lines = fileLines(detail, width: width)
-        let pathWidth = min(lines.map { $0.path.unicodeScalars.count }.max() ?? 0, max(8, width / 2))
+        let all = fileLines(detail, width: width)
+        let pathWidth = min(all.map { $0.path.unicodeScalars.count }.max() ?? 0, max(8, width / 2))
         let rows = height - 1
+        let first = min(max(0, from), max(0, all.count - rows))
+        let lines = all.dropFirst(first)
         for (i, line) in lines.prefix(rows).enumerated() {
             let row = y + 1 + i
+            if i == 0 && first > 0 {
+                frame.put(" \(first) more line\(first == 1 ? "" : "s") above (Ctrl-B)", x: x, y: row, style: Style(.dim), limit: width)
+                continue
+            }
             if i == rows - 1 && lines.count > rows {
-                frame.put(" +\(lines.count - i) more lines", x: x, y: row, style: Style(.dim), limit: width)
+                frame.put(" +\(lines.count - i) more lines (Ctrl-F)", x: x, y: row, style: Style(.dim), limit: width)
                 break
             }
             frame.put(" " + leftFit(line.path, pathWidth, glyphs), x: x, y: row, style: Style(.kernel), limit: pathWidth + 1)

@@ -9,7 +9,7 @@ enum HelpView {
         return [
             ("\(up)  j k", "select container"),
             ("Home End g G", "first / last"),
-            ("Ctrl-F Ctrl-B", "page down / up"),
+            ("Ctrl-F Ctrl-B", "page; detail: files"),
             ("\(lr)  h l", "quota -/+ 0.05 core"),
             ("H L PgDn PgUp", "quota -/+ 0.5 core"),
             ("0  u", "unlimited quota"),
