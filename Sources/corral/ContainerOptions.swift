@@ -186,7 +186,8 @@ enum ByteSize {
         // Digits, one point, digits: not "1e3", "inf" or "nan", which Double would also read.
         guard mult > 1, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               s.filter({ $0 == "." }).count == 1, s.count > 1, let d = Double(s) else { return nil }
-        let bytes = (d * Double(mult)).rounded(.down)
+        // Rounded down, but a positive size never to 0, which would read as "unlimited".
+        let bytes = max(d > 0 ? 1 : 0, (d * Double(mult)).rounded(.down))
         return bytes < 9.2e18 ? Int64(bytes) : nil
     }
 }

@@ -71,7 +71,7 @@ final class HostileInputTests: XCTestCase {
             "--cpu-quota": ["", "-1.5", "1e3", "0", "999", "-9223372036854775808", "99999999999999999999", .text(Self.huge), .bytes(Self.notUTF8)],
             "--cpu-period": ["", "-1", "999", "1000001", "0x3e8", "100000.5", .text(Self.huge), .bytes(Self.notUTF8)],
             "--pids-limit": ["", "-2", "1.5", "x", "99999999999999", "99999999999999999999", .text(Self.huge), .bytes(Self.notUTF8)],
-            "--memory": ["", "-2", "4194303", "3m", "9999999999999t", "1.5", "1e3m", "2.5k", "g", "-1m", "1q", .text(Self.huge), .bytes(Self.notUTF8)],
+            "--memory": ["", "-2", "4194303", "3m", "9999999999999t", "1.5", "1e3m", "2.5k", "0.0001k", "g", "-1m", "1q", .text(Self.huge), .bytes(Self.notUTF8)],
             "--hostname": ["", "-a", ".a", "a b", "a_b", "../x", "a/b", .text(String(repeating: "h", count: 65)), .bytes(Self.notUTF8)],
             "--net": ["", "NONE", "bridge", "container:x", "host ", .bytes(Self.notUTF8)],
             "--env": ["", "=", "=x", "=NOKEY"],
