@@ -67,6 +67,15 @@ final class BadInputTests: XCTestCase {
         XCTAssertNotEqual(r.code, 0)
         XCTAssertTrue(r.stderr.contains("already exists"), r.stderr)
         XCTAssertEqual(try fx.container("dup")?["state"] as? String, "running")
+
+        // Another container's whole id as a name would hide that container from its id.
+        let id = try XCTUnwrap(try fx.container("dup")?["id"] as? String)
+        let named = try fx.corral(["run", "-d", "--name", id, "--rootfs", CorralFixture.rootfs, "--", "sleep", "1"])
+        XCTAssertEqual(named.code, 125)
+        XCTAssertEqual(named.stderr, "corral: error: \(id) is the id of container dup; a name can't be another container's id\n")
+        XCTAssertEqual(fx.stateEntries(), ["dup"])
+        XCTAssertEqual(try fx.corral(["rm", "-f", id]).stdout, id + "\n")
+        XCTAssertNil(try fx.container("dup"))
     }
 
     func testVerbsOnMissingContainers() throws {

@@ -14,6 +14,12 @@ extension Runtime {
                 guard !store.exists(plan.name) else {
                     throw EngineError.conflict("a container named \(plan.name) already exists")
                 }
+                // Names are looked up before ids: a name that is another container's whole id
+                // would hide that container from every verb given the id (`rm -f $(ps -aq)`).
+                if plan.name.utf8.count == plan.record.id.utf8.count, Self.isHex(plan.name),
+                   let owner = try list().first(where: { $0.record.id == plan.name }) {
+                    throw EngineError.conflict("\(plan.name) is the id of container \(owner.name); a name can't be another container's id")
+                }
                 if let image = plan.record.image { _ = try images.image(named: image) }
                 return try build(plan)
             }

@@ -14,8 +14,7 @@ extension Runtime {
            store.exists(nameOrID) || SmallFile.exists(store.directory(nameOrID)) {
             return (nameOrID, nil)
         }
-        let isIDPrefix = !nameOrID.isEmpty && nameOrID.utf8.count <= 64
-            && nameOrID.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
+        let isIDPrefix = !nameOrID.isEmpty && nameOrID.utf8.count <= 64 && Self.isHex(nameOrID)
         let matches = isIDPrefix ? try list().filter { $0.record.id.hasPrefix(nameOrID) } : []
         switch matches.count {
         case 1:
@@ -27,5 +26,10 @@ extension Runtime {
             let names = matches.map(\.name).joined(separator: ", ")
             throw EngineError.conflict("\(nameOrID) is the start of more than one container's id (\(names)); give more of it")
         }
+    }
+
+    /// Lowercase hex digits only, as container ids are written.
+    static func isHex(_ s: String) -> Bool {
+        s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) }
     }
 }
