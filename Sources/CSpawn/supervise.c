@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <sys/mman.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -131,6 +132,32 @@ static int relay_and_reap(int src, pid_t pid, cs_log *log) {
     return status;
 }
 
+// A short command line (`corral start web`) has no room for the title: as setproctitle does,
+// the environment strings that follow it are copied away (environ pointed at the copy; the
+// on-exit command is exec'd with it) and their memory joins the line. The kernel reads a line
+// whose last byte is no longer NUL on into that memory, up to the first NUL. mmap, not malloc:
+// this is a child forked from a threaded process.
+static unsigned long grow_into_environment(unsigned long room, unsigned long start, unsigned long end,
+                                           unsigned long env_start, unsigned long env_end) {
+    struct iovec local, remote;
+    unsigned long size = env_end - env_start;
+    char *copy, **e;
+    if (env_start != end || env_end <= env_start || size > (1UL << 20)) return room;
+    copy = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (copy == MAP_FAILED) return room;
+    local = (struct iovec){.iov_base = copy, .iov_len = size};
+    remote = (struct iovec){.iov_base = (void *)env_start, .iov_len = size};
+    if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != (ssize_t)size) {
+        munmap(copy, size);
+        return room;
+    }
+    for (e = environ; e && *e; e++) {
+        unsigned long at = (unsigned long)*e;
+        if (at >= env_start && at < env_end) *e = copy + (at - env_start);
+    }
+    return env_end - start;
+}
+
 // `ps` and `pgrep -f` show a supervisor as what it is, not as the command it was forked from
 // (`corral top`, `corral run -d ...`): a `pkill -f 'corral top'` must not take the containers
 // that command started with it. The kernel reports as the command line the memory between
@@ -141,7 +168,7 @@ static int relay_and_reap(int src, pid_t pid, cs_log *log) {
 static void set_title(const char *pid_file) {
     char stat[4096], title[128], now[256], seen[256];
     const char *p, *end_of_name = pid_file ? strrchr(pid_file, '/') : NULL, *name = end_of_name;
-    unsigned long start = 0, end = 0, room, len;
+    unsigned long start = 0, end = 0, env_start = 0, env_end = 0, room, len;
     int fd, field;
     ssize_t n, have;
     struct iovec local, remote;
@@ -155,7 +182,7 @@ static void set_title(const char *pid_file) {
     // p is at the ")" that ends field 2; each space starts the next field.
     for (field = 2; *p && field < 48; p++)
         if (*p == ' ') field++;
-    if (sscanf(p, "%lu %lu", &start, &end) != 2 || end <= start + 1) return;
+    if (sscanf(p, "%lu %lu %lu %lu", &start, &end, &env_start, &env_end) != 4 || end <= start + 1) return;
     room = end - start;
 
     fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
@@ -175,6 +202,7 @@ static void set_title(const char *pid_file) {
     else
         snprintf(title, sizeof title, "corral-supervisor");
     len = strlen(title);
+    if (len + 1 > room) room = grow_into_environment(room, start, end, env_start, env_end);
     if (len > room - 1) len = room - 1;
     for (unsigned long off = 0; off < room; off += sizeof seen) {
         unsigned long chunk = room - off < sizeof seen ? room - off : sizeof seen;

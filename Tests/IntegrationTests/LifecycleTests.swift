@@ -101,6 +101,21 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(cmdline.hasPrefix("corral-supervisor titled\0"), cmdline.debugDescription)
         XCTAssertFalse(cmdline.contains("run"), cmdline.debugDescription)
         XCTAssertEqual(try fx.container("titled")?["state"] as? String, "running")
+
+        // A command line shorter than the title (`/tmp/cNN start t2`): the title takes the
+        // environment's memory too.
+        try fx.detached("t2", ["sleep", "1000"])
+        XCTAssertEqual(try fx.corral(["stop", "-t", "0", "t2"]).code, 0)
+        let short = "/tmp/c\(getpid() % 100)"
+        try? FileManager.default.removeItem(atPath: short)
+        try FileManager.default.createSymbolicLink(atPath: short, withDestinationPath: fx.binary)
+        defer { try? FileManager.default.removeItem(atPath: short) }
+        let started = try Host.run(short, ["start", "t2"], env: fx.environment)
+        XCTAssertEqual(started.code, 0, started.stderr)
+        let t2 = try String(contentsOfFile: fx.stateRoot + "/t2/supervisor", encoding: .utf8)
+        let t2Supervisor = try XCTUnwrap(Int32(t2.split(separator: " ").first ?? ""))
+        let t2Line = try XCTUnwrap(Host.kernelText("/proc/\(t2Supervisor)/cmdline"))
+        XCTAssertTrue(t2Line.hasPrefix("corral-supervisor t2\0") || t2Line == "corral-supervisor t2", t2Line.debugDescription)
     }
 
     func testLogsOfDetachedContainer() throws {
