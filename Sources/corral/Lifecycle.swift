@@ -14,7 +14,15 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        try EachNamed.run(names, verb: "stop") { try runtime.stop(try runtime.resolve($0), timeout: time) }
+        // All at once (one grace period for all, as docker's), then reported name by name.
+        var outcomes: [Error?] = names.map { _ in nil }
+        var resolved: [(index: Int, name: String)] = []
+        for (i, given) in names.enumerated() {
+            do { resolved.append((i, try runtime.resolve(given))) } catch { outcomes[i] = error }
+        }
+        for (r, error) in zip(resolved, runtime.stop(resolved.map(\.name), timeout: time)) { outcomes[r.index] = error }
+        var next = outcomes.makeIterator()
+        try EachNamed.run(names, verb: "stop") { _ in if let error = next.next() ?? nil { throw error } }
     }
 }
 

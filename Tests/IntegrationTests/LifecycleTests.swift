@@ -246,6 +246,21 @@ final class LifecycleTests: XCTestCase {
         }
     }
 
+    /// `stop a b c d` signals all first and gives them one grace period together, as docker
+    /// does: one at a time, four pid-1 sleeps (which ignore SIGTERM) would take 4 × 2 s.
+    func testStopOfSeveralSharesOneGracePeriod() throws {
+        let names = ["s1", "s2", "s3", "s4"]
+        for name in names { try fx.detached(name, ["sleep", "1000"]) }
+        let t0 = Date()
+        let r = try fx.corral(["stop", "-t", "2"] + names + ["ghost"])
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 6, "stopped one after another")
+        XCTAssertEqual(r.code, 1)
+        XCTAssertEqual(r.stdout, names.joined(separator: "\n") + "\n")
+        XCTAssertEqual(r.stderr, "corral: error: no such container: ghost\n")
+        for name in names { XCTAssertEqual(try fx.container(name)?["exitCode"] as? Int, 137, name) }
+        XCTAssertEqual(fx.processesInOurCgroups(), [])
+    }
+
     func testStopSendsTermThenKill() throws {
         // sh as pid 1 ignores SIGTERM without a trap: stop must fall back to SIGKILL.
         try fx.detached("stubborn", ["sleep", "1000"])
