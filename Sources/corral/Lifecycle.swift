@@ -45,6 +45,10 @@ struct Kill: ParsableCommand {
     @Option(name: .shortAndLong, help: "Signal name or number.") var signal: String = "KILL"
     @Argument(help: "Container names or ids.") var names: [String]
 
+    func validate() throws {
+        do { _ = try Signals.parse(signal) } catch let error as EngineError { throw ValidationError(error.description) }
+    }
+
     func run() throws {
         let sig = try Signals.parse(signal)
         let runtime = try globals.runtime()

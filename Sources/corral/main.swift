@@ -54,6 +54,8 @@ func runCorral() -> Never {
 /// already read, and the rest parses as usual.
 func hoistGlobalOptions(_ args: [String]) -> [String] {
     let globals = ["--root": "CORRAL_ROOT", "--cgroup-parent": "CORRAL_CGROUP_PARENT"]
+    // A usage error: 64, or for `run` the 125 of every failure of corral's own.
+    let usageCode: Int32 = args.contains("run") ? 125 : 64
     var rest = args[...]
     while let first = rest.first, first.hasPrefix("--") {
         let parts = first.split(separator: "=", maxSplits: 1).map(String.init)
@@ -63,11 +65,11 @@ func hoistGlobalOptions(_ args: [String]) -> [String] {
             value = parts[1]
             rest = rest.dropFirst()
         } else {
-            guard rest.count >= 2 else { fail("option \(first) needs a value") }
+            guard rest.count >= 2 else { fail("option \(first) needs a value", code: usageCode) }
             value = rest[rest.startIndex + 1]
             rest = rest.dropFirst(2)
         }
-        guard !value.isEmpty else { fail("option \(parts[0]) needs a non-empty value") }
+        guard !value.isEmpty else { fail("option \(parts[0]) needs a non-empty value", code: usageCode) }
         setenv(variable, value, 1)
     }
     return Array(rest)

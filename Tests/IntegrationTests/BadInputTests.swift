@@ -178,7 +178,7 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(try fx.corral(["ps", "--bogus"]).code, 64)
         // Usage errors are 64 whether ArgumentParser or corral tells them, and before the
         // container is looked up (ghost doesn't exist: that would be 1).
-        for args in [["frob"], ["update", "ghost"], ["update", "--cpus", "abc", "ghost"], ["update", "--memory", "lots", "ghost"],
+        for args in [["frob"], ["--root", "", "ps"], ["--root"], ["kill", "-s", "BOGUS", "ghost"], ["update", "ghost"], ["update", "--cpus", "abc", "ghost"], ["update", "--memory", "lots", "ghost"],
                      ["exec", "ghost"], ["exec", "-w", "rel", "ghost", "--", "pwd"], ["exec", "-e", "=x", "ghost", "--", "true"]] {
             let r = try fx.corral(args)
             XCTAssertEqual(r.code, 64, "\(args): \(r.stderr)")
