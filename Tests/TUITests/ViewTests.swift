@@ -208,21 +208,37 @@ final class DetailGraphAt80x24Tests: XCTestCase {
         XCTAssertEqual(graphRows, 5, "not the 5-row graph:\n" + screen)
     }
 
-    /// Ctrl-F / Ctrl-B scroll the kernel files a small terminal can't show at once.
+    /// Ctrl-F / Ctrl-B scroll the kernel files a small terminal can't show at once; the counts
+    /// of hidden lines are exact, and the app's limit leaves no presses to undo past the end.
     func testCtrlFScrollsTheKernelFiles() throws {
         var (state, backend, _) = sampledState()
         _ = state.run(.select("half"), .openDetail)
         var detail = try backend.detail(name: "half")
         for i in 0..<12 { detail.kernelFiles.append(KernelFileValue(path: "/sys/fs/cgroup/x/corral/half/extra.\(i)", value: "\(i)")) }
         _ = state.apply(.detailLoaded(detail))
+        let size = TermSize(cols: 80, rows: 24)
         var frame = render(state, 80, 24)
-        XCTAssertNotNil(frame.row(containing: "more lines (Ctrl-F)"))
+        let below = try XCTUnwrap(frame.row(containing: "more lines (Ctrl-F)"))
         XCTAssertNil(frame.row(containing: "extra.11"))
-        _ = state.run(.movePage(1), .movePage(1), .movePage(1), .movePage(1))
+
+        _ = state.apply(.movePage(1))
+        frame = render(state, 80, 24)
+        XCTAssertNotNil(frame.row(containing: "5 more lines above (Ctrl-B)"), (0..<24).map { frame.line($0) }.joined(separator: "\n"))
+        XCTAssertEqual(frame.row(containing: "above (Ctrl-B)"), (frame.row(containing: "KERNEL FILES") ?? 0) + 1,
+                       "the count of lines above sits on the pane's first row")
+        let lines = DetailView.fileLines(detail, width: 80 * 3 / 5 - 1)
+        let firstShown = try XCTUnwrap(frame.row(containing: "above (Ctrl-B)")) + 1
+        XCTAssertTrue(frame.line(firstShown).contains(lines[5].path.isEmpty ? lines[5].value : String(lines[5].path.suffix(8))),
+                      "line 5 is the first one shown: \(frame.line(firstShown))")
+
+        for _ in 0..<6 { _ = state.apply(.movePage(1)); _ = state.apply(.scrollLimit(DetailView.filesScrollLimit(state, size: size))) }
         frame = render(state, 80, 24)
         XCTAssertNotNil(frame.row(containing: "extra.11"), "the last file is never reached")
-        XCTAssertNotNil(frame.row(containing: "above (Ctrl-B)"))
-        _ = state.run(.movePage(-1), .movePage(-1), .movePage(-1), .movePage(-1), .movePage(-1))
+        XCTAssertNil(frame.row(containing: "(Ctrl-F)"), "nothing more below the last line")
+        let atEnd = state.scroll
+        _ = state.apply(.movePage(-1))
+        XCTAssertEqual(state.scroll, atEnd - 5, "Ctrl-B after the end moves at once")
+        _ = state.run(.movePage(-1), .movePage(-1), .movePage(-1), .movePage(-1))
         XCTAssertEqual(state.scroll, 0)
         _ = state.apply(.move(1))
         XCTAssertEqual(state.scroll, 0, "another container's files start at the top")

@@ -4,6 +4,8 @@ public enum Action: Equatable, Sendable {
     // data
     case snapshot(TopSnapshot, at: Double)
     case viewport(rows: Int)
+    /// The furthest the detail view's files pane can scroll at the present size.
+    case scrollLimit(Int)
 
     // selection
     case move(Int)

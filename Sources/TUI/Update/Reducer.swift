@@ -8,6 +8,9 @@ extension TopState {
             viewportRows = max(1, rows)
             keepSelectionVisible()
             return []
+        case let .scrollLimit(limit):
+            if case .detail = screen { scroll = min(scroll, max(0, limit)) }
+            return []
 
         case let .move(offset):
             if case .detail = screen { return moveDetail(offset) }

@@ -42,13 +42,10 @@ enum DetailView {
                        style: Style(measured && c.throttledPercent >= 0.5 ? .throttled : .dim))
         frame.put(", \(Format.throttledTime(c.throttledTimeNs)) in all", x: x, y: 2, style: Style(.dim))
 
-        // The graphs and the panes share the rows between line 3 and the status line: the panes
-        // get what their contents need, as long as the graphs keep 7 rows (5 CPU, 2 throttling):
-        // the kernel files can't be scrolled, and they are what this view is there to show.
+        // The graphs and the panes share the rows between line 3 and the status line.
         let free = frame.height - 5
         let shown = state.detail?.name == name ? state.detail : nil
-        let paneNeed = 1 + max(6, shown.map { max(fileLines($0, width: w * 3 / 5 - 1).count, $0.processes.count) } ?? 0)
-        let paneHeight = min(paneNeed, max(6, free - 9))
+        let paneHeight = Self.paneHeight(shown, width: w, height: frame.height)
         let graphRows = free - paneHeight - 2
         let thrHeight = max(2, graphRows / 4)
         let cpuHeight = graphRows - thrHeight
@@ -222,22 +219,46 @@ enum DetailView {
         let all = fileLines(detail, width: width)
         let pathWidth = min(all.map { $0.path.unicodeScalars.count }.max() ?? 0, max(8, width / 2))
         let rows = height - 1
-        let first = min(max(0, from), max(0, all.count - rows))
-        let lines = all.dropFirst(first)
-        for (i, line) in lines.prefix(rows).enumerated() {
-            let row = y + 1 + i
-            if i == 0 && first > 0 {
-                frame.put(" \(first) more line\(first == 1 ? "" : "s") above (Ctrl-B)", x: x, y: row, style: Style(.dim), limit: width)
-                continue
-            }
-            if i == rows - 1 && lines.count > rows {
-                frame.put(" +\(lines.count - i) more lines (Ctrl-F)", x: x, y: row, style: Style(.dim), limit: width)
-                break
-            }
+        let first = min(max(0, from), filesScrollLimit(lines: all.count, rows: rows))
+        // Lines hidden above are counted on the first row, lines hidden below on the last.
+        var row = y + 1
+        if first > 0 {
+            frame.put(" \(first) more line\(first == 1 ? "" : "s") above (Ctrl-B)", x: x, y: row, style: Style(.dim), limit: width)
+            row += 1
+        }
+        let room = y + 1 + rows - row
+        let fits = all.count - first <= room
+        for line in all[first...].prefix(fits ? room : room - 1) {
             frame.put(" " + leftFit(line.path, pathWidth, glyphs), x: x, y: row, style: Style(.kernel), limit: pathWidth + 1)
             frame.put(glyphs.fit(line.value, width - pathWidth - 3), x: x + pathWidth + 3, y: row,
                       style: Style(.bold), limit: max(0, width - pathWidth - 3))
+            row += 1
         }
+        if !fits {
+            frame.put(" +\(all.count - first - (room - 1)) more lines (Ctrl-F)", x: x, y: row, style: Style(.dim), limit: width)
+        }
+    }
+
+    /// How many lines the files pane can hide above: the last screen shows the "above" row and
+    /// then the last `rows - 1` lines.
+    static func filesScrollLimit(lines: Int, rows: Int) -> Int {
+        lines <= rows ? 0 : lines - (rows - 1)
+    }
+
+    /// The files pane's scroll limit in the detail view as drawn at `size` (the app clamps
+    /// `scroll` to it, so Ctrl-B never has presses to undo past the end).
+    public static func filesScrollLimit(_ state: TopState, size: TermSize) -> Int {
+        guard case let .detail(name) = state.screen, let shown = state.detail, shown.name == name else { return 0 }
+        let rows = paneHeight(shown, width: size.cols, height: size.rows) - 1
+        return filesScrollLimit(lines: fileLines(shown, width: size.cols * 3 / 5 - 1).count, rows: rows)
+    }
+
+    /// Rows of the panes below the graphs: what their contents need, as long as the graphs keep
+    /// 7 rows (5 CPU, 2 throttling).
+    static func paneHeight(_ shown: ContainerDetail?, width w: Int, height: Int) -> Int {
+        let free = height - 5
+        let paneNeed = 1 + max(6, shown.map { max(fileLines($0, width: w * 3 / 5 - 1).count, $0.processes.count) } ?? 0)
+        return min(paneNeed, max(6, free - 9))
     }
 
     private static func drawProcesses(_ detail: ContainerDetail?, x: Int, y: Int, width: Int, height: Int,
