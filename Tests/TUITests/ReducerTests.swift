@@ -385,8 +385,11 @@ final class ReducerTests: XCTestCase {
     func testLogWindowCountsWhatAReloadAdded() {
         XCTAssertEqual(LogWindow.linesAdded(old: ["a", "b", "c"], new: ["b", "c", "d", "e"]), 2)
         XCTAssertEqual(LogWindow.linesAdded(old: ["a", "b"], new: ["a", "b"]), 0)
-        XCTAssertEqual(LogWindow.linesAdded(old: ["x", "y", "y"], new: ["y", "y", "y", "z"]), 1, "the last match counts")
-        XCTAssertEqual(LogWindow.linesAdded(old: ["gone"], new: ["1", "2"]), 2)
+        XCTAssertEqual(LogWindow.linesAdded(old: ["w", "x", "y", "y"], new: ["x", "y", "y", "z"]), 1, "a shorter anchor once the window has moved")
+        // A half-written last line that has grown since is no anchor.
+        XCTAssertEqual(LogWindow.linesAdded(old: ["p1 done", "p2 start..."], new: ["p1 done", "p2 start... done", "p3 start..."]), 1)
+        XCTAssertEqual(LogWindow.linesAdded(old: ["a", "b"], new: ["zz", "yy"]), 0, "rotated past: stay, don't jump")
+        XCTAssertEqual(LogWindow.linesAdded(old: ["one"], new: ["one", "two"]), 1)
         XCTAssertEqual(LogWindow.linesAdded(old: [], new: ["1"]), 1)
     }
 
