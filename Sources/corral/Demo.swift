@@ -56,6 +56,8 @@ struct Demo: ParsableCommand {
             switch plan[name] {
             case .reuse(let id):
                 started.append((name, id))
+                // Paused since: a demo shows them burning, so they are thawed.
+                if (try? runtime.status(name))?.state == .paused { try runtime.resume(name) }
                 continue
             case .replace(let id):
                 try runtime.remove(name, force: true, onlyID: id)
@@ -82,7 +84,7 @@ struct Demo: ParsableCommand {
     /// What to do with each demo name.
     enum Step: Equatable {
         case create
-        /// A demo container kept from last time (`--keep`) that still runs.
+        /// A demo container kept from last time (`--keep`) that still runs (paused ones are thawed).
         case reuse(id: String)
         /// A demo container kept from last time that has ended: removed and started anew.
         case replace(id: String)

@@ -87,6 +87,7 @@ final class DemoTests: XCTestCase {
         XCTAssertEqual(try containers(), before, "--keep did not keep them")
         XCTAssertEqual(try fx.corral(["kill", "demo-fifth"]).code, 0)
         XCTAssertTrue(try fx.wait { try fx.container("demo-fifth")?["state"] as? String == "exited" })
+        XCTAssertEqual(try fx.corral(["pause", "demo-half"]).code, 0)
         let next = try open("demo")
         XCTAssertTrue(waitForDemo(next), next.lastScreen)
         let now = try containers()
@@ -94,6 +95,7 @@ final class DemoTests: XCTestCase {
             XCTAssertEqual(now[name], before[name], "\(name) was not reused")
         }
         XCTAssertNotEqual(now["demo-fifth"], before["demo-fifth"], "the ended demo-fifth was not started anew")
+        XCTAssertEqual(try fx.container("demo-half")?["state"] as? String, "running", "the paused demo-half was not thawed")
         next.press("q")
         XCTAssertTrue(next.waitFor("EXITED:0"), next.lastScreen)
         XCTAssertEqual(try fx.psJSON().count, 0, "demo containers left after quit")
