@@ -40,7 +40,8 @@ enum DetailView {
         x += frame.put("  throttled ", x: x, y: 2, style: Style(.dim))
         x += frame.put(measured ? "\(Int(c.throttledPercent.rounded()))%" : "-", x: x, y: 2,
                        style: Style(measured && c.throttledPercent >= 0.5 ? .throttled : .dim))
-        frame.put(", \(Format.throttledTime(c.throttledTimeNs)) in all", x: x, y: 2, style: Style(.dim))
+        // Sampled only while it runs: once exited the kernel file below has the total.
+        if live { frame.put(", \(Format.throttledTime(c.throttledTimeNs)) in all", x: x, y: 2, style: Style(.dim)) }
 
         // The graphs and the panes share the rows between line 3 and the status line.
         let free = frame.height - 5
