@@ -63,10 +63,11 @@ static void note_reader_gone(relay *r) {
 // running READER_GONE_GRACE_MS later is killed. The master's fd number stays open (on
 // /dev/null) because the caller closes it afterwards.
 static void hang_up(relay *r) {
-    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    int null;
     r->stdout_open = 0;
     note_reader_gone(r);
     if (r->master < 0) return;
+    null = open("/dev/null", O_RDWR | O_CLOEXEC);
     // Closes the master (the slave side sees the hangup) while its number stays open on
     // something harmless; without /dev/null, on our own (broken) stdout.
     dup2(null >= 0 ? null : STDOUT_FILENO, r->master);
@@ -228,7 +229,10 @@ int cspawn_wait_foreground(pid_t pid, int pty_master) {
         if (r.reader_gone_ms && !killed) {
             long long left = r.reader_gone_ms + READER_GONE_GRACE_MS - monotonic_ms();
             if (left <= 0) {
+                // For run, pid 1 of the namespace (the rest dies with it); for exec, the
+                // command and its process group (it is a session leader).
                 kill(pid, SIGKILL);
+                kill(-pid, SIGKILL);
                 killed = 1;
                 continue;
             }
