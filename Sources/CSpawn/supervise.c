@@ -132,6 +132,18 @@ static int relay_and_reap(int src, pid_t pid, cs_log *log) {
     return status;
 }
 
+// A decimal number at *p, then one space; *p moves past both.
+static int read_number(const char **p, unsigned long *out) {
+    unsigned long n = 0;
+    const char *s = *p;
+    if (*s < '0' || *s > '9') return 0;
+    while (*s >= '0' && *s <= '9') n = n * 10 + (unsigned long)(*s++ - '0');
+    if (*s == ' ') s++;
+    *p = s;
+    *out = n;
+    return 1;
+}
+
 // A short command line (`corral start web`) has no room for the title: as setproctitle does,
 // the environment strings that follow it are copied away (environ pointed at the copy; the
 // on-exit command is exec'd with it) and their memory joins the line. The kernel reads a line
@@ -182,7 +194,10 @@ static void set_title(const char *pid_file) {
     // p is at the ")" that ends field 2; each space starts the next field.
     for (field = 2; *p && field < 48; p++)
         if (*p == ' ') field++;
-    if (sscanf(p, "%lu %lu %lu %lu", &start, &end, &env_start, &env_end) != 4 || end <= start + 1) return;
+    // By hand rather than with sscanf, whose locale and stdio machinery may hold a lock taken
+    // by another thread of the process this child was forked from.
+    if (!read_number(&p, &start) || !read_number(&p, &end) || !read_number(&p, &env_start) || !read_number(&p, &env_end)
+        || end <= start + 1) return;
     room = end - start;
 
     fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC);
@@ -197,11 +212,16 @@ static void set_title(const char *pid_file) {
 
     // The container's name: the directory its pid file is in.
     while (name && name > pid_file && name[-1] != '/') name--;
-    if (name && end_of_name > name)
-        snprintf(title, sizeof title, "corral-supervisor %.*s", (int)(end_of_name - name), name);
-    else
-        snprintf(title, sizeof title, "corral-supervisor");
-    len = strlen(title);
+    len = sizeof "corral-supervisor" - 1;
+    memcpy(title, "corral-supervisor", len);
+    if (name && end_of_name > name) {
+        size_t name_len = (size_t)(end_of_name - name);
+        if (name_len > sizeof title - len - 2) name_len = sizeof title - len - 2;
+        title[len++] = ' ';
+        memcpy(title + len, name, name_len);
+        len += name_len;
+    }
+    title[len] = '\0';
     if (len + 1 > room) room = grow_into_environment(room, start, end, env_start, env_end);
     if (len > room - 1) len = room - 1;
     for (unsigned long off = 0; off < room; off += sizeof seen) {
