@@ -45,6 +45,9 @@ public protocol TopBackend: AnyObject {
 /// A container's lifecycle state as the table shows it.
 public enum ContainerState: String, CaseIterable, Sendable {
     case created, running, paused, exited
+
+    /// Running or paused: it has a pid, an uptime and CPU counters.
+    public var isLive: Bool { self == .running || self == .paused }
 }
 
 /// One container in one sweep.
@@ -67,6 +70,8 @@ public struct ContainerSample: Equatable, Sendable {
     /// it): a rate needs two, so `cpuPercent` and `throttledPercent` are not measurements yet and
     /// are shown as "-" rather than as a 0 the container never had.
     public var ratesKnown: Bool
+    /// Live, with CPU% and throttled% measured over an interval: what the screen shows as numbers.
+    public var showsRates: Bool { state.isLive && ratesKnown }
     /// Total time the container's cgroup spent throttled, in nanoseconds. The cgroup lives from
     /// create to rm, so this counts every run of a restarted container.
     public var throttledTimeNs: UInt64

@@ -78,7 +78,7 @@ public final class FakeBackend: TopBackend {
         nextPid += 7
         let id = hexId(nextId)
         nextId += 1
-        let live = spec.state == .running || spec.state == .paused
+        let live = spec.state.isLive
         let sample = ContainerSample(
             name: spec.name, id: id, state: spec.state, pid: live ? pid : nil, command: spec.command,
             image: spec.image, quotaCores: spec.quota, uptimeSeconds: live ? 0 : nil,
@@ -104,7 +104,7 @@ public final class FakeBackend: TopBackend {
         var hostBusy = 0.0
         for i in sims.indices {
             var s = sims[i].sample
-            guard s.state == .running || s.state == .paused else {
+            guard s.state.isLive else {
                 s.cpuPercent = 0
                 s.throttledPercent = 0
                 s.uptimeSeconds = nil
@@ -157,7 +157,7 @@ public final class FakeBackend: TopBackend {
     public func stop(name: String) throws {
         let i = try index(of: name)
         commands.append("stop \(name)")
-        guard sims[i].sample.state == .running || sims[i].sample.state == .paused else {
+        guard sims[i].sample.state.isLive else {
             throw TopError("\(name) is not running")
         }
         exit(i, code: 143)
@@ -193,7 +193,7 @@ public final class FakeBackend: TopBackend {
     public func kill(name: String) throws {
         let i = try index(of: name)
         commands.append("kill \(name)")
-        guard sims[i].sample.state == .running || sims[i].sample.state == .paused else {
+        guard sims[i].sample.state.isLive else {
             throw TopError("\(name) is not running")
         }
         exit(i, code: 137)

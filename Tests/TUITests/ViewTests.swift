@@ -240,6 +240,8 @@ final class DetailGraphAt80x24Tests: XCTestCase {
         XCTAssertEqual(state.scroll, atEnd - 5, "Ctrl-B after the end moves at once")
         _ = state.run(.movePage(-1), .movePage(-1), .movePage(-1), .movePage(-1))
         XCTAssertEqual(state.scroll, 0)
+        _ = state.apply(.movePage(1))
+        XCTAssertGreaterThan(state.scroll, 0)
         _ = state.apply(.move(1))
         XCTAssertEqual(state.scroll, 0, "another container's files start at the top")
     }

@@ -53,7 +53,7 @@ final class TopApp {
         let rows = Render.viewportRows(state, size: size)
         if rows != state.viewportRows { _ = state.apply(.viewport(rows: rows)) }
         let limit = DetailView.filesScrollLimit(state, size: size)
-        if state.scroll > limit, case .detail = state.screen { _ = state.apply(.scrollLimit(limit)) }
+        if state.scroll > limit, state.overlay == .none, case .detail = state.screen { _ = state.apply(.scrollLimit(limit)) }
         let frame = Render.frame(state, size: size, caps: screen.caps)
         hits = frame.hits
         screen.paint(frame)

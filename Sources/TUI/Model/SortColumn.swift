@@ -33,10 +33,9 @@ public enum SortColumn: String, CaseIterable, Equatable, Sendable {
     /// Whether the row shows a value in this column (the table draws "-" otherwise): rows
     /// without one go last in either direction, as in htop, not among the zeros.
     func hasValue(_ c: ContainerSample) -> Bool {
-        let live = c.state == .running || c.state == .paused
         switch self {
-        case .cpu, .throttled: return live && c.ratesKnown
-        case .pid, .throttledTime, .uptime: return live
+        case .cpu, .throttled: return c.showsRates
+        case .pid, .throttledTime, .uptime: return c.state.isLive
         case .name, .state, .quota, .command: return true
         }
     }

@@ -9,7 +9,8 @@ public enum Action: Equatable, Sendable {
 
     // selection
     case move(Int)
-    /// One screen of rows down (+1) or up (-1); PgUp/PgDn move the quota, as the issue asks.
+    /// Down (+1) or up (-1): a screen of rows in the table, five lines of the kernel files in
+    /// the detail view (PgUp/PgDn move the quota, as the issue asks).
     case movePage(Int)
     case selectFirst
     case selectLast

@@ -9,7 +9,7 @@ extension TopState {
             keepSelectionVisible()
             return []
         case let .scrollLimit(limit):
-            if case .detail = screen { scroll = min(scroll, max(0, limit)) }
+            if case .detail = screen, overlay == .none { scroll = min(scroll, max(0, limit)) }
             return []
 
         case let .move(offset):
@@ -18,9 +18,9 @@ extension TopState {
             return []
         case let .movePage(pages):
             if case .detail = screen {
-                // The kernel files pane, a few lines at a time (the view keeps it in range).
-                let lines = detail.map { $0.kernelFiles.reduce(0) { $0 + $1.value.split(separator: "\n").count } } ?? 0
-                scroll = min(max(0, scroll + 5 * pages), lines)
+                // The kernel files pane, five lines at a time (the app clamps it to the last
+                // screen, which only the drawn size tells: `scrollLimit`).
+                scroll = max(0, scroll + 5 * pages)
                 return []
             }
             let step = max(1, viewportRows - 1) * pages
@@ -116,7 +116,7 @@ extension TopState {
             }
         case .kill:
             guard let c = target else { return [] }
-            guard c.state == .running || c.state == .paused else {
+            guard c.state.isLive else {
                 status = .error("\(c.name) is not running; nothing to kill")
                 return []
             }
@@ -219,7 +219,8 @@ extension TopState {
         case let .logsLoaded(name, lines):
             guard case let .logs(shown) = screen, shown == name else { return [] }
             // Scrolled up (scroll counts from the end): what arrived goes below, out of sight.
-            if scroll > 0 {
+            // (While help is open over the logs, scroll is the help's.)
+            if scroll > 0, overlay == .none {
                 scroll = min(scroll + LogWindow.linesAdded(old: logLines, new: lines), max(0, lines.count - viewportRows))
             }
             logLines = lines
@@ -231,7 +232,7 @@ extension TopState {
 
     private func stillRuns(_ name: String) -> Bool {
         guard let c = container(named: name) else { return false }
-        return c.state == .running || c.state == .paused
+        return c.state.isLive
     }
 
     private mutating func ingest(_ new: TopSnapshot, at time: Double) -> [Effect] {
@@ -241,7 +242,7 @@ extension TopState {
         var kept: [String: History] = [:]
         for c in new.containers {
             var h = history[c.id] ?? History()
-            if (c.state == .running || c.state == .paused) && c.ratesKnown {
+            if c.showsRates {
                 h.record(time: time, cpuPercent: c.cpuPercent, throttledPercent: c.throttledPercent)
             }
             kept[c.id] = h

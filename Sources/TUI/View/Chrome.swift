@@ -73,7 +73,7 @@ enum Chrome {
                    hint: "  Enter set, Esc cancel", y: y, into: &frame, glyphs: glyphs)
             return
         case let .confirmRemove(name):
-            let running = state.container(named: name).map { $0.state == .running || $0.state == .paused } ?? false
+            let running = state.container(named: name)?.state.isLive ?? false
             let warning = running ? " It is running and will be killed." : ""
             // A long name gives way first: the keys to answer with must stay in sight.
             let shown = glyphs.fit(name, max(8, frame.width - " Remove ?".count - warning.count - "  y remove  n keep".count))

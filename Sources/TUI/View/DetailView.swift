@@ -8,7 +8,7 @@ enum DetailView {
         }
         let w = frame.width
         let hostCores = state.snapshot.host.cores
-        let live = c.state == .running || c.state == .paused
+        let live = c.state.isLive
 
         // Line 1: who it is.
         var x = frame.put(" " + c.name, x: 0, y: 1, style: Style(.bold))
@@ -27,7 +27,7 @@ enum DetailView {
         // Line 2: the numbers and the slider (clickable here too).
         x = frame.put(" CPU ", x: 0, y: 2, style: Style(.bold))
         let cap = min(c.quotaCores ?? Double(hostCores), Double(hostCores))
-        let measured = live && c.ratesKnown
+        let measured = c.showsRates
         x += frame.put(measured ? Format.percent(c.cpuPercent) + "%" : "-", x: x, y: 2,
                        style: Style(measured ? Gauges.useRole(c.cpuPercent / 100 / max(cap, 0.01)) : .dim))
         x += frame.put("  ", x: x, y: 2)

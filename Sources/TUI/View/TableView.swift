@@ -63,8 +63,8 @@ enum TableView {
     private static func drawRow(_ c: ContainerSample, state: TopState, y: Int, layout: ColumnLayout,
                                 into frame: inout Frame, glyphs: Glyphs, selected: Bool) {
         let hostCores = state.snapshot.host.cores
-        let live = c.state == .running || c.state == .paused
-        let measured = live && c.ratesKnown
+        let live = c.state.isLive
+        let measured = c.showsRates
         let cap = min(c.quotaCores ?? Double(hostCores), Double(hostCores))
         let loadRole = Gauges.useRole(c.cpuPercent / 100 / max(cap, 0.01))
         frame.hits.append(HitRegion(x: 0, y: y, width: frame.width, target: .row(c.name)))
