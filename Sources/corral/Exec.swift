@@ -19,10 +19,8 @@ struct Exec: ParsableCommand {
         guard let first = commandLine.first, !first.isEmpty else {
             throw ValidationError("exec needs a command: corral exec NAME -- CMD [ARG...]")
         }
-        if let workdir, !workdir.hasPrefix("/") {
-            throw ValidationError("--workdir must be an absolute path, got \(ContainerName.quoted(workdir))")
-        }
         do {
+            if let workdir { try Runtime.checkExecWorkdir(workdir) }
             _ = try Environment.merge(defaults: [], image: [], user: EnvFromHost.resolve(env))
         } catch let error as EngineError {
             throw ValidationError(error.description)

@@ -54,8 +54,10 @@ func runCorral() -> Never {
 /// already read, and the rest parses as usual.
 func hoistGlobalOptions(_ args: [String]) -> [String] {
     let globals = ["--root": "CORRAL_ROOT", "--cgroup-parent": "CORRAL_CGROUP_PARENT"]
-    // A usage error: 64, or for `run` the 125 of every failure of corral's own.
-    let usageCode: Int32 = args.contains("run") ? 125 : 64
+    // A usage error: 64, or for `run` the 125 of every failure of corral's own. `verb`: the
+    // word after the failing option and its value (not the first "run" anywhere: a container
+    // may be called that).
+    func usageCode(verb: String?) -> Int32 { verb == "run" ? 125 : 64 }
     var rest = args[...]
     while let first = rest.first, first.hasPrefix("--") {
         let parts = first.split(separator: "=", maxSplits: 1).map(String.init)
@@ -65,11 +67,11 @@ func hoistGlobalOptions(_ args: [String]) -> [String] {
             value = parts[1]
             rest = rest.dropFirst()
         } else {
-            guard rest.count >= 2 else { fail("option \(first) needs a value", code: usageCode) }
+            guard rest.count >= 2 else { fail("option \(first) needs a value", code: usageCode(verb: nil)) }
             value = rest[rest.startIndex + 1]
             rest = rest.dropFirst(2)
         }
-        guard !value.isEmpty else { fail("option \(parts[0]) needs a non-empty value", code: usageCode) }
+        guard !value.isEmpty else { fail("option \(parts[0]) needs a non-empty value", code: usageCode(verb: rest.first)) }
         setenv(variable, value, 1)
     }
     return Array(rest)

@@ -169,6 +169,19 @@ final class InteractiveTests: XCTestCase {
             XCTAssertTrue(fx.wait(timeout: 10) { (try? fx.container(name)) == nil }, "\(name): the --rm container is left")
         }
 
+        // On purpose, with the terminal still there: only passed on.
+        let reloading = "trap 'echo reloaded' HUP; while :; do sleep 0.1; done"
+        let s = try TmuxScreen(fx, command: "exec \(fx.binary) run --rm -it --name hupt busybox -- sh -c \"\(reloading)\"")
+        defer { s.close() }
+        XCTAssertTrue(fx.wait { (try? fx.container("hupt")?["state"] as? String) == "running" }, s.capture())
+        let corral = try XCTUnwrap(Int32(s.pane("pane_pid")))
+        kill(corral, SIGHUP)
+        XCTAssertTrue(s.waitFor("reloaded"), s.capture())
+        usleep(2_500_000)
+        XCTAssertEqual(try fx.container("hupt")?["state"] as? String, "running", "a SIGHUP on purpose ended the -it container")
+        try s.tmux(["kill-session", "-t", s.session])
+        XCTAssertTrue(fx.wait(timeout: 10) { (try? fx.container("hupt")) == nil }, "hupt: left after its window closed")
+
         let t = try LiveCorral(fx, ["run", "--rm", "--name", "daemon", "busybox", "--", "sh", "-c",
                                     "trap 'echo reloaded' HUP; echo ready; while :; do sleep 0.1; done"], on: .pipes)
         XCTAssertTrue(t.waitForOutput("ready\n"), t.output + t.errorOutput)

@@ -32,9 +32,7 @@ extension Runtime {
         }
         record.env = try Environment.merge(defaults: tty ? ["TERM=xterm"] : [], image: containerEnv, user: env)
         if let workdir {
-            guard workdir.hasPrefix("/") else {
-                throw EngineError.invalid("--workdir must be an absolute path, got \(ContainerName.quoted(workdir))")
-            }
+            try Self.checkExecWorkdir(workdir)
             record.workdir = workdir
         }
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup), argv: command)
@@ -48,5 +46,13 @@ extension Runtime {
         let status = cspawn_wait_foreground(child, pty)
         if pty >= 0 { close(pty) }
         return Self.exitCode(waitStatus: status).code
+    }
+
+    /// `exec -w`: inside the container, so no relative path (there is no current directory to
+    /// be relative to). Public for the CLI, which tells it as a usage error before anything else.
+    public static func checkExecWorkdir(_ workdir: String) throws {
+        guard workdir.hasPrefix("/") else {
+            throw EngineError.invalid("--workdir must be an absolute path, got \(ContainerName.quoted(workdir))")
+        }
     }
 }
