@@ -39,12 +39,16 @@ final class EngineTopBackend: TopBackend {
         let host = try? HostCPUTimes.read()
         let hostPercent = zip(previousHost, host).map { $1.busyCorePercent(since: $0) }
         let now = Self.secondsSinceBoot()
-        var texts: [String: String] = [:]
-        texts.reserveCapacity(all.count)
+        // Kept between refreshes, filled on a miss, and cut back to the listed ids only when
+        // containers have gone (as RecordCache does): no new dictionary per refresh.
+        if commandTexts.count > all.count {
+            let listed = Set(all.map(\.record.id))
+            commandTexts = commandTexts.filter { listed.contains($0.key) }
+        }
         let rows: [ContainerSample] = all.map { c in
             let rate = zip(previousCPU[c.name], cpu[c.name]).map { CPURate(from: $0, to: $1) }
             let command = commandTexts[c.record.id] ?? CommandText.line(c.record.command)
-            texts[c.record.id] = command
+            if commandTexts[c.record.id] == nil { commandTexts[c.record.id] = command }
             return ContainerSample(
                 name: c.name, id: c.record.id, state: Self.state(c.state), pid: c.pid,
                 command: command, image: c.record.image ?? c.record.rootfs,
@@ -56,7 +60,6 @@ final class EngineTopBackend: TopBackend {
         }
         previousCPU = cpu
         previousHost = host
-        commandTexts = texts
         return TopSnapshot(host: HostSample(cores: cores, cpuPercent: hostPercent ?? 0, cpuKnown: hostPercent != nil,
                                             cgroupMode: runtime.cgroups.mode.rawValue),
                            containers: rows)
