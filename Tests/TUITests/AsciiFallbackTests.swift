@@ -73,7 +73,7 @@ final class AsciiFallbackTests: XCTestCase {
 
     func testEveryHelpKeyLeavesAGapBeforeItsDescription() {
         for glyphs in [Glyphs.utf8, Glyphs.ascii] {
-            for (key, what) in HelpView.entries(glyphs) {
+            for (key, what) in HelpView.entries(glyphs, onQuit: "removes the demo containers") {
                 XCTAssertLessThan(key.unicodeScalars.count, HelpView.keyWidth, "\(key) runs into \(what)")
             }
         }

@@ -10,7 +10,11 @@ extension Runtime {
     /// a container anyway; here a tidying listing does, if the store lock is free now (a
     /// `start` or `rm` holding it may be acting on one). Returns the names removed.
     func removeAbandonedAutoRemovals(_ listed: [ContainerStatus]) -> Set<String> {
-        let failed = failedRemovalsLock.locked { failedRemovals }
+        let failed = failedRemovalsLock.locked { () -> Set<String> in
+            // Forget containers removed since (by hand, or by a later listing).
+            if !failedRemovals.isEmpty { failedRemovals.formIntersection(listed.map(\.record.id)) }
+            return failedRemovals
+        }
         let candidates = listed.filter {
             $0.record.autoRemove && $0.state == .exited && !failed.contains($0.record.id) && holderIsGone($0.record.name)
         }

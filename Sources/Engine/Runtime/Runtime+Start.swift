@@ -40,7 +40,7 @@ extension Runtime {
         // This process is the container's holder: while it lives it records the exit and does
         // the --rm removal; once it is gone (SIGKILL) a tidying listing removes an --rm
         // container (removeAbandonedAutoRemovals).
-        try? store.writeSupervisor(record.name, pid: getpid(), startTime: Self.ownStartTime)
+        try? store.writeSupervisor(record.name, pid: getpid(), startTime: cspawn_process_starttime(getpid()))
         let pid = cspawn_start(&spawn.c, &pty, &err)
         guard pid > 0 else {
             try? removeAfterFailedStart(record)
@@ -98,9 +98,6 @@ extension Runtime {
         if removeOnFailure { try? removeAfterFailedStart(record) }
         throw startError.engineError
     }
-
-    /// This process's start time (clock ticks after boot), read once: it never changes.
-    static let ownStartTime = cspawn_process_starttime(getpid())
 
     /// docker's convention: the code, or 128 + the signal that killed it.
     static func exitCode(waitStatus s: Int32) -> (code: Int32, signal: Int32) {

@@ -3,7 +3,7 @@ enum HelpView {
     /// Where the descriptions start: every key text must end at least one column before.
     static let keyWidth = 15
 
-    static func entries(_ g: Glyphs, onQuit: String = "containers stay") -> [(String, String)] {
+    static func entries(_ g: Glyphs, onQuit: String) -> [(String, String)] {
         let up = g.ascii ? "up dn" : "↑ ↓"
         let lr = g.ascii ? "<- ->" : "← →"
         return [
