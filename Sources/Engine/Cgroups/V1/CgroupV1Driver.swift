@@ -127,6 +127,9 @@ public struct CgroupV1Driver: CgroupDriver {
     public func killAll(_ group: CgroupPath, signal: Int32) throws {
         try CgroupTree.check(group.relative)
         let procs = try directory(group, controller: V1CPU.name) + "/cgroup.procs"
+        // A group with no process left (every `--rm` removal) has no one to fork into it while
+        // we look, so the freeze, its two reads and the thaw would only cost time.
+        guard try !KernelRead.pids(procs).isEmpty else { return }
         let canFreeze = mounts[V1Freezer.name] != nil
         let wasFrozen = canFreeze ? ((try? isFrozen(group)) ?? false) : false
         let froze = canFreeze && !wasFrozen && (try? freeze(group)) != nil
