@@ -25,6 +25,20 @@ final class RecordTimestampTests: XCTestCase {
         }
     }
 
+    /// The hand-made calendar against glibc's, every 7th day from 1800 to 2400 (leap centuries,
+    /// days before the epoch).
+    func testCivilDateIsGlibcsUTCDate() {
+        for days in stride(from: Int64(-62_000), through: 157_000, by: 7) {
+            var seconds = time_t(days * 86_400)
+            var t = tm()
+            XCTAssertNotNil(gmtime_r(&seconds, &t))
+            let ours = RecordTimestamp.civil(daysSinceEpoch: days)
+            XCTAssertEqual([ours.year, ours.month, ours.day],
+                           [Int64(t.tm_year) + 1900, Int64(t.tm_mon) + 1, Int64(t.tm_mday)], "day \(days)")
+            XCTAssertEqual(RecordTimestamp.daysSinceEpoch(year: ours.year, month: ours.month, day: ours.day), days)
+        }
+    }
+
     func testRefusesWhatIsNotATimestamp() {
         for text in ["", "2026-11-29", "2026-11-29T08:06:09", "2026-11-29T08:06:09.5Z", "2026-13-01T00:00:00Z",
                      "2026-02-30T00:00:00Z", "2026-11-29T24:00:00Z", "2026-11-29 08:06:09Z", "２026-11-29T08:06:09Z",
