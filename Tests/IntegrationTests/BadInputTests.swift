@@ -37,6 +37,7 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--cpus", "0.001", "--", "true"])
         try assertRefused(run + ["--cpu-quota", "999", "--", "true"])
         try assertRefused(run + ["--cpu-quota", "-2", "--", "true"])
+        try assertRefused(run + ["--cpu-quota", "17592186044416", "--", "true"], contains: "kernel's limit")
         try assertRefused(run + ["--cpu-period", "0", "--", "true"])
         try assertRefused(run + ["--cpu-period", "2000000", "--", "true"])
         try assertRefused(run + ["--cpu-period", "99999999999999999999", "--", "true"])

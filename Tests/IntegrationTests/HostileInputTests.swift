@@ -136,7 +136,7 @@ final class HostileInputTests: XCTestCase {
 
         try assertRefused(["update", "target"])
         try assertRefused(["update", "--cpus", "1", "--cpu-quota", "20000", "target"])
-        for (flag, values) in [("--cpus", ["", "-1", "nan", "2000", "0.0001"]), ("--cpu-quota", ["", "0", "999", "-2", "1e3"]),
+        for (flag, values) in [("--cpus", ["", "-1", "nan", "2000", "0.0001"]), ("--cpu-quota", ["", "0", "999", "-2", "1e3", "17592186044416"]),
                                ("--cpu-period", ["", "0", "999", "1000001"]), ("--pids-limit", ["", "-2", "99999999999999"]),
                                ("--memory", ["", "-2", "1k", "9999999999999t"])] {
             for v in values { try assertRefused(["update", .text(flag), .text(v), "target"]) }

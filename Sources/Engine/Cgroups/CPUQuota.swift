@@ -8,13 +8,15 @@ public struct CPUQuota: Equatable, Hashable, Codable, Sendable {
     public static let defaultPeriodUs: Int64 = 100_000
     public static let periodRange: ClosedRange<Int64> = 1_000...1_000_000
     public static let minQuotaUs: Int64 = 1_000
+    /// The kernel's `max_cfs_runtime` (2^44 - 1 µs, about 203 days): a larger quota is EINVAL.
+    public static let maxQuotaUs: Int64 = (1 << 44) - 1
 
     public var quotaUs: Int64?
     public var periodUs: Int64
 
     public static let unlimited = CPUQuota(quotaUs: nil, periodUs: defaultPeriodUs)
 
-    /// Validates: period in 1000...1000000 µs, quota nil or ≥ 1000 µs.
+    /// Validates: period in 1000...1000000 µs, quota nil or 1000 µs ... 2^44 - 1 µs.
     public init(quotaUs: Int64?, periodUs: Int64 = CPUQuota.defaultPeriodUs) {
         self.quotaUs = quotaUs
         self.periodUs = periodUs
@@ -49,6 +51,9 @@ public struct CPUQuota: Equatable, Hashable, Codable, Sendable {
         }
         if let q = quotaUs, q < Self.minQuotaUs {
             throw EngineError.invalid("cpu quota must be ≥ 1000 µs or -1 (unlimited), got \(q)")
+        }
+        if let q = quotaUs, q > Self.maxQuotaUs {
+            throw EngineError.invalid("cpu quota must be at most \(Self.maxQuotaUs) µs (the kernel's limit) or -1 (unlimited), got \(q)")
         }
     }
 
