@@ -166,6 +166,26 @@ final class ViewTests: XCTestCase {
         XCTAssertTrue(status.contains("will be killed.") && status.trimmingCharacters(in: .whitespaces).hasSuffix("y remove  n keep"), status)
     }
 
+    /// The same name in the detail view: the title bar and the first line end in "…" where they
+    /// are cut, and the first line still starts with the name.
+    func testDetailMarksALongNameCut() throws {
+        let long = "averyveryverylongcontainername-abcdefghijklmnopqrstuvwxyz-012345"
+        var (state, backend, _) = sampledState(specs: [FakeBackend.Spec(name: long, command: "sleep 1", quota: 0.5, load: .constant(0.1))])
+        _ = state.run(.select(long), .openDetail)
+        _ = state.apply(.detailLoaded(try backend.detail(name: long)))
+        for caps in [utf8Color, asciiMono] {
+            let frame = render(state, 80, 24, caps)
+            let marker = caps.utf8 ? "…" : "~"
+            let title = frame.line(0).trimmingCharacters(in: .whitespaces)
+            XCTAssertTrue(frame.line(0).contains(marker), title)
+            XCTAssertTrue(frame.line(1).hasPrefix(" averyvery"), frame.line(1))
+            XCTAssertTrue(frame.line(1).hasSuffix(marker), frame.line(1))
+        }
+        let wide = render(state, 200, 40)
+        XCTAssertFalse(wide.line(0).contains("…"), "room enough: nothing cut")
+        XCTAssertFalse(wide.line(1).contains("…"), wide.line(1))
+    }
+
     func testFormat() {
         XCTAssertEqual(Format.fixed(0.125, 2), "0.13")
         XCTAssertEqual(Format.fixed(-0.004, 2), "0.00")

@@ -4,12 +4,13 @@ enum Chrome {
         frame.fill(x: 0, y: 0, width: frame.width, style: Style(.bar))
         var x = frame.put(" " + state.title, x: 0, y: 0, style: Style(.barKey))
         if let subtitle {
-            x += frame.put(" " + (glyphs.ascii ? ">" : "›") + " " + subtitle, x: x, y: 0, style: Style(.bar),
-                           limit: frame.width / 2)
+            let text = " " + (glyphs.ascii ? ">" : "›") + " " + subtitle
+            // A long container name is cut to half the bar, visibly.
+            x += frame.put(glyphs.fit(text, frame.width / 2), x: x, y: 0, style: Style(.bar))
         } else {
             // The table's filter and scroll position.
             if !state.filter.isEmpty {
-                x += frame.put("  filter \"\(state.filter)\"", x: x, y: 0, style: Style(.barKey), limit: frame.width / 3)
+                x += frame.put(glyphs.fit("  filter \"\(state.filter)\"", frame.width / 3), x: x, y: 0, style: Style(.barKey))
             }
             let rowCount = state.rows.count
             let visible = TableView.visibleRows(TermSize(cols: frame.width, rows: frame.height))

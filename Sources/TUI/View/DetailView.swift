@@ -11,16 +11,17 @@ enum DetailView {
         let live = c.state.isLive
 
         // Line 1: who it is.
-        var x = frame.put(" " + c.name, x: 0, y: 1, style: Style(.bold))
-        x += frame.put("  " + TableView.stateText(c), x: x, y: 1, style: Style(TableView.stateRole(c.state)))
         var facts: [String] = []
         if let pid = c.pid { facts.append("pid \(pid)") }
         facts.append("id \(String(c.id.prefix(12)))")
         if !c.image.isEmpty { facts.append("image \(c.image)") }
         if live { facts.append("up \(Format.duration(c.uptimeSeconds ?? 0))") }
-        x += frame.put("  " + facts.joined(separator: "  "), x: x, y: 1, style: Style(.dim))
-        frame.put("  " + c.command, x: x, y: 1, style: Style(.normal), limit: max(0, w - x))
-        if x < w, c.command.unicodeScalars.count + 2 > w - x {
+        let line1: [(String, Role)] = [(" " + c.name, .bold), ("  " + TableView.stateText(c), TableView.stateRole(c.state)),
+                                       ("  " + facts.joined(separator: "  "), .dim), ("  " + c.command, .normal)]
+        var x = 0
+        for (text, role) in line1 { x += frame.put(text, x: x, y: 1, style: Style(role)) }
+        // Whatever part ran out of room (a 64-character name at 80 columns), the line says so.
+        if line1.reduce(0, { $0 + $1.0.unicodeScalars.count }) > w {
             frame.put(glyphs.ellipsis, x: w - glyphs.ellipsis.unicodeScalars.count, y: 1)
         }
 
