@@ -54,11 +54,11 @@ struct Globals: Equatable {
         if root?.isEmpty == true { throw EngineError.invalid("--root must not be empty") }
     }
 
-    func runtime() throws -> Runtime {
+    func runtime(spareNetns: SpareNetns = SpareNetns()) throws -> Runtime {
         try validate()
         return try Runtime(config: RuntimeConfig(
             stateRoot: absolute(stateRoot), imagesRoot: absolute(imagesRoot),
-            cgroupParent: parent, selfExecutable: Self.selfExecutable()))
+            cgroupParent: parent, selfExecutable: Self.selfExecutable()), spareNetns: spareNetns)
     }
 
     func containers(usingImage image: String) -> [String] {

@@ -60,6 +60,10 @@ struct RunRequest: Equatable {
         try TerminalCheck.inputIsATerminal(tty: tty, interactive: interactive && !detach)
         LockWaitNotice.install()
         var spec = try container.spec()
+        // Made on the other core while this one reads the cgroup layout, writes the record and
+        // makes the cgroups (a bad input below ends it unused: closed, nothing left).
+        let spareNetns = SpareNetns()
+        if spec.network == .none { spareNetns.prepare() }
         var rest = imageAndCommand
         if let first = rest.first, first != "--" {
             // Where the image goes: an option ArgumentParser did not know lands here.
@@ -78,9 +82,7 @@ struct RunRequest: Equatable {
         spec.autoRemove = rm
         spec.tty = tty
         spec.interactive = interactive
-        let runtime = try globals.runtime()
-        // Made on the other core while this one writes the record and the cgroups.
-        if spec.network == .none { runtime.prepareNetwork() }
+        let runtime = try globals.runtime(spareNetns: spareNetns)
         let record = try runtime.create(spec)
         if detach {
             try runtime.startDetached(record)

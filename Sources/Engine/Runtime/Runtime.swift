@@ -41,9 +41,10 @@ public final class Runtime {
     /// Supervisors started by this process, collected when they end.
     let supervisors = SupervisorReaper()
     /// A network namespace made ahead for the next `--net none` start.
-    let spareNetns = SpareNetns()
+    let spareNetns: SpareNetns
 
-    public init(config: RuntimeConfig, cgroups: CgroupDriver? = nil) throws {
+    public init(config: RuntimeConfig, cgroups: CgroupDriver? = nil, spareNetns: SpareNetns = SpareNetns()) throws {
+        self.spareNetns = spareNetns
         guard geteuid() == 0 else {
             throw EngineError.invalid("corral needs root (namespaces, cgroups and mounts are root-only here)")
         }

@@ -9,14 +9,18 @@ import Glibc
 /// then ends — it overlaps the rest of `corral run` (record, cgroups) on another core, or, in a
 /// long-running caller such as the TUI, happens between starts.
 ///
-/// Each namespace goes to one container only: `take` hands its fd over and forgets it.
-final class SpareNetns {
+/// Each namespace goes to one container only: `take` hands its fd over and forgets it. A caller
+/// may make its own and start it before it has a Runtime (`corral run`: before the cgroup
+/// layout is read), then give it to the Runtime.
+public final class SpareNetns {
     private let mutex = Mutex()
     private var thread: pthread_t?
     /// Make the next one as each is taken (a long-running caller: the TUI).
     private var keepsOneReady = false
     /// The thread's result: an fd, or -errno. Heap memory the thread writes before it ends.
     private let result = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+
+    public init() {}
 
     deinit {
         mutex.locked { keepsOneReady = false }
@@ -26,7 +30,7 @@ final class SpareNetns {
 
     /// Starts making one unless one is already being made or ready; with `keepingOneReady`,
     /// also the next one each time one is taken.
-    func prepare(keepingOneReady: Bool = false) {
+    public func prepare(keepingOneReady: Bool = false) {
         mutex.locked {
             if keepingOneReady { keepsOneReady = true }
             startLocked()
