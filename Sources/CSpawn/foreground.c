@@ -23,7 +23,10 @@
 // Once the reader of our output is gone, how long the container has to end by itself before
 // it is killed. A writer in a shell pipeline dies of SIGPIPE at its next write; a container's
 // pid 1 can't (the kernel keeps default-action signals from a namespace's init), so a shell
-// loop there would write into the void for ever.
+// loop there would write into the void for ever. With a pty the hang-up makes its writes fail
+// quietly and the grace is 2 s; without one the container writes into the broken pipe itself
+// and its stderr is still the user's terminal, where a shell loop prints "write error" half a
+// million times a second: it is killed at once, as the host's SIGPIPE would have killed it.
 enum { READER_GONE_GRACE_MS = 2000 };
 
 static const int forwarded[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
@@ -43,6 +46,7 @@ typedef struct relay {
     int stdin_open;
     int stdout_open;
     long long reader_gone_ms; // when the reader of our stdout went away; 0 while it is there
+    int grace_ms;            // from then until the kill
     char in[4096];           // read from stdin, not yet written to the pty
     size_t in_len, in_off;
 } relay;
@@ -169,7 +173,7 @@ int cspawn_wait_foreground(pid_t pid, int pty_master) {
     struct sigaction sa, old[NFORWARDED], old_pipe;
     sigset_t set, old_mask;
     cs_terminal term = {.active = 0};
-    relay r = {.master = pty_master, .stdin_open = pty_master >= 0, .stdout_open = 1};
+    relay r = {.master = pty_master, .stdin_open = pty_master >= 0, .stdout_open = 1, .grace_ms = READER_GONE_GRACE_MS};
     int sp[2], pidfd, status = -1, i, killed = 0;
     struct stat out;
     // A pipe tells when its reader has gone (POLLERR on the write end) even if nothing is
@@ -227,7 +231,7 @@ int cspawn_wait_foreground(pid_t pid, int pty_master) {
             pf[n++] = (struct pollfd){.fd = STDOUT_FILENO, .events = 0};
         }
         if (r.reader_gone_ms && !killed) {
-            long long left = r.reader_gone_ms + READER_GONE_GRACE_MS - monotonic_ms();
+            long long left = r.reader_gone_ms + r.grace_ms - monotonic_ms();
             if (left <= 0) {
                 // For run, pid 1 of the namespace (the rest dies with it); for exec, the
                 // command and its process group (it is a session leader).
@@ -239,7 +243,10 @@ int cspawn_wait_foreground(pid_t pid, int pty_master) {
             if (timeout < 0 || left < timeout) timeout = (int)left;
         }
         if (poll(pf, (nfds_t)n, timeout) < 0) continue;
-        if (at_stdout >= 0 && (pf[at_stdout].revents & POLLERR)) hang_up(&r);
+        if (at_stdout >= 0 && (pf[at_stdout].revents & POLLERR)) {
+            if (r.master < 0) r.grace_ms = 0;
+            hang_up(&r);
+        }
         if (pf[at_sig].revents) handle_signals(sp[0], pid, &r);
         if (at_master >= 0 && (pf[at_master].revents & (POLLIN | POLLHUP | POLLERR))) pump_master(&r);
         if (at_master >= 0 && r.master >= 0 && (pf[at_master].revents & POLLOUT)) pump_to_master(&r);

@@ -147,6 +147,13 @@ final class InteractiveTests: XCTestCase {
             XCTAssertTrue(r.stdout.hasPrefix("y\r\n") || r.stdout.hasPrefix("y\n"), "\(what): \(r.stdout.prefix(80).debugDescription)")
             XCTAssertLessThan(Date().timeIntervalSince(started), 15, "\(what) ran on after its reader had gone")
         }
+        // Without a pty the loop's stderr is still the terminal, one "write error" per echo into
+        // the broken pipe (half a million a second here): it is killed at once, not after 2 s.
+        let errors = "/tmp/corral-test-\(fx.id)/loop-errors"
+        let r = try Host.run("/bin/sh", ["-c", "timeout -s KILL 20 \(fx.binary) run --rm busybox -- \(loop) </dev/null 2>\(errors) | head -1; wc -l <\(errors)"],
+                             env: fx.environment)
+        let lines = Int(r.stdout.split(separator: "\n").last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "") ?? -1
+        XCTAssertTrue((0..<20_000).contains(lines), "the loop wrote \(lines) error lines after its reader had gone")
         XCTAssertTrue(fx.wait(timeout: 10) { (try? fx.psJSON())?.count == 1 }, "the --rm container is left: \((try? fx.psJSON()) ?? [])")
         XCTAssertFalse(fx.processesInOurCgroups().contains { pid in
             let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
