@@ -79,11 +79,14 @@ public struct ContainerSample: Equatable, Sendable {
     public var uptimeSeconds: Double?
     /// Exit status once it has exited (128+n for death by signal n); nil otherwise.
     public var exitCode: Int32?
+    /// Why it exited, when there is more to say than the code ("killed by the OOM killer").
+    public var exitReason: String?
 
     public init(name: String, id: String, state: ContainerState, pid: Int32? = nil,
                 command: String = "", image: String = "", quotaCores: Double? = nil,
                 cpuPercent: Double = 0, throttledPercent: Double = 0, ratesKnown: Bool = true,
-                throttledTimeNs: UInt64 = 0, uptimeSeconds: Double? = nil, exitCode: Int32? = nil) {
+                throttledTimeNs: UInt64 = 0, uptimeSeconds: Double? = nil, exitCode: Int32? = nil,
+                exitReason: String? = nil) {
         self.name = name
         self.id = id
         self.state = state
@@ -97,6 +100,7 @@ public struct ContainerSample: Equatable, Sendable {
         self.throttledTimeNs = throttledTimeNs
         self.uptimeSeconds = uptimeSeconds
         self.exitCode = exitCode
+        self.exitReason = exitReason
     }
 }
 

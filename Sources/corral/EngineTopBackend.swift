@@ -56,7 +56,7 @@ final class EngineTopBackend: TopBackend {
                 throttledPercent: rate?.throttledPercent ?? 0, ratesKnown: rate != nil,
                 throttledTimeNs: cpu[c.name]?.counters.throttledTimeNs ?? 0,
                 uptimeSeconds: c.startTicks.map { max(0, now - Double($0) / ticksPerSecond) },
-                exitCode: c.exitCode)
+                exitCode: c.exitCode, exitReason: c.exitReason)
         }
         previousCPU = cpu
         previousHost = host

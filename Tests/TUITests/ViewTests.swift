@@ -186,6 +186,23 @@ final class ViewTests: XCTestCase {
         XCTAssertFalse(wide.line(1).contains("…"), wide.line(1))
     }
 
+    /// The reason `ps` gives for an exit (the OOM killer) is on the detail's first line too.
+    func testDetailSaysWhyAContainerExited() throws {
+        var (state, backend, clock) = sampledState(seconds: 5)
+        _ = state.run(.select("fifth"), .openDetail)
+        _ = state.apply(.detailLoaded(try backend.detail(name: "fifth")))
+        var snapshot = try backend.sample()
+        let i = try XCTUnwrap(snapshot.containers.firstIndex { $0.name == "fifth" })
+        snapshot.containers[i].state = .exited
+        snapshot.containers[i].pid = nil
+        snapshot.containers[i].exitCode = 137
+        snapshot.containers[i].exitReason = "killed by the OOM killer"
+        clock.advance(1)
+        _ = state.apply(.snapshot(snapshot, at: clock.now))
+        let line = render(state, 120, 40).line(1)
+        XCTAssertTrue(line.hasPrefix(" fifth  exit 137, killed by the OOM killer  id "), line)
+    }
+
     func testFormat() {
         XCTAssertEqual(Format.fixed(0.125, 2), "0.13")
         XCTAssertEqual(Format.fixed(-0.004, 2), "0.00")

@@ -16,7 +16,7 @@ enum DetailView {
         facts.append("id \(String(c.id.prefix(12)))")
         if !c.image.isEmpty { facts.append("image \(c.image)") }
         if live { facts.append("up \(Format.duration(c.uptimeSeconds ?? 0))") }
-        let line1: [(String, Role)] = [(" " + c.name, .bold), ("  " + TableView.stateText(c), TableView.stateRole(c.state)),
+        let line1: [(String, Role)] = [(" " + c.name, .bold), ("  " + TableView.stateText(c) + (c.exitReason.map { ", " + $0 } ?? ""), TableView.stateRole(c.state)),
                                        ("  " + facts.joined(separator: "  "), .dim), ("  " + c.command, .normal)]
         var x = 0
         for (text, role) in line1 { x += frame.put(text, x: x, y: 1, style: Style(role)) }
