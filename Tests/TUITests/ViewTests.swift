@@ -203,6 +203,17 @@ final class ViewTests: XCTestCase {
         XCTAssertTrue(line.hasPrefix(" fifth  exit 137, killed by the OOM killer  id "), line)
     }
 
+    /// Sorted by COMMAND, then the terminal narrows to 80 columns, where COMMAND is left out:
+    /// the title bar says what the rows are sorted by.
+    func testTitleBarNamesASortColumnTheWidthLeavesOut() {
+        var state = sampledState().state
+        while state.sortColumn != .command { _ = state.apply(.sortNext) }
+        XCTAssertNotNil(render(state, 120, 30).line(2).range(of: "COMMAND▲"))
+        XCTAssertFalse(render(state, 120, 30).line(0).contains("sorted by"))
+        XCTAssertTrue(render(state, 80, 24).line(0).contains("sorted by command▲"), render(state, 80, 24).line(0))
+        XCTAssertTrue(render(state, 80, 24, asciiMono).line(0).contains("sorted by command^"))
+    }
+
     func testFormat() {
         XCTAssertEqual(Format.fixed(0.125, 2), "0.13")
         XCTAssertEqual(Format.fixed(-0.004, 2), "0.00")

@@ -12,6 +12,12 @@ enum Chrome {
             if !state.filter.isEmpty {
                 x += frame.put(glyphs.fit("  filter \"\(state.filter)\"", frame.width / 3), x: x, y: 0, style: Style(.barKey))
             }
+            // Sorted by a column this width leaves out (COMMAND below 100 columns): say so.
+            let shown = ColumnLayout.layout(width: frame.width).columns.map { $0.column.sortColumn }
+            if !shown.contains(state.sortColumn) {
+                x += frame.put("  sorted by \(state.sortColumn.label)\(TableView.sortArrow(state, glyphs))",
+                               x: x, y: 0, style: Style(.barKey))
+            }
             let rowCount = state.rows.count
             let visible = TableView.visibleRows(TermSize(cols: frame.width, rows: frame.height))
             if rowCount > visible {

@@ -33,8 +33,7 @@ enum TableView {
                                    glyphs: Glyphs) {
         let y = titleRow
         frame.fill(x: 0, y: y, width: frame.width, style: Style(.columnTitle))
-        let arrow = state.sortColumn.descendingByDefault != state.sortReversed
-            ? (glyphs.ascii ? "v" : "▼") : (glyphs.ascii ? "^" : "▲")
+        let arrow = sortArrow(state, glyphs)
         for p in layout.columns {
             let sorted = p.column.sortColumn == state.sortColumn && p.column != .spark && p.column != .slider
             let style = Style(sorted ? .columnTitleSorted : .columnTitle)
@@ -130,6 +129,12 @@ enum TableView {
             let role = fractions[i].map { Gauges.useRole($0) } ?? .dim
             frame.put(scalar, x: x + i, y: y, style: Style(role))
         }
+    }
+
+    /// ▼ when the table reads largest (or last) first.
+    static func sortArrow(_ state: TopState, _ glyphs: Glyphs) -> String {
+        state.sortColumn.descendingByDefault != state.sortReversed
+            ? (glyphs.ascii ? "v" : "▼") : (glyphs.ascii ? "^" : "▲")
     }
 
     static func stateText(_ c: ContainerSample) -> String {
