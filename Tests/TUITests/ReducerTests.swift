@@ -30,6 +30,29 @@ final class ReducerTests: XCTestCase {
         XCTAssertTrue(narrow.contains("cpu.cfs_quota_us ← 30000"), narrow)
     }
 
+    /// A message stays with what it is about: the quota writes of `half` survive opening its own
+    /// detail, not another container's logs; an old error does not stand under a new form or a
+    /// new filter.
+    func testAStatusLineDoesNotOutliveWhatItIsAbout() {
+        var state = sampledState().state
+        let writes = [KernelWrite(path: "/sys/fs/cgroup/cpu/corral/half/cpu.cfs_quota_us", value: "30000")]
+        _ = state.apply(.quotaWritten(name: "half", cores: 0.3, writes: writes))
+        _ = state.run(.select("half"), .openDetail)
+        XCTAssertEqual(state.status, .writes(name: "half", cores: 0.3, writes))
+        _ = state.run(.back, .select("fifth"), .openLogs)
+        XCTAssertEqual(state.status, .none)
+
+        _ = state.run(.back, .openNewForm)
+        _ = state.apply(.commandFailed("a container named half already exists"))
+        _ = state.run(.back, .openNewForm)
+        XCTAssertEqual(state.status, .none, "the old form's error under a new form")
+
+        _ = state.run(.back, .openFilter, .type("x"), .submit, .back)
+        XCTAssertEqual(state.status, .info("filter cleared"))
+        _ = state.run(.openFilter, .type("z"), .submit)
+        XCTAssertEqual(state.status, .none, "'filter cleared' beside a new filter")
+    }
+
     func testARefusedWriteIsAnError() {
         var state = sampledState().state
         _ = state.apply(.commandFailed("write /sys/fs/cgroup/cpu/corral/half/cpu.cfs_quota_us: Invalid argument"))

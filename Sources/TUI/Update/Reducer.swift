@@ -64,12 +64,14 @@ extension TopState {
 
         case .openDetail:
             guard let c = target else { return [] }
+            clearStatus(keepingAbout: c.name)
             screen = .detail(c.name)
             detail = nil
             scroll = 0
             return [.loadDetail(c.name)]
         case .openLogs:
             guard let c = target else { return [] }
+            clearStatus(keepingAbout: c.name)
             screen = .logs(c.name)
             logLines = []
             scroll = 0
@@ -79,6 +81,7 @@ extension TopState {
             scroll = 0
             return []
         case .openNewForm:
+            clearStatus(keepingAbout: nil)
             overlay = .form(NewContainerForm())
             return []
         case .openFilter:
@@ -292,6 +295,7 @@ extension TopState {
         let next = list[min(max(here + offset, 0), list.count - 1)].name
         guard next != current else { return [] }
         selectedName = next
+        clearStatus(keepingAbout: next)
         screen = .detail(next)
         detail = nil
         scroll = 0
@@ -338,6 +342,17 @@ extension TopState {
     }
 
     // MARK: - views
+
+    /// A message about what an earlier key did must not stand under a view it is not about (the
+    /// quota writes of one container under another's logs, an old form error under a new form);
+    /// what concerns the container now shown stays.
+    private mutating func clearStatus(keepingAbout name: String?) {
+        switch status {
+        case let .writes(about, _, _) where about == name: return
+        case let .stopping(about) where about == name: return
+        default: status = .none
+        }
+    }
 
     private mutating func back() -> [Effect] {
         switch overlay {
@@ -416,6 +431,7 @@ extension TopState {
             }
         case let .filter(field, _):
             filter = field.text.trimmingSpaces()
+            clearStatus(keepingAbout: nil)
             overlay = .none
             keepSelectionVisible()
             return []
