@@ -89,7 +89,14 @@ final class KeyMapTests: XCTestCase {
         XCTAssertEqual(action(.backspace, overlay: form), .erase)
         XCTAssertEqual(action(.ctrl("w"), overlay: form), .eraseWord)
         XCTAssertEqual(action(.ctrl("u"), overlay: form), .clearField)
-        XCTAssertNil(action(.char("\u{01}"), overlay: form), "other control characters are not typed")
+        XCTAssertEqual(action(.left, overlay: form), .moveCursor(.left))
+        XCTAssertEqual(action(.right, overlay: form), .moveCursor(.right))
+        XCTAssertEqual(action(.home, overlay: form), .moveCursor(.home))
+        XCTAssertEqual(action(.ctrl("a"), overlay: form), .moveCursor(.home))
+        XCTAssertEqual(action(.end, overlay: form), .moveCursor(.end))
+        XCTAssertEqual(action(.ctrl("e"), overlay: form), .moveCursor(.end))
+        XCTAssertEqual(action(.delete, overlay: form), .deleteForward)
+        XCTAssertNil(action(.char("\u{07}"), overlay: form), "other control characters are not typed")
     }
 
     func testPromptAndConfirmKeys() {
@@ -99,7 +106,7 @@ final class KeyMapTests: XCTestCase {
         XCTAssertEqual(action(.escape, overlay: filter), .back)
         let quota = Overlay.quota(name: "half", TextField())
         XCTAssertEqual(action(.char("%"), overlay: quota), .type("%"))
-        XCTAssertEqual(action(.right, overlay: quota), nil)
+        XCTAssertEqual(action(.right, overlay: quota), .moveCursor(.right), "the arrows edit what is typed, not the quota")
 
         let confirm = Overlay.confirmRemove("half")
         XCTAssertEqual(action(.char("y"), overlay: confirm), .confirm(true))

@@ -214,6 +214,37 @@ final class ViewTests: XCTestCase {
         XCTAssertTrue(render(state, 80, 24, asciiMono).line(0).contains("sorted by command^"))
     }
 
+    /// Left/Home/End and Del edit inside the text, as in a shell's line editor; a field too
+    /// long for its box keeps the cursor in sight and marks the cut ends with "…".
+    func testFormFieldsEditAtTheCursor() {
+        var state = sampledState().state
+        _ = state.run(.openNewForm, .nextField)
+        for c in "abcdef" { _ = state.apply(.type(c)) }
+        _ = state.run(.moveCursor(.left), .moveCursor(.left), .type("X"), .moveCursor(.home), .type("Y"),
+                      .moveCursor(.end), .type("Z"))
+        guard case var .form(form) = state.overlay else { return XCTFail("no form") }
+        XCTAssertEqual(form[.command], "YabcdXefZ")
+        _ = state.run(.moveCursor(.home), .deleteForward, .moveCursor(.right), .erase)
+        guard case let .form(after) = state.overlay else { return XCTFail("no form") }
+        XCTAssertEqual(after[.command], "bcdXefZ")
+        XCTAssertEqual(after.fields[NewContainerForm.Field.command.rawValue].cursor, 0)
+
+        form = NewContainerForm()
+        form[.command] = "sh -c 'echo the start of a long command; sleep 1000; echo and its end'"
+        form.focus = .command
+        state.overlay = .form(form)
+        var frame = render(state, 80, 24)
+        var row = frame.line(frame.row(containing: "Command")!)
+        XCTAssertTrue(row.contains("… a long command; sleep 1000; echo and its end'█"), row)
+        for _ in 0..<80 { _ = state.apply(.moveCursor(.left)) }
+        frame = render(state, 80, 24)
+        row = frame.line(frame.row(containing: "Command")!)
+        XCTAssertTrue(row.contains("sh -c 'echo the start"), row)
+        XCTAssertTrue(row.contains("…"), "the end runs on: \(row)")
+        let x = try! XCTUnwrap(row.unicodeScalars.map(String.init).firstIndex(of: "s"))
+        XCTAssertTrue(frame[x, frame.row(containing: "Command")!].style.highlight, "the cursor is on the first letter")
+    }
+
     func testFormat() {
         XCTAssertEqual(Format.fixed(0.125, 2), "0.13")
         XCTAssertEqual(Format.fixed(-0.004, 2), "0.00")

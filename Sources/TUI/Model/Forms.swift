@@ -1,18 +1,49 @@
 /// A one-line text field: typing appends, Backspace/Ctrl-W/Ctrl-U erase. No cursor movement
 /// (the fields are short).
 public struct TextField: Equatable, Sendable {
-    public var text: String
-    public init(_ text: String = "") { self.text = text }
+    public enum CursorMove: Equatable, Sendable { case left, right, home, end }
+
+    public private(set) var text: String
+    /// Characters before the cursor: typing inserts there, Backspace erases before it.
+    public private(set) var cursor: Int
+
+    public init(_ text: String = "") {
+        self.text = text
+        cursor = text.count
+    }
+
+    private func index(_ offset: Int) -> String.Index { text.index(text.startIndex, offsetBy: offset) }
 
     mutating func type(_ c: Character) {
-        if text.count < 512 { text.append(c) }
+        guard text.count < 512 else { return }
+        text.insert(c, at: index(cursor))
+        cursor += 1
     }
-    mutating func erase() { if !text.isEmpty { text.removeLast() } }
+    mutating func erase() {
+        guard cursor > 0 else { return }
+        text.remove(at: index(cursor - 1))
+        cursor -= 1
+    }
+    mutating func deleteForward() {
+        if cursor < text.count { text.remove(at: index(cursor)) }
+    }
+    /// Ctrl-W: the spaces before the cursor, then the word before them.
     mutating func eraseWord() {
-        while text.last == " " { text.removeLast() }
-        while let last = text.last, last != " " { text.removeLast() }
+        while cursor > 0, text[index(cursor - 1)] == " " { erase() }
+        while cursor > 0, text[index(cursor - 1)] != " " { erase() }
     }
-    mutating func clear() { text = "" }
+    mutating func clear() {
+        text = ""
+        cursor = 0
+    }
+    mutating func moveCursor(_ move: CursorMove) {
+        switch move {
+        case .left: cursor = max(0, cursor - 1)
+        case .right: cursor = min(text.count, cursor + 1)
+        case .home: cursor = 0
+        case .end: cursor = text.count
+        }
+    }
 }
 
 /// The `n` form.
@@ -52,7 +83,7 @@ public struct NewContainerForm: Equatable, Sendable {
 
     public subscript(field: Field) -> String {
         get { fields[field.rawValue].text }
-        set { fields[field.rawValue].text = newValue }
+        set { fields[field.rawValue] = TextField(newValue) }
     }
 
     mutating func edit(_ change: (inout TextField) -> Void) {

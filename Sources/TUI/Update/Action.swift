@@ -60,6 +60,8 @@ public enum Action: Equatable, Sendable {
     case type(Character)
     case erase
     case eraseWord
+    case deleteForward
+    case moveCursor(TextField.CursorMove)
     case clearField
     case submit
     case nextField

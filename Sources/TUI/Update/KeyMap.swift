@@ -114,6 +114,11 @@ public enum KeyMap {
         case .backspace, .char("\u{7f}"), .char("\u{08}"): return .erase
         case .char("\u{17}"): return .eraseWord   // Ctrl-W
         case .char("\u{15}"): return .clearField  // Ctrl-U
+        case .delete, .char("\u{04}"): return .deleteForward   // Del, Ctrl-D
+        case .left, .char("\u{02}"): return .moveCursor(.left)   // Ctrl-B, as in readline
+        case .right, .char("\u{06}"): return .moveCursor(.right) // Ctrl-F
+        case .home, .char("\u{01}"): return .moveCursor(.home)   // Ctrl-A
+        case .end, .char("\u{05}"): return .moveCursor(.end)     // Ctrl-E
         case let .char(c) where isPrintable(c): return .type(c)
         default: return nil
         }

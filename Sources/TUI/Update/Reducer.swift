@@ -177,6 +177,12 @@ extension TopState {
         case .eraseWord:
             editText { $0.eraseWord() }
             return []
+        case .deleteForward:
+            editText { $0.deleteForward() }
+            return []
+        case let .moveCursor(move):
+            editText { $0.moveCursor(move) }
+            return []
         case .clearField:
             editText { $0.clear() }
             return []

@@ -69,14 +69,14 @@ enum Chrome {
         frame.fill(x: 0, y: y, width: frame.width)
         switch state.overlay {
         case let .filter(field, _):
-            prompt("Filter: ", field.text, hint: "  Enter keep, Esc clear", y: y, into: &frame, glyphs: glyphs)
+            prompt("Filter: ", field, hint: "  Enter keep, Esc clear", y: y, into: &frame, glyphs: glyphs)
             return
         case let .quota(name, field):
             let now = Format.quota(state.container(named: name)?.quotaCores, ascii: glyphs.ascii)
             let rest = " (now \(now); cores, or 50%, 0 = unlimited): "
             // A long name gives way first: what is typed must stay in sight.
             let shown = glyphs.fit(name, max(8, frame.width - 1 - "Quota for ".count - rest.count - promptInputRoom))
-            prompt("Quota for \(shown)\(rest)", field.text,
+            prompt("Quota for \(shown)\(rest)", field,
                    hint: "  Enter set, Esc cancel", y: y, into: &frame, glyphs: glyphs)
             return
         case let .confirmRemove(name):
@@ -150,13 +150,10 @@ enum Chrome {
     /// label is cut.
     static let promptInputRoom = 12
 
-    private static func prompt(_ label: String, _ text: String, hint: String, y: Int, into frame: inout Frame,
+    private static func prompt(_ label: String, _ field: TextField, hint: String, y: Int, into frame: inout Frame,
                                glyphs: Glyphs) {
         var x = frame.put(" " + label, x: 0, y: y, style: Style(.bold))
-        let room = max(2, frame.width - x - 1)
-        let shown = String(String.UnicodeScalarView(text.unicodeScalars.suffix(room - 1)))
-        x += frame.put(shown, x: x, y: y, style: Style(.input))
-        x += frame.put(String(Character(glyphs.cursor)), x: x, y: y, style: Style(.input))
+        x += FieldView.draw(field, x: x, y: y, width: max(2, frame.width - x - 1), cursor: true, into: &frame, glyphs: glyphs)
         if x + hint.unicodeScalars.count <= frame.width { frame.put(hint, x: x, y: y, style: Style(.dim)) }
     }
 

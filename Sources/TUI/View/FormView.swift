@@ -17,18 +17,12 @@ enum FormView {
             let focused = form.focus == field
             frame.put(field.label, x: labelX, y: y, style: Style(focused ? .key : .normal))
             frame.fill(x: fieldX, y: y, width: fieldWidth, style: Style(.input))
-            let text = form[field]
-            if text.isEmpty {
+            let text = form.fields[field.rawValue]
+            if text.text.isEmpty {
                 // After the cursor's cell, so the cursor doesn't eat the placeholder's first letter.
                 frame.put(field.placeholder, x: fieldX + 2, y: y, style: Style(.sliderTrack), limit: fieldWidth - 3)
-            } else {
-                let shown = String(String.UnicodeScalarView(text.unicodeScalars.suffix(fieldWidth - 3)))
-                frame.put(shown, x: fieldX + 1, y: y, style: Style(.input), limit: fieldWidth - 2)
             }
-            if focused {
-                let cursorX = fieldX + 1 + min(text.unicodeScalars.count, fieldWidth - 3)
-                frame.put(glyphs.cursor, x: text.isEmpty ? fieldX + 1 : cursorX, y: y, style: Style(.input))
-            }
+            FieldView.draw(text, x: fieldX + 1, y: y, width: fieldWidth - 2, cursor: focused, into: &frame, glyphs: glyphs)
             frame.hits.append(HitRegion(x: labelX, y: y, width: fieldX + fieldWidth - labelX, target: .formField(field)))
         }
         let errorY = y0 + height - 3

@@ -44,6 +44,8 @@ enum HelpView {
              ("  use, quota mark, CPU above the quota; 0 to all cores", .normal)],
             [("Mouse   ", .bold), ("click a row to select it; click or drag on a slider to set the quota", .normal)],
             [("        ", .normal), ("(its right end = unlimited); click a column title to sort.", .normal)],
+            [("Typing  ", .bold), ("in the form and the = / prompts: \(g.ascii ? "<- ->" : "← →") Home End move, Del and Ctrl-W", .normal)],
+            [("        ", .normal), ("erase, Ctrl-U clears; Tab \(g.ascii ? "up dn" : "↑ ↓") change field", .normal)],
             [("Kernel  ", .bold), ("a quota change is written at once; the status line shows what was", .normal)],
             [("        ", .normal), ("written where. CPU% 100 = one core. THR% = periods throttled.", .normal)],
         ]
