@@ -83,7 +83,8 @@ struct ImageCommand: ParsableCommand {
                 rows.append([
                     image.name, ImageJSON.size(image.size),
                     Format.age(since: Date(timeIntervalSince1970: Double(image.created))) + " ago",
-                    command.isEmpty ? "-" : command.joined(separator: " "),
+                    // Quoted as ps shows commands: an image's Cmd is untrusted text.
+                    command.isEmpty ? "-" : CommandText.line(command),
                 ])
             }
             print(Format.table(rows), terminator: "")

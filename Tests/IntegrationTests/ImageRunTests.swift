@@ -210,6 +210,9 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(image["user"] as? String, "65534")
         XCTAssertEqual(image["cmd"] as? [String], ["sh", "-c", "echo $GREETING; pwd; id -u; ls /app; ls /opaque"])
         XCTAssertTrue((image["env"] as? [String] ?? []).contains("GREETING=from the image"))
+        // The table quotes the command as ps does, so its words can be told apart.
+        let table = try fx.corral(["image", "ls"]).stdout
+        XCTAssertTrue(table.contains("sh -c 'echo $GREETING; pwd; id -u; ls /app; ls /opaque'"), table)
         let rootfs = try XCTUnwrap(image["rootfs"] as? String)
         let fm = FileManager.default
         XCTAssertFalse(fm.fileExists(atPath: rootfs + "/app/gone.txt"))
