@@ -98,6 +98,48 @@ final class FaultStateTests: XCTestCase {
     }
 
     /// The small files the supervisor writes, damaged: the container is still found and removed.
+    /// What a `run` leaves when it is killed after making the container and before starting it:
+    /// the record, its cgroups, its holder (the killed CLI) and no pid. While the holder lives
+    /// the container is being started: "created", and a plain `rm` refuses it. Once the holder
+    /// is gone it is "exited ... start interrupted": a plain `rm` takes it, and a --rm one is
+    /// removed by the next `ps` (it stayed "created", cgroups and all, for good).
+    func testAContainerWhoseStartWasCutShort() throws {
+        func cutShort(_ name: String, holder: (pid: Int32, startTime: UInt64), autoRemove: Bool) throws {
+            try fx.detached(name, ["sleep", "1000"])
+            XCTAssertEqual(try fx.corral(["stop", "--time", "0", name]).code, 0)
+            let dir = fx.stateRoot + "/" + name
+            for file in ["exit", "pid"] { unlink(dir + "/" + file) }
+            try "\(holder.pid) \(holder.startTime)\n".write(toFile: dir + "/supervisor", atomically: true, encoding: .utf8)
+            if autoRemove {
+                let state = try String(contentsOfFile: dir + "/state.json", encoding: .utf8)
+                try state.replacingOccurrences(of: "\"autoRemove\" : false", with: "\"autoRemove\" : true")
+                    .write(toFile: dir + "/state.json", atomically: true, encoding: .utf8)
+            }
+        }
+        let me = (getpid(), try XCTUnwrap(Host.startTime(getpid())))
+        let gone: (Int32, UInt64) = (4_194_303, 12_345)   // no such process
+
+        try cutShort("starting", holder: me, autoRemove: false)
+        XCTAssertEqual(try fx.container("starting")?["state"] as? String, "created")
+        assertOneLineError(try fx.corral(["rm", "starting"]), "rm while it is being started", contains: "being started")
+
+        try cutShort("cut", holder: gone, autoRemove: false)
+        let cut = try XCTUnwrap(try fx.container("cut"))
+        XCTAssertEqual(cut["state"] as? String, "exited")
+        XCTAssertEqual(cut["exitReason"] as? String, "start interrupted")
+        XCTAssertTrue(try fx.corral(["ps", "-a"]).stdout.contains("exited start interrupted"))
+        XCTAssertEqual(try fx.corral(["rm", "cut"]).code, 0)
+
+        try cutShort("cutrm", holder: gone, autoRemove: true)
+        XCTAssertTrue(fx.wait(timeout: 5) { (try? fx.psJSON())?.contains { $0["name"] as? String == "cutrm" } == false },
+                      "the --rm container whose start was cut short is still listed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fx.cgroupDir("cpu", "cutrm")), "its cgroup is left")
+
+        XCTAssertEqual(try fx.corral(["rm", "-f", "starting"]).code, 0)
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     func testCorruptPidExitAndSupervisorFiles() throws {
         for (i, file) in ["pid", "exit", "supervisor"].enumerated() {
             let name = "small\(i)"

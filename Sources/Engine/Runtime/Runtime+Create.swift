@@ -1,3 +1,4 @@
+import CSpawn
 import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
@@ -114,7 +115,8 @@ extension Runtime {
             // A dir without state.json, as an older corral's create or rm killed half-way left
             // it (we hold the lock: nobody else is working in it). Clear it, or the name stays blocked.
             if SmallFile.exists(dir) { try destroyByName(record.name) }
-            try store.publish(record, subdirectories: plan.imageRootfs == nil ? [] : ["upper", "work", "rootfs"])
+            try store.publish(record, subdirectories: plan.imageRootfs == nil ? [] : ["upper", "work", "rootfs"],
+                              holder: (getpid(), cspawn_process_starttime(getpid())))
             undo.append { [store] in try? store.discard(record.name) }
             let parents = CgroupParents(store: store, cgroups: cgroups)
             parents.noteBeforeCreate(parent: config.cgroupParent)

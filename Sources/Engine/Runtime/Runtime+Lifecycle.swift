@@ -118,6 +118,11 @@ extension Runtime {
                     throw EngineError.conflict("container \(name) is \(st.state.rawValue); stop it first or use rm -f")
                 }
             }
+            // Created and its holder alive: a `run` or `start` is starting it right now.
+            if st.state == .created, !force, let h = store.readSupervisor(name),
+               cspawn_process_starttime(h.pid) == h.startTime, h.pid != getpid() {
+                throw EngineError.conflict("container \(name) is being started; wait for it, or use rm -f")
+            }
             try destroy(record)
         }
     }

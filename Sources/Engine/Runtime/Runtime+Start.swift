@@ -37,10 +37,9 @@ extension Runtime {
         // the container, not end corral and orphan it.
         let saved = ForwardedSignals.block()
         defer { ForwardedSignals.restore(saved) }
-        // This process is the container's holder: while it lives it records the exit and does
-        // the --rm removal; once it is gone (SIGKILL) a tidying listing removes an --rm
-        // container (removeAbandonedAutoRemovals).
-        try? store.writeSupervisor(record.name, pid: getpid(), startTime: cspawn_process_starttime(getpid()))
+        // This process is the container's holder (recorded by `create`): while it lives it
+        // records the exit and does the --rm removal; once it is gone (SIGKILL) a tidying
+        // listing removes an --rm container (removeAbandonedAutoRemovals).
         let pid = cspawn_start(&spawn.c, &pty, &err)
         guard pid > 0 else {
             try? removeAfterFailedStart(record)
@@ -143,9 +142,11 @@ extension Runtime {
             let lastExit = store.readExit(name)
             let lastOOMKillsBefore = store.readOOMKillsBefore(name)
             try store.writeOOMKillsBefore(name, (try? cgroups.oomKills(st.record.cgroup)) ?? 0)
+            // This process holds it until the supervisor takes over: killed in between, the
+            // container is known abandoned rather than "created" for good.
+            try store.writeSupervisor(name, pid: getpid(), startTime: cspawn_process_starttime(getpid()))
             unlink(store.exitPath(name))
             unlink(store.pidPath(name))
-            unlink(store.supervisorPath(name))
             st.record.detached = true
             do {
                 return try startDetached(st.record, removeOnFailure: false)

@@ -136,7 +136,16 @@ public final class Runtime {
             }
             return st
         }
-        guard let p = store.readPid(record.name) else { return st }
+        guard let p = store.readPid(record.name) else {
+            // Not started yet. Its holder (the process that created or is starting it, then
+            // the supervisor) is starting it; a holder that is gone was killed before the
+            // container ran, and nothing will start it now.
+            if let h = store.readSupervisor(record.name), cspawn_process_starttime(h.pid) != h.startTime {
+                st.state = .exited
+                st.exitReason = "start interrupted"
+            }
+            return st
+        }
         if cspawn_process_starttime(p.pid) == p.startTime {
             return liveStatus(of: record, pid: p.pid, startTime: p.startTime)
         } else {

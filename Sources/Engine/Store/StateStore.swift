@@ -88,7 +88,11 @@ public struct StateStore: Sendable {
 
     /// Makes `<name>/` appear at once with its record and the (empty) `subdirectories`.
     /// Under the lock, with no `<name>/` there.
-    func publish(_ record: ContainerRecord, subdirectories: [String] = []) throws {
+    /// `holder`: the process creating it, recorded with the record (see `Runtime.status`): a
+    /// container whose creator is killed before it has started is known abandoned, not
+    /// "created" for good.
+    func publish(_ record: ContainerRecord, subdirectories: [String] = [],
+                 holder: (pid: pid_t, startTime: UInt64)? = nil) throws {
         let staging = hiddenDirectory(Self.stagingPrefix, record.name)
         guard mkdir(staging, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", staging) }
         do {
@@ -97,6 +101,9 @@ public struct StateStore: Sendable {
             }
             // No temporary file: nobody reads the staging directory.
             try SmallFile.writeNew(staging + "/state.json", Array(try Self.encoder.encode(record)))
+            if let holder {
+                try SmallFile.writeNew(staging + "/supervisor", Array("\(holder.pid) \(holder.startTime)\n".utf8))
+            }
             guard rename(staging, directory(record.name)) == 0 else { throw EngineError.fromErrno("rename", directory(record.name)) }
         } catch {
             try? SmallFile.removeTree(staging)
