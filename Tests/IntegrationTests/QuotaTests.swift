@@ -67,6 +67,30 @@ final class QuotaTests: XCTestCase {
         XCTAssertEqual(try quotaFiles("q2").quota, "20000")
     }
 
+    /// The kernel refuses the last of three limits (a memory limit under what the container
+    /// holds in tmpfs, EBUSY): the CPU quota and pids limit written before it go back, so the
+    /// kernel, `ps` and the next start agree (the container was throttled while every tool
+    /// said it was unlimited).
+    func testAnUpdateTheKernelRefusesHalfWayChangesNothing() throws {
+        try fx.detached("q3", ["sh", "-c", "dd if=/dev/zero of=/dev/shm/fill bs=1M count=40 2>/dev/null; echo held; sleep 1000"],
+                        options: ["--memory", "128m"])
+        XCTAssertTrue(fx.wait(timeout: 10) { ((try? fx.corral(["logs", "q3"]).stdout) ?? "").contains("held") })
+        let pidsMax = fx.cgroupDir("pids", "q3") + "/pids.max"
+        let memoryLimit = fx.cgroupDir("memory", "q3") + "/memory.limit_in_bytes"
+        func read(_ path: String) -> String {
+            ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let memoryBefore = read(memoryLimit)
+        let r = try fx.corral(["update", "q3", "--cpus", "0.5", "--pids-limit", "33", "--memory", "8m"])
+        XCTAssertNotEqual(r.code, 0, "an 8 MiB limit under 40 MiB of tmpfs was taken")
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: ") && r.stderr.contains("memory"), r.stderr)
+        XCTAssertEqual(try quotaFiles("q3").quota, "-1", "the CPU quota stayed written")
+        XCTAssertEqual(read(pidsMax), "4096", "the pids limit stayed written")
+        XCTAssertEqual(read(memoryLimit), memoryBefore)
+        let ps = try XCTUnwrap(try fx.container("q3"))
+        XCTAssertTrue(ps["cpus"] is NSNull)
+    }
+
     func testBusyLoopIsHeldToItsQuotaAndFollowsUpdate() throws {
         try fx.detached("burn", burner, options: ["--cpus", "0.3"])
         usleep(300_000)

@@ -1,6 +1,8 @@
 extension Runtime {
     /// New limits for a container (running, paused, or exited: they hold at its next start); each nil leaves that limit as it is.
-    /// Everything is validated before anything is written; the record follows the kernel.
+    /// Everything is validated before anything is written; the record follows the kernel. All
+    /// or nothing: when the kernel refuses one limit (a memory limit below what the container
+    /// holds in tmpfs is EBUSY), those already written go back to the recorded values.
     /// Returns what was written where.
     @discardableResult
     public func update(_ name: String, cpu: CPUQuota? = nil, pidsMax: Int64?? = nil, memoryBytes: Int64?? = nil) throws -> [KernelWrite] {
@@ -12,20 +14,30 @@ extension Runtime {
             // An exited container keeps its cgroup until `rm`: written now, the limits hold at
             // its next `start` (docker's update of a stopped container).
             var record = try store.load(name)
+            let recorded = record.limits
             var writes: [KernelWrite] = []
-            if let cpu {
-                writes += try cgroups.setCPU(record.cgroup, cpu)
-                record.limits.cpu = cpu
+            do {
+                if let cpu {
+                    writes += try cgroups.setCPU(record.cgroup, cpu)
+                    record.limits.cpu = cpu
+                }
+                if let pidsMax {
+                    writes += try cgroups.setPidsLimit(record.cgroup, pidsMax)
+                    record.limits.pidsMax = pidsMax
+                }
+                if let memoryBytes {
+                    writes += try cgroups.setMemoryLimit(record.cgroup, memoryBytes)
+                    record.limits.memoryBytes = memoryBytes
+                }
+                try store.save(record)
+            } catch {
+                if record.limits.cpu != recorded.cpu { _ = try? cgroups.setCPU(record.cgroup, recorded.cpu) }
+                if record.limits.pidsMax != recorded.pidsMax { _ = try? cgroups.setPidsLimit(record.cgroup, recorded.pidsMax) }
+                if record.limits.memoryBytes != recorded.memoryBytes {
+                    _ = try? cgroups.setMemoryLimit(record.cgroup, recorded.memoryBytes)
+                }
+                throw error
             }
-            if let pidsMax {
-                writes += try cgroups.setPidsLimit(record.cgroup, pidsMax)
-                record.limits.pidsMax = pidsMax
-            }
-            if let memoryBytes {
-                writes += try cgroups.setMemoryLimit(record.cgroup, memoryBytes)
-                record.limits.memoryBytes = memoryBytes
-            }
-            try store.save(record)
             return writes
         }
     }
