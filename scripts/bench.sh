@@ -3,7 +3,9 @@
 # corral's own costs (Engine API start, per-container memory, `corral top` CPU, stats sweep,
 # quota fidelity, live quota moves). Writes BENCHMARKS.md and bench/*.png; raw numbers go to
 # bench/results/. Peers are measured in the same run, interleaved round by round, so the
-# ratios hold even when absolute times drift. Needs root. Takes about 5 minutes.
+# ratios hold even when absolute times drift; with them, the floors corral itself stands on
+# (bench/floor_probe.c: its kernel work from C; a static Swift hello). Needs root. Takes about
+# 3 minutes here.
 #
 # Environment: CORRAL_BIN (default .build/release/corral), BENCH_ROUNDS (startup rounds,
 # default 5), BENCH_RUNS (runs per command per round, default 15), BENCH_TOP_SECONDS (default
@@ -45,7 +47,9 @@ cleanup() {
         rm -rf "$CORRAL_ROOT"
     fi
     runc --root "$RUNC_ROOT" delete -f "cb-runc-$$" >/dev/null 2>&1
-    for h in /sys/fs/cgroup/*/; do rmdir "$h/corral-bench-mp-$$" 2>/dev/null; done
+    for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
+        rmdir "$h/corral-bench-mp-$$" "$h/corral-bench-floor-$$" 2>/dev/null
+    done
     rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -90,6 +94,20 @@ cpu_mount=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpu(,|$)/ {print $2; exit}' /proc/
 [ -n "$cpu_mount" ] || cpu_mount=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
 "$WORK/migrate_probe" "$cpu_mount/corral-bench-mp-$$" 10 100 >"$RES/migrate.txt"
 
+# --- floors: what corral's start is made of (see bench/floor_probe.c) --------------------------
+# The same kernel work from C with nothing else; a static Swift program that only prints; a C
+# program that only returns. corral's time above the first plus the Swift program's extra start
+# is what corral itself adds (record, parsing, its bigger binary).
+gcc -O2 -ISources/CSpawn/include -o "$WORK/floor_probe" bench/floor_probe.c Sources/CSpawn/*.c -lcap -lpthread
+printf 'print("hello")\n' >"$WORK/hello.swift"
+swiftc -O -static-stdlib -o "$WORK/swift-hello" "$WORK/hello.swift" 2>/dev/null
+printf 'int main(void) { return 0; }\n' >"$WORK/c-true.c"
+gcc -O2 -o "$WORK/c-true" "$WORK/c-true.c"
+FLOOR_PARENT=corral-bench-floor-$$
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then floor_hierarchies=/sys/fs/cgroup
+else floor_hierarchies="/sys/fs/cgroup/cpu /sys/fs/cgroup/cpuacct /sys/fs/cgroup/freezer /sys/fs/cgroup/pids /sys/fs/cgroup/memory"; fi
+for h in $floor_hierarchies; do mkdir -p "$h/$FLOOR_PARENT"; done
+
 # --- peers: runc bundle on the same rootfs, crun's refusal ------------------------------------
 mkdir -p "$WORK/bundle" "$RUNC_ROOT"
 (cd "$WORK/bundle" && runc spec)
@@ -113,24 +131,34 @@ CMD_CORRAL="$BIN run --rm --rootfs $ROOTFS -- /bin/true"
 CMD_RUNC="runc --root $RUNC_ROOT run --bundle $WORK/bundle cb-runc-$$"
 CMD_BWRAP="bwrap --unshare-all --bind $ROOTFS / --proc /proc --dev /dev /bin/true"
 CMD_UNSHARE="unshare -fpiunm --mount-proc=$ROOTFS/proc chroot $ROOTFS /bin/true"
+CMD_FLOOR="$WORK/floor_probe $ROOTFS $FLOOR_PARENT"
+CMD_FLOOR_HOSTNET="$WORK/floor_probe $ROOTFS $FLOOR_PARENT --host-net"
+CMD_SWIFT_HELLO="$WORK/swift-hello"
+CMD_C_TRUE="$WORK/c-true"
 CMD_DETACH="$BIN run -d --name cb-detach --rootfs $ROOTFS -- /bin/sleep 100000"
 PREP_DETACH="sh -c '$BIN rm -f cb-detach >/dev/null 2>&1 || true'"
-for c in "$CMD_CORRAL" "$CMD_RUNC" "$CMD_BWRAP" "$CMD_UNSHARE"; do $c >/dev/null || { echo "bench: failed: $c" >&2; exit 1; }; done
+for c in "$CMD_CORRAL" "$CMD_RUNC" "$CMD_BWRAP" "$CMD_UNSHARE" "$CMD_FLOOR" "$CMD_FLOOR_HOSTNET"; do $c >/dev/null || { echo "bench: failed: $c" >&2; exit 1; }; done
 {
     echo "corral=$CMD_CORRAL"
     echo "runc=$CMD_RUNC"
     echo "bwrap=$CMD_BWRAP"
     echo "unshare=$CMD_UNSHARE"
+    echo "floor=$CMD_FLOOR"
+    echo "floor_hostnet=$CMD_FLOOR_HOSTNET"
+    echo "swift_hello=$CMD_SWIFT_HELLO"
+    echo "c_true=$CMD_C_TRUE"
     echo "corral_detach=$CMD_DETACH"
     echo "corral_detach_prepare=$PREP_DETACH"
 } >"$RES/commands.txt"
-log "start-up: $ROUNDS rounds x $RUNS runs of corral, runc, bwrap, unshare, corral run -d"
+log "start-up: $ROUNDS rounds x $RUNS runs of corral, runc, bwrap, unshare, corral run -d, the floors"
 cat /proc/stat | head -1 >"$RES/startup-hoststat-before.txt"
 for r in $(seq 1 "$ROUNDS"); do
     hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RES/startup-$r.json" \
         --prepare true --prepare true --prepare true --prepare true --prepare "$PREP_DETACH" \
+        --prepare true --prepare true --prepare true --prepare true \
         -n corral "$CMD_CORRAL" -n runc "$CMD_RUNC" -n bwrap "$CMD_BWRAP" -n unshare "$CMD_UNSHARE" \
-        -n corral-detach "$CMD_DETACH" >/dev/null
+        -n corral-detach "$CMD_DETACH" -n floor "$CMD_FLOOR" -n floor-hostnet "$CMD_FLOOR_HOSTNET" -n swift-hello "$CMD_SWIFT_HELLO" \
+        -n c-true "$CMD_C_TRUE" >/dev/null
 done
 cat /proc/stat | head -1 >"$RES/startup-hoststat-after.txt"
 "$BIN" rm -f cb-detach >/dev/null
