@@ -1,3 +1,4 @@
+import Engine
 import FoundationEssentials
 
 /// Plain-text formatting for the CLI's tables.
@@ -77,9 +78,9 @@ enum CommandText {
             case "\r": shown += "\\r"; needsQuotes = true
             case "'": shown += "'\\''"; needsQuotes = true
             case "\\": shown += "\\\\"; needsQuotes = true
-            case _ where Self.reordering(s):
+            case _ where TerminalText.reorders(s):
                 shown += "\\u{" + String(s.value, radix: 16) + "}"; needsQuotes = true
-            case _ where s.value < 0x20 || (0x7f...0x9f).contains(s.value):
+            case _ where TerminalText.isControl(s):
                 let hex = String(s.value, radix: 16)
                 shown += "\\x" + (hex.count < 2 ? "0" : "") + hex
                 needsQuotes = true
@@ -89,12 +90,6 @@ enum CommandText {
             }
         }
         return needsQuotes ? "'" + shown + "'" : shown
-    }
-
-    /// Bidirectional overrides and isolates, and the line and paragraph separators.
-    private static func reordering(_ s: Unicode.Scalar) -> Bool {
-        (0x200e...0x200f).contains(s.value) || (0x202a...0x202e).contains(s.value)
-            || (0x2066...0x2069).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
     }
 
     /// Characters that need no quoting in a shell word.

@@ -27,12 +27,12 @@ public enum ContainerName {
         return "\"" + escapingControls(s, quote: true) + "\""
     }
 
-    /// `s` with its control characters as `\u{a}` (and `"` as `\"` with `quote`): text from
-    /// outside (a damaged file, an argument) inside a one-line message.
+    /// `s` with the characters that steer a terminal (TerminalText) as `\u{a}` (and `"` as `\"`
+    /// with `quote`): text from outside (a damaged file, an argument) inside a one-line message.
     public static func escapingControls(_ s: String, quote: Bool = false) -> String {
         var out = ""
         for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7f { out += "\\u{\(String(u.value, radix: 16))}" }
+            if TerminalText.isControl(u) || TerminalText.reorders(u) { out += "\\u{\(String(u.value, radix: 16))}" }
             else if quote && u == "\"" { out += "\\\"" }
             else { out.unicodeScalars.append(u) }
         }
