@@ -8,16 +8,13 @@ import Glibc
 /// `corral: error: ...`, on stderr, and a non-zero exit.
 func runCorral() -> Never {
     let args = AttachedShortValues.split(hoistGlobalOptions(Array(CommandLine.arguments.dropFirst())))
-    // docker's convention for `run`, whose exit code is otherwise the container's: 125 when
-    // corral itself failed (bad options, no such image, a cgroup it can't make), so a script
-    // can tell that from a container that exited 1.
-    if args.first == "run" { corralFailureCode = 125 }
+    let verb = args.first
     do {
         // `run` is known without asking ArgumentParser, whose configurations of all the verbs
         // cost a `run` 45 µs.
         if let verb = args.first, verb != "run", !verb.hasPrefix("-"), verb != "help",
            !Corral.configuration.subcommands.contains(where: { $0.configuration.commandName == verb }) {
-            fail("unknown command \(ContainerName.quoted(verb)) (see corral --help)", code: 64)
+            fail("unknown command \(ContainerName.quoted(verb)) (see corral --help)", code: failureCode(verb: verb, usage: true))
         }
         if args.first == "run", let request = RunFastParse.parse(Array(args.dropFirst())) {
             try request.execute()
@@ -33,7 +30,7 @@ func runCorral() -> Never {
             report(error)
             Interruption.endBySignal()
         }
-        fail(error.description, code: error.exitCode == 1 ? nil : error.exitCode)
+        fail(error.description, code: failureCode(verb: verb, code: error.exitCode))
     } catch let error as ContainerExit {
         exit(error.code)
     } catch {
@@ -44,10 +41,8 @@ func runCorral() -> Never {
             exit(0)
         }
         let message = Corral.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-        // ArgumentParser's usage errors exit 64 (EX_USAGE), as `run`'s own reading of its
-        // options does too, except that `run` reserves 125 for every failure of corral's.
         fail(message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message,
-             code: corralFailureCode == 125 ? 125 : code.rawValue)
+             code: failureCode(verb: verb, usage: code == .validationFailure, code: code.rawValue))
     }
 }
 
@@ -56,10 +51,8 @@ func runCorral() -> Never {
 /// already read, and the rest parses as usual.
 func hoistGlobalOptions(_ args: [String]) -> [String] {
     let globals = ["--root": "CORRAL_ROOT", "--cgroup-parent": "CORRAL_CGROUP_PARENT"]
-    // A usage error: 64, or for `run` the 125 of every failure of corral's own. `verb`: the
-    // word after the failing option and its value (not the first "run" anywhere: a container
-    // may be called that).
-    func usageCode(verb: String?) -> Int32 { verb == "run" ? 125 : 64 }
+    // The verb of a usage error here is the word after the failing option and its value (not
+    // the first "run" anywhere: a container may be called that).
     var rest = args[...]
     while let first = rest.first, first.hasPrefix("--") {
         let parts = first.split(separator: "=", maxSplits: 1).map(String.init)
@@ -69,11 +62,11 @@ func hoistGlobalOptions(_ args: [String]) -> [String] {
             value = parts[1]
             rest = rest.dropFirst()
         } else {
-            guard rest.count >= 2 else { fail("option \(first) needs a value", code: usageCode(verb: nil)) }
+            guard rest.count >= 2 else { fail("option \(first) needs a value", code: failureCode(verb: nil, usage: true)) }
             value = rest[rest.startIndex + 1]
             rest = rest.dropFirst(2)
         }
-        guard !value.isEmpty else { fail("option \(parts[0]) needs a non-empty value", code: usageCode(verb: rest.first)) }
+        guard !value.isEmpty else { fail("option \(parts[0]) needs a non-empty value", code: failureCode(verb: rest.first, usage: true)) }
         setenv(variable, value, 1)
     }
     return Array(rest)
@@ -95,13 +88,20 @@ func report(_ error: Error) {
     _ = line.withCString { write(2, $0, strlen($0)) }
 }
 
-/// The exit code of a failure of corral's own (not the container's): 1, or 125 for `run`.
-nonisolated(unsafe) var corralFailureCode: Int32 = 1
+/// What corral exits with when it fails (not the container). `run`'s exit code is otherwise
+/// the container's, so as docker it gives 125 for every failure of corral's own (bad options,
+/// no such image, a cgroup it can't make) and a script can tell that from a container that
+/// exited 1; both pass on 126/127 for a command that could not be run. Other verbs: 64
+/// (EX_USAGE) for a usage error, else 1.
+func failureCode(verb: String?, usage: Bool = false, code: Int32 = 1) -> Int32 {
+    if usage { return verb == "run" ? 125 : 64 }
+    if code != 1 && code != 0 { return code }
+    return verb == "run" ? 125 : 1
+}
 
-func fail(_ message: String, code: Int32? = nil) -> Never {
+func fail(_ message: String, code: Int32) -> Never {
     let line = "corral: error: " + message.replacingNewlines() + "\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
-    let code = code ?? corralFailureCode
     exit(code == 0 ? 1 : code)
 }
 
