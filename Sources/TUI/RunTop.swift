@@ -15,7 +15,7 @@ public struct TopOptions: Equatable, Sendable {
     public var onQuit: String
 
     public init(refreshInterval: Double = 1, noColor: Bool = false, title: String = "corral top",
-                onQuit: String = "containers stay") {
+                onQuit: String = TopState.containersStay) {
         self.refreshInterval = refreshInterval
         self.noColor = noColor
         self.title = title

@@ -78,7 +78,8 @@ public struct TopState: Equatable, Sendable {
     public var dragging: String?
     public var quitRequested = false
     /// The help's words for what `q` does to the containers (see TopOptions.onQuit).
-    public var onQuit = "containers stay"
+    public static let containersStay = "containers stay"
+    public var onQuit = TopState.containersStay
 
     public init(title: String, refreshInterval: Double,
                 snapshot: TopSnapshot = TopSnapshot(host: HostSample(cores: 1, cpuPercent: 0, cgroupMode: "?"),
