@@ -177,14 +177,15 @@ static unsigned long grow_into_environment(unsigned long room, unsigned long sta
 // PR_SET_MM could move them, but needs CAP_SYS_RESOURCE, which this VM's root lacks; so the
 // line is overwritten in place, through process_vm_readv/writev on ourselves: a wrong address
 // fails with EFAULT instead of crashing, and the bytes found there must be the current line.
-static void set_title(const char *pid_file) {
-    char stat[4096], title[128], now[256], seen[256];
-    const char *p, *end_of_name = pid_file ? strrchr(pid_file, '/') : NULL, *name = end_of_name;
+static void set_title(const char *title) {
+    char stat[4096], now[256], seen[256];
+    const char *p;
     unsigned long start = 0, end = 0, env_start = 0, env_end = 0, room, len;
     int fd, field;
     ssize_t n, have;
     struct iovec local, remote;
 
+    if (!title) return;
     fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
     if (fd < 0) return;
     n = read(fd, stat, sizeof stat - 1);
@@ -210,18 +211,7 @@ static void set_title(const char *pid_file) {
     remote = (struct iovec){.iov_base = (void *)start, .iov_len = (size_t)have};
     if (process_vm_readv(getpid(), &local, 1, &remote, 1, 0) != have || memcmp(seen, now, (size_t)have) != 0) return;
 
-    // The container's name: the directory its pid file is in.
-    while (name && name > pid_file && name[-1] != '/') name--;
-    len = sizeof "corral-supervisor" - 1;
-    memcpy(title, "corral-supervisor", len);
-    if (name && end_of_name > name) {
-        size_t name_len = (size_t)(end_of_name - name);
-        if (name_len > sizeof title - len - 2) name_len = sizeof title - len - 2;
-        title[len++] = ' ';
-        memcpy(title + len, name, name_len);
-        len += name_len;
-    }
-    title[len] = '\0';
+    len = strlen(title);
     if (len + 1 > room) room = grow_into_environment(room, start, end, env_start, env_end);
     if (len > room - 1) len = room - 1;
     for (unsigned long off = 0; off < room; off += sizeof seen) {
@@ -247,7 +237,7 @@ void cspawn_supervise(const cspawn_config *cfg, int notify_fd) {
     setsid();
     set_signals(SIG_IGN);
     prctl(PR_SET_NAME, "corral-sup", 0, 0, 0);
-    set_title(cfg->pid_file);
+    set_title(cfg->title);
     c = *cfg;
     netns = c.join_netns ? c.netns_fd : -1;
     notify_fd = detach_fds(notify_fd, &netns);

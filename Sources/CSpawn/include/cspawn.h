@@ -54,6 +54,7 @@ typedef struct cspawn_config {
     int stderr_fd;
 
     // --- supervision (cspawn_supervise only) ---
+    const char *title;               // the supervisor's command line as ps shows it ("corral-supervisor NAME")
     const char *pid_file;            // "<pid> <starttime>\n" written once the container runs
     const char *exit_file;           // "<exit code> <signal or 0>\n" written when it ends
     const char *log_file;            // stdout+stderr of a detached container

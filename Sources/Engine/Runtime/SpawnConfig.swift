@@ -30,6 +30,7 @@ final class SpawnConfig {
     }
 
     func setSupervision(store: StateStore, name: String, logMaxBytes: Int64, onExit: [String]?) {
+        c.title = pool.string("corral-supervisor " + name)
         c.pid_file = pool.string(store.pidPath(name))
         c.exit_file = pool.string(store.exitPath(name))
         c.log_file = pool.string(store.logPath(name))
