@@ -117,6 +117,7 @@ extension Runtime {
             if SmallFile.exists(dir) { try destroyByName(record.name) }
             try store.publish(record, subdirectories: plan.imageRootfs == nil ? [] : ["upper", "work", "rootfs"],
                               holder: (getpid(), cspawn_process_starttime(getpid())))
+            records.remember(record, in: store)
             undo.append { [store] in try? store.discard(record.name) }
             let parents = CgroupParents(store: store, cgroups: cgroups)
             parents.noteBeforeCreate(parent: config.cgroupParent)

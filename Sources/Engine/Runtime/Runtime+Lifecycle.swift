@@ -99,7 +99,7 @@ extension Runtime {
         try store.withLock {
             let record: ContainerRecord
             do {
-                record = try store.load(name)
+                record = try records.load(name, from: store)
                 if let onlyID, record.id != onlyID { return }
             } catch EngineError.notFound where onlyID != nil {
                 return

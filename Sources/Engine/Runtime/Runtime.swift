@@ -33,7 +33,7 @@ public final class Runtime {
     public let cgroups: CgroupDriver
     public let images: ImageStore
     /// `list()` reuses the records whose state file did not change (see RecordCache).
-    private let records = RecordCache()
+    let records = RecordCache()
     /// Ids of abandoned `--rm` containers whose removal failed (a task stuck in its cgroup):
     /// not tried again at every refresh of a long-running lister, each try holding the lock.
     var failedRemovals: Set<String> = []

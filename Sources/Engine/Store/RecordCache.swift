@@ -21,18 +21,29 @@ final class RecordCache {
 
     /// `store.load(name)`, or the record decoded last time if the file is still the same one.
     func load(_ name: String, from store: StateStore) throws -> ContainerRecord {
-        var st = stat()
-        guard stat(store.recordPath(name), &st) == 0 else {
+        guard let identity = Self.identity(of: store.recordPath(name)) else {
             forget(name)
             return try store.load(name)
         }
-        let identity = Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
-                                mtimeSeconds: Int(st.st_mtim.tv_sec), mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
         if let known = lock.locked({ entries[name] }), known.identity == identity { return known.record }
         // Replaced between the stat and the read: the next load sees another identity and reloads.
         let record = try store.load(name)
         lock.locked { entries[name] = (identity, record) }
         return record
+    }
+
+    /// A record this process has just written: kept as if decoded from the file, so that
+    /// removing the container it runs in the foreground does not decode what it wrote.
+    func remember(_ record: ContainerRecord, in store: StateStore) {
+        guard let identity = Self.identity(of: store.recordPath(record.name)) else { return }
+        lock.locked { entries[record.name] = (identity, record) }
+    }
+
+    private static func identity(of path: String) -> Identity? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+                        mtimeSeconds: Int(st.st_mtim.tv_sec), mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
     }
 
     /// Drops every entry but these names (containers removed meanwhile).
