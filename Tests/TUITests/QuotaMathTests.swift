@@ -76,7 +76,7 @@ final class QuotaMathTests: XCTestCase {
         assertCores(try QuotaMath.parse("150%", hostCores: 2).get(), 1.5)
         assertCores(try QuotaMath.parse("1.5c", hostCores: 2).get(), 1.5)
         assertCores(try QuotaMath.parse("0.01", hostCores: 2).get(), 0.01)
-        for unlimited in ["0", "u", "unlimited", "max", "inf", "∞", "-1", "U"] {
+        for unlimited in ["0", "u", "unlimited", "max", "inf", "∞", "-1", "U", "0.0", "-0", "0%", "0c"] {
             assertCores(try QuotaMath.parse(unlimited, hostCores: 2).get(), nil)
         }
         XCTAssertEqual(QuotaMath.parse("abc", hostCores: 2), .failure(.notANumber("abc")))

@@ -53,6 +53,17 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(state.status, .none, "'filter cleared' beside a new filter")
     }
 
+    /// A paste longer than a field can hold is cut, and the form says so (it was cut silently
+    /// at 512 characters, and the command ran without its end).
+    func testAFullFieldSaysSo() {
+        var state = sampledState().state
+        _ = state.run(.openNewForm, .nextField)
+        for _ in 0..<(TextField.maxLength + 10) { _ = state.apply(.type("x")) }
+        guard case let .form(form) = state.overlay else { return XCTFail("no form") }
+        XCTAssertEqual(form[.command].count, TextField.maxLength)
+        XCTAssertEqual(form.error, "a field holds at most \(TextField.maxLength) characters; the rest was not typed")
+    }
+
     func testARefusedWriteIsAnError() {
         var state = sampledState().state
         _ = state.apply(.commandFailed("write /sys/fs/cgroup/cpu/corral/half/cpu.cfs_quota_us: Invalid argument"))
@@ -178,6 +189,7 @@ final class ReducerTests: XCTestCase {
         guard case let .form(form) = state.overlay else { return XCTFail("form closed") }
         XCTAssertEqual(form.error, "a container named web exists")
         XCTAssertFalse(form.submitted)
+        XCTAssertEqual(state.status, .none, "said in the form, not again under it")
 
         XCTAssertEqual(state.apply(.created(name: "web")), [.resample])
         XCTAssertEqual(state.overlay, .none)

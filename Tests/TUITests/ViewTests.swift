@@ -181,6 +181,8 @@ final class ViewTests: XCTestCase {
             XCTAssertTrue(frame.line(1).hasPrefix(" averyvery"), frame.line(1))
             XCTAssertTrue(frame.line(1).hasSuffix(marker), frame.line(1))
         }
+        let middle = render(state, 120, 40).line(0)
+        XCTAssertTrue(middle.contains(String(long.prefix(60))) && middle.contains("cgroup"), "the name takes what the right side leaves: \(middle)")
         let wide = render(state, 200, 40)
         XCTAssertFalse(wide.line(0).contains("…"), "room enough: nothing cut")
         XCTAssertFalse(wide.line(1).contains("…"), wide.line(1))
@@ -242,7 +244,32 @@ final class ViewTests: XCTestCase {
         XCTAssertTrue(row.contains("sh -c 'echo the start"), row)
         XCTAssertTrue(row.contains("…"), "the end runs on: \(row)")
         let x = try! XCTUnwrap(row.unicodeScalars.map(String.init).firstIndex(of: "s"))
-        XCTAssertTrue(frame[x, frame.row(containing: "Command")!].style.highlight, "the cursor is on the first letter")
+        XCTAssertEqual(frame[x, frame.row(containing: "Command")!].style.role, .inputCursor, "the cursor is on the first letter")
+    }
+
+    /// For every text length, window and cursor: the cursor and the character before it (the
+    /// one just typed) are shown, never under a "…"; moving the cursor one step scrolls the
+    /// view by a jump of half a window at most once every few steps, not at every key.
+    func testAFieldWindowKeepsTheCursorAndWhatWasTypedInSight() {
+        for width in 5...30 {
+            let window = width - 1
+            for count in 0...80 {
+                var scrolls = 0
+                var previous = 0
+                for cursor in 0...count {
+                    let start = FieldView.firstShown(count: count, cursor: cursor, width: width)
+                    let end = min(count, start + window)
+                    let leftMarker = start > 0, rightMarker = end < count
+                    let context = "width \(width), \(count) chars, cursor \(cursor): from \(start)"
+                    XCTAssertTrue(start >= 0 && cursor - start <= window, context)
+                    if leftMarker { XCTAssertGreaterThan(cursor - 1, start, context) }
+                    if rightMarker { XCTAssertLessThan(cursor, end - 1, context) }
+                    if start != previous { scrolls += 1 }
+                    previous = start
+                }
+                XCTAssertLessThanOrEqual(scrolls, max(1, count / max(1, (window - 3) / 2)) + 1, "width \(width), \(count) chars")
+            }
+        }
     }
 
     func testFormat() {

@@ -1,7 +1,8 @@
-/// A one-line text field: typing appends, Backspace/Ctrl-W/Ctrl-U erase. No cursor movement
-/// (the fields are short).
+/// A one-line text field edited at a cursor, as a shell's line editor does.
 public struct TextField: Equatable, Sendable {
     public enum CursorMove: Equatable, Sendable { case left, right, home, end }
+    /// A paste can't grow a field without end; what does not fit is refused, and said so.
+    public static let maxLength = 4096
 
     public private(set) var text: String
     /// Characters before the cursor: typing inserts there, Backspace erases before it.
@@ -14,10 +15,13 @@ public struct TextField: Equatable, Sendable {
 
     private func index(_ offset: Int) -> String.Index { text.index(text.startIndex, offsetBy: offset) }
 
-    mutating func type(_ c: Character) {
-        guard text.count < 512 else { return }
+    /// False when the field is full and `c` was not added.
+    @discardableResult
+    mutating func type(_ c: Character) -> Bool {
+        guard text.count < Self.maxLength else { return false }
         text.insert(c, at: index(cursor))
         cursor += 1
+        return true
     }
     mutating func erase() {
         guard cursor > 0 else { return }

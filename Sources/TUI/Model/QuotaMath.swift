@@ -83,6 +83,8 @@ public enum QuotaMath {
             return .failure(.notANumber(text))
         }
         let cores = value * scale
+        // However it is written (0.0, -0, 0%), zero is the "0 = unlimited" the prompt offers.
+        if cores == 0 { return .success(nil) }
         let most = Double(max(hostCores, 1))
         if cores < minimumExact - epsilon || cores > most + epsilon {
             return .failure(.outOfRange(text, most: most))

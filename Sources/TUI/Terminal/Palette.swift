@@ -56,6 +56,7 @@ enum Palette {
         case .key: l = Look(fg: 221, bold: true)
         case .border: l = Look(fg: 242)
         case .input: l = Look(fg: 255, bg: 238)
+        case .inputCursor: l = Look(fg: 235, bg: 255)
         case .graphCPU: l = Look(fg: 42)
         case .graphThrottle: l = Look(fg: 203)
         }
@@ -96,6 +97,7 @@ enum Palette {
         case .key: l = Look(fg: yellow, bold: true)
         case .border: l = bright ? Look(fg: grey) : Look()
         case .input: l = Look(fg: white, bg: blue)
+        case .inputCursor: l = Look(fg: black, bg: white)
         }
         if style.highlight && !keepsColorWhenHighlighted(style.role) {
             // Like htop: the whole selected row black on cyan.
@@ -116,6 +118,7 @@ enum Palette {
         case .columnTitle: l = Look(underline: true)
         case .columnTitleSorted: l = Look(bold: true, underline: true)
         case .input: l = Look(underline: true)
+        case .inputCursor: l = Look(reverse: true)
         }
         if style.highlight { l.reverse.toggle() }
         return l

@@ -169,7 +169,17 @@ extension TopState {
             return []
 
         case let .type(c):
-            editText { $0.type(c) }
+            var full = false
+            editText { full = !$0.type(c) }
+            if full {
+                let message = "a field holds at most \(TextField.maxLength) characters; the rest was not typed"
+                if case var .form(form) = overlay {
+                    form.error = message
+                    overlay = .form(form)
+                } else {
+                    status = .error(message)
+                }
+            }
             return []
         case .erase:
             editText { $0.erase() }
@@ -211,9 +221,12 @@ extension TopState {
             return []
         case let .commandFailed(message):
             if case var .form(form) = overlay, form.submitted {
+                // Said inside the form; the status line under it would say it again, and
+                // outlive the next attempt's different error.
                 form.submitted = false
                 form.error = message
                 overlay = .form(form)
+                return []
             }
             status = .error(message)
             return []

@@ -3,10 +3,12 @@ enum Chrome {
     static func titleBar(_ state: TopState, subtitle: String?, into frame: inout Frame, glyphs: Glyphs) {
         frame.fill(x: 0, y: 0, width: frame.width, style: Style(.bar))
         var x = frame.put(" " + state.title, x: 0, y: 0, style: Style(.barKey))
+        let right = "cgroup \(state.snapshot.host.cgroupMode) \(glyphs.dot) refresh \(Format.seconds(state.refreshInterval)) "
         if let subtitle {
             let text = " " + (glyphs.ascii ? ">" : "›") + " " + subtitle
-            // A long container name is cut to half the bar, visibly.
-            x += frame.put(glyphs.fit(text, frame.width / 2), x: x, y: 0, style: Style(.bar))
+            // A long container name takes what the right side leaves (at least half the bar), cut visibly.
+            let room = max(frame.width / 2, frame.width - x - right.unicodeScalars.count - 2)
+            x += frame.put(glyphs.fit(text, room), x: x, y: 0, style: Style(.bar))
         } else {
             // The table's filter and scroll position.
             if !state.filter.isEmpty {
@@ -25,7 +27,6 @@ enum Chrome {
                 x += frame.put("  rows \(state.tableScroll + 1)-\(last) of \(rowCount)", x: x, y: 0, style: Style(.bar))
             }
         }
-        let right = "cgroup \(state.snapshot.host.cgroupMode) \(glyphs.dot) refresh \(Format.seconds(state.refreshInterval)) "
         let rx = frame.width - right.unicodeScalars.count
         if rx > x + 1 { frame.put(right, x: rx, y: 0, style: Style(.bar)) }
     }

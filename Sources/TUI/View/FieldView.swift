@@ -1,15 +1,17 @@
 /// A text field in a fixed number of cells: the cursor always in sight, `…` where the text runs
-/// on past either edge, the character under a cursor inside the text shown in reverse and a
-/// block after the text when the cursor is at its end.
+/// on past either edge, the character under a cursor inside the text in the cursor's colours
+/// and a block after the text when the cursor is at its end.
 enum FieldView {
     /// The first character shown of `count`, for a window of `width` cells that keeps one cell
-    /// for a cursor at the end: the end of the text while the cursor is near it, else the cursor
-    /// one cell in (that cell before it is the marker).
+    /// for a cursor at the end. The view moves in steps of half a window, and only when the
+    /// cursor would reach a cell taken by a "…" marker: arrowing along the text does not scroll
+    /// it at every key, and the character just typed (before the cursor) is never under the
+    /// left marker. Near the end it shows the end.
     static func firstShown(count: Int, cursor: Int, width: Int) -> Int {
         let window = max(1, width - 1)
-        guard count > window else { return 0 }
-        let start = count - window
-        return cursor <= start ? max(0, cursor - 1) : start
+        guard count > window, cursor > window - 2 else { return 0 }
+        let step = max(1, (window - 3) / 2)
+        return min(((cursor - 2) / step) * step, count - window)
     }
 
     /// Draws `field` from `x` in at most `width` cells; returns the cells used.
@@ -29,7 +31,7 @@ enum FieldView {
         guard cursor else { return cells.count }
         let at = field.cursor - start
         if field.cursor < chars.count {
-            frame.put(cells[at], x: x + at, y: y, style: Style(.input, highlight: true))
+            frame.put(cells[at], x: x + at, y: y, style: Style(.inputCursor))
             return cells.count
         }
         frame.put(String(Character(glyphs.cursor)), x: x + at, y: y, style: Style(.input))

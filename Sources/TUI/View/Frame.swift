@@ -27,6 +27,8 @@ public enum Role: UInt8, CaseIterable, Sendable {
     case key
     case border
     case input
+    /// The character under a text field's cursor (the cursor after the text is a block glyph).
+    case inputCursor
     case graphCPU
     case graphThrottle
 }
