@@ -62,6 +62,23 @@ static inline void cn_mouse_drag(int on) {
     fflush(stdout);
 }
 
+/// Bracketed paste (xterm, tmux and most terminals since): pasted text arrives between
+/// ESC[200~ and ESC[201~, which curses is taught to return as two key codes of their own, so
+/// that a paste is text, never keys (a pasted "K" would kill a container). Like drag reports,
+/// only on terminals that speak xterm's mouse protocol.
+static inline int cn_key_paste_start(void) { return KEY_MAX + 1; }
+static inline int cn_key_paste_end(void) { return KEY_MAX + 2; }
+static inline void cn_bracketed_paste(int on) {
+    char *kmous = tigetstr("kmous");
+    if (kmous == NULL || kmous == (char *)-1 || kmous[0] != '\033' || kmous[1] != '[') return;
+    if (on) {
+        define_key("\033[200~", KEY_MAX + 1);
+        define_key("\033[201~", KEY_MAX + 2);
+    }
+    putp(on ? "\033[?2004h" : "\033[?2004l");
+    fflush(stdout);
+}
+
 /// 1 when the terminal can move the cursor (terminfo `cup`); TERM=dumb can't, and the screen
 /// would stay blank but for its last line.
 static inline int cn_has_cursor_addressing(void) {

@@ -221,6 +221,28 @@ final class TopEndToEndTests: XCTestCase {
         XCTAssertEqual(quotaCell(s.row("formed", in: s.lastScreen)), "0.30")
     }
 
+    /// A paste (tmux's bracketed `paste-buffer -p`, as a terminal sends one) is text: over the
+    /// table a pasted "K" kills nothing; in the form a two-line command lands as one line and
+    /// does not submit it.
+    func testAPasteIsTextNotKeys() throws {
+        try fx.detached("kept", ["sleep", "1000"])
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { s.row("kept", in: $0)?.contains("running") == true }, s.lastScreen)
+        _ = try s.tmux(["set-buffer", "Kdq"])
+        _ = try s.tmux(["paste-buffer", "-p", "-t", s.session])
+        usleep(1_500_000)
+        XCTAssertEqual(try fx.container("kept")?["state"] as? String, "running", "a pasted K killed it")
+        XCTAssertTrue(s.waitFor { s.row("kept", in: $0) != nil }, "a pasted q quit: \(s.lastScreen)")
+
+        s.press("n")
+        XCTAssertTrue(s.waitFor("New container"), s.lastScreen)
+        s.press("Tab")
+        _ = try s.tmux(["set-buffer", "sleep 1000\nx"])
+        _ = try s.tmux(["paste-buffer", "-p", "-t", s.session])
+        XCTAssertTrue(s.waitFor("sleep 1000 x"), s.lastScreen)
+        XCTAssertEqual(try fx.psJSON().count, 1, "the paste's line break submitted the form")
+    }
+
     func testContainersStartedAndRemovedElsewhereComeAndGo() throws {
         let s = try open("top")
         XCTAssertTrue(s.waitFor("No containers."), s.lastScreen)

@@ -99,6 +99,27 @@ final class KeyMapTests: XCTestCase {
         XCTAssertNil(action(.char("\u{07}"), overlay: form), "other control characters are not typed")
     }
 
+    /// Between the terminal's paste brackets nothing is a key: in a text field it is text (a
+    /// line break a space, so a pasted two-line command doesn't submit the form half-way), and
+    /// anywhere else it is dropped (a pasted "K" killed the selected container).
+    func testAPasteIsTextNeverKeys() {
+        var state = sampledState(seconds: 1).state
+        XCTAssertEqual(KeyMap.action(for: .pasteStart, in: state, hits: []), .paste(true))
+        _ = state.apply(.paste(true))
+        XCTAssertTrue(state.pasting)
+        for key: Key in [.char("K"), .char("d"), .char("q"), .enter, .char("e"), .delete, .escape, .left] {
+            XCTAssertNil(KeyMap.action(for: key, in: state, hits: []), "\(key) acted in a paste over the table")
+        }
+        state.overlay = .form(NewContainerForm())
+        XCTAssertEqual(KeyMap.action(for: .char("K"), in: state, hits: []), .type("K"))
+        XCTAssertEqual(KeyMap.action(for: .enter, in: state, hits: []), .type(" "))
+        XCTAssertEqual(KeyMap.action(for: .tab, in: state, hits: []), .type(" "))
+        XCTAssertNil(KeyMap.action(for: .escape, in: state, hits: []))
+        XCTAssertEqual(KeyMap.action(for: .pasteEnd, in: state, hits: []), .paste(false))
+        _ = state.apply(.paste(false))
+        XCTAssertEqual(KeyMap.action(for: .enter, in: state, hits: []), .submit, "after the paste, keys again")
+    }
+
     func testPromptAndConfirmKeys() {
         let filter = Overlay.filter(TextField(), previous: "")
         XCTAssertEqual(action(.char("w"), overlay: filter), .type("w"))

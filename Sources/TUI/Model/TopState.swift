@@ -77,6 +77,8 @@ public struct TopState: Equatable, Sendable {
     /// The container whose slider the mouse is dragging.
     public var dragging: String?
     public var quitRequested = false
+    /// Between the terminal's paste brackets: what arrives is text, for a text field or nowhere.
+    public var pasting = false
     /// The help's words for what `q` does to the containers (see TopOptions.onQuit).
     public static let containersStay = "containers stay"
     public var onQuit = TopState.containersStay

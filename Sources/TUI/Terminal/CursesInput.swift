@@ -53,6 +53,8 @@ enum CursesInput {
         case cn_key_btab(): return .backTab
         case cn_key_resize(): return .resize
         case cn_key_mouse(): return mouse()
+        case cn_key_paste_start(): return .pasteStart
+        case cn_key_paste_end(): return .pasteEnd
         default:
             for n in 1...12 where code == cn_key_f(Int32(n)) { return .function(n) }
             return nil

@@ -44,6 +44,7 @@ final class CursesScreen {
         set_escdelay(25)
         mousemask(cn_mouse_all(), nil)
         mouseinterval(0)  // report press and release at once, no click detection delay
+        cn_bracketed_paste(1)
 
         let noColorEnv = getenv("NO_COLOR").map { String(cString: $0) }
         var colors = 0
@@ -101,6 +102,7 @@ final class CursesScreen {
 
     /// Leaves curses so another program can use the terminal; `resume` comes back.
     func suspend() {
+        cn_bracketed_paste(0)
         cn_mouse_drag(0)
         dragReporting = false
         def_prog_mode()
@@ -109,6 +111,7 @@ final class CursesScreen {
 
     func resume() {
         reset_prog_mode()
+        cn_bracketed_paste(1)
         invalidate()
         refresh()
     }
@@ -117,6 +120,7 @@ final class CursesScreen {
     func close() {
         guard open else { return }
         open = false
+        cn_bracketed_paste(0)
         cn_mouse_drag(0)
         mousemask(0, nil)
         curs_set(1)

@@ -60,6 +60,8 @@ public enum Action: Equatable, Sendable {
     case type(Character)
     case erase
     case eraseWord
+    /// A bracketed paste began (true) or ended.
+    case paste(Bool)
     case deleteForward
     case moveCursor(TextField.CursorMove)
     case clearField

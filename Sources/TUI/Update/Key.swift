@@ -6,6 +6,8 @@ public enum Key: Equatable, Sendable {
     case enter, escape, backspace, delete, tab, backTab
     case function(Int)
     case resize
+    /// A bracketed paste begins / ends: the keys between are pasted text.
+    case pasteStart, pasteEnd
     case mouse(MouseEvent)
 
     /// Ctrl-<letter>, as a terminal sends it.

@@ -7,6 +7,8 @@
 public enum KeyMap {
     public static func action(for key: Key, in state: TopState, hits: [HitRegion]) -> Action? {
         if case let .mouse(event) = key { return mouseAction(event, state: state, hits: hits) }
+        if key == .pasteStart || key == .pasteEnd { return .paste(key == .pasteStart) }
+        if state.pasting { return pastedAction(key, state: state) }
         switch state.overlay {
         case .help: return helpAction(key)
         case .form: return formAction(key)
@@ -53,6 +55,21 @@ public enum KeyMap {
         case .char("q"), .function(10): return inTable ? .quit : .back
         case .escape: return .back
         default: return nil
+        }
+    }
+
+    /// Pasted text goes into a text field (its line breaks and tabs as spaces) and is dropped
+    /// anywhere else: a paste must never act as keys.
+    private static func pastedAction(_ key: Key, state: TopState) -> Action? {
+        switch state.overlay {
+        case .form, .filter, .quota:
+            switch key {
+            case .enter, .tab: return .type(" ")
+            case let .char(c) where isPrintable(c): return .type(c)
+            default: return nil
+            }
+        case .none, .help, .confirmRemove:
+            return nil
         }
     }
 

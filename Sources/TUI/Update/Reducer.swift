@@ -168,6 +168,9 @@ extension TopState {
             status = .info("refresh every \(Format.seconds(refreshInterval))")
             return []
 
+        case let .paste(on):
+            pasting = on
+            return []
         case let .type(c):
             var full = false
             editText { full = !$0.type(c) }
