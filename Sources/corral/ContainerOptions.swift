@@ -33,9 +33,12 @@ struct ContainerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Drop a capability (e.g. CHOWN, ALL).", valueName: "cap"))
     var capDrop: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Run this program instead of the image's Entrypoint (the image's Cmd is then not used; \"\" for none).", valueName: "prog"))
+    var entrypoint: String?
+
     var values: ContainerValues {
         ContainerValues(name: name, rootfs: rootfs, limits: limits.values, hostname: hostname, net: net, env: env,
-                        workdir: workdir, user: user, capAdd: capAdd, capDrop: capDrop)
+                        workdir: workdir, user: user, capAdd: capAdd, capDrop: capDrop, entrypoint: entrypoint)
     }
 }
 
@@ -51,6 +54,7 @@ struct ContainerValues: Equatable {
     var user: String?
     var capAdd: [String] = []
     var capDrop: [String] = []
+    var entrypoint: String?
 
     func spec() throws -> ContainerSpec {
         var spec = ContainerSpec()
@@ -66,6 +70,7 @@ struct ContainerValues: Equatable {
         spec.user = user
         spec.capAdd = capAdd
         spec.capDrop = capDrop
+        spec.entrypoint = entrypoint
         spec.limits.cpu = try limits.cpuQuota(current: .unlimited)
         if let p = try limits.pids() { spec.limits.pidsMax = p }
         if let m = try limits.memoryLimit() { spec.limits.memoryBytes = m }

@@ -10,7 +10,7 @@
 enum RunFastParse {
     private enum Target {
         case root, cgroupParent, name, rootfs, cpus, cpuQuota, cpuPeriod, pidsLimit, memory
-        case hostname, net, env, workdir, user, capAdd, capDrop
+        case hostname, net, env, workdir, user, capAdd, capDrop, entrypoint
         case detach, rm, interactive, tty  // flags
     }
 
@@ -26,6 +26,7 @@ enum RunFastParse {
         "--workdir": (.workdir, false), "-w": (.workdir, false),
         "--user": (.user, false), "-u": (.user, false),
         "--cap-add": (.capAdd, false), "--cap-drop": (.capDrop, false),
+        "--entrypoint": (.entrypoint, false),
     ]
 
     private static let repeatable: Set<Target> = [.env, .capAdd, .capDrop]
@@ -128,6 +129,7 @@ enum RunFastParse {
         case .user: r.container.user = value
         case .capAdd: r.container.capAdd.append(value)
         case .capDrop: r.container.capDrop.append(value)
+        case .entrypoint: r.container.entrypoint = value
         case .detach: r.detach = true
         case .rm: r.rm = true
         case .interactive: r.interactive = true

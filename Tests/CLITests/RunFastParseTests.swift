@@ -43,6 +43,7 @@ final class RunFastParseTests: XCTestCase {
             ["--cpu-period", "-5", "--network", "none", "busybox"],
             ["--user", "nobody", "--workdir=/", "busybox", "--", "id"],
             ["--cap-add", "NET_ADMIN", "--cap-drop", "ALL", "--cap-add", "CHOWN", "busybox"],
+            ["--entrypoint", "/bin/sh", "myapp", "--", "-c", "echo ep"], ["--entrypoint=env", "busybox"],
             ["--root", "/tmp/state", "--cgroup-parent", "ci/x", "--rm", "busybox"],
             ["--rm", "busybox", "--", "sh", "-c", "exit 3"],
             // After the image everything is the container's, options included.
@@ -65,6 +66,7 @@ final class RunFastParseTests: XCTestCase {
             ["--name"], ["--name", "-d", "busybox"], ["--net", "host", "--network", "none", "busybox"], ["--name="],
             ["--memory", "--rm", "busybox"], ["--cpu-quota", "-x", "busybox"], ["-e=A=1", "busybox"],
             ["--rm=yes", "busybox"], ["-", "busybox"], ["", "busybox"], ["--version"],
+            ["--entrypoint", "", "busybox"], ["--entrypoint", "a", "--entrypoint", "b", "busybox"],
             ["--rm", "busybox", "echo", "--generate-completion-script"], ["--generate-completion-script=bash"],
         ]
         for args in declined {
@@ -81,6 +83,7 @@ final class RunFastParseTests: XCTestCase {
                       "--memory", "-m", "64m", "-e", "K=V", "--env=X=", "--cap-add", "ALL", "--cap-drop=CHOWN",
                       "-w", "/", "-u", "0", "--user=1:1", "--hostname", "--net", "--network", "--network=host", "none", "host",
                       "--root", "/s", "--cgroup-parent=p", "--", "busybox", "sh", "-c", "-h", "--help", "x=y", "",
+                      "--entrypoint", "--entrypoint=/bin/sh",
                       "--generate-completion-script", "-0", "--name=--rm", "help", "run"]
         let seed = UInt64(ProcessInfo.processInfo.environment["CORRAL_FUZZ_SEED"] ?? "") ?? UInt64.random(in: 1...UInt64.max)
         var rng = SplitMix64(state: seed)

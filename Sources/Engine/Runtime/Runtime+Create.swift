@@ -69,8 +69,10 @@ extension Runtime {
             throw EngineError.invalid("give an image or --rootfs, not both")
         }
 
-        let command = spec.command.isEmpty ? (imageConfig.entrypoint ?? []) + (imageConfig.cmd ?? [])
-                                           : (imageConfig.entrypoint ?? []) + spec.command
+        // docker's merge: a given entrypoint drops the image's Cmd unless it is "" (none).
+        let entrypoint = spec.entrypoint.map { $0.isEmpty ? [] : [$0] } ?? (imageConfig.entrypoint ?? [])
+        let keepsImageCmd = spec.entrypoint?.isEmpty ?? true
+        let command = entrypoint + (spec.command.isEmpty && keepsImageCmd ? (imageConfig.cmd ?? []) : spec.command)
         guard let argv0 = command.first, !argv0.isEmpty else {
             throw EngineError.invalid("no command given (corral run [options] IMAGE -- CMD [ARG...])")
         }
