@@ -93,6 +93,7 @@ final class ImageStoreTests: ImageTestCase {
         XCTAssertEqual(ImageName.candidates("localhost:5000/app:1"), ["localhost:5000/app:1"])
         XCTAssertEqual(ImageName.candidates("docker.io/library/alpine:latest"),
                        ["alpine:latest", "alpine", "docker.io/library/alpine:latest", "docker.io/library/alpine"])
+        XCTAssertEqual(ImageName.candidates("library/alpine:3.19"), ["alpine:3.19", "library/alpine:3.19"])
         XCTAssertEqual(ImageName.candidates("docker.io/library/alpine"),
                        ["alpine", "alpine:latest", "docker.io/library/alpine", "docker.io/library/alpine:latest"])
         // An import under the long name is stored under the short one, and found by both.

@@ -69,9 +69,10 @@ public enum ImageName {
         return out
     }
 
-    /// docker's familiar form: `docker.io/library/alpine:3.19` is `alpine:3.19`.
+    /// docker's familiar form: `docker.io/library/alpine:3.19` and `library/alpine:3.19` are
+    /// `alpine:3.19`.
     static func familiar(_ reference: String) -> String {
-        for prefix in ["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"]
+        for prefix in ["docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/", "library/"]
         where reference.hasPrefix(prefix) {
             return String(reference.dropFirst(prefix.count))
         }

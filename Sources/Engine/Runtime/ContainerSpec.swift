@@ -8,8 +8,8 @@ public struct ContainerSpec: Sendable {
     public var rootfs: String?
     /// The command; empty = the image's default (Entrypoint + Cmd).
     public var command: [String] = []
-    /// docker's --entrypoint: nil keeps the image's Entrypoint; a program replaces it (and the
-    /// image's Cmd is not used: `command` are its arguments); "" runs without one.
+    /// docker's --entrypoint: nil keeps the image's Entrypoint; a program replaces it, "" runs
+    /// without one; either way the image's Cmd is not used (`command` is all there is).
     public var entrypoint: String?
     public var limits = ResourceLimits()
     public var hostname: String?

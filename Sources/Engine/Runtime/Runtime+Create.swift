@@ -55,7 +55,8 @@ extension Runtime {
         let imageName: String?
         switch (spec.image, spec.rootfs) {
         case let (image?, nil):
-            let builtin = image == ImageStore.builtinBusyboxName || image == ImageStore.builtinBusyboxName + ":latest"
+            // Every spelling docker has for it: busybox, busybox:latest, library/busybox, docker.io/library/busybox.
+            let builtin = ImageName.candidates(image).contains(ImageStore.builtinBusyboxName)
             let img = builtin ? try images.ensureBuiltinBusybox() : try images.image(named: image)
             lowerRootfs = img.rootfs
             imageConfig = img.config
@@ -69,10 +70,9 @@ extension Runtime {
             throw EngineError.invalid("give an image or --rootfs, not both")
         }
 
-        // docker's merge: a given entrypoint drops the image's Cmd unless it is "" (none).
+        // docker's merge: a given entrypoint, even "" (none), drops the image's Cmd too.
         let entrypoint = spec.entrypoint.map { $0.isEmpty ? [] : [$0] } ?? (imageConfig.entrypoint ?? [])
-        let keepsImageCmd = spec.entrypoint?.isEmpty ?? true
-        let command = entrypoint + (spec.command.isEmpty && keepsImageCmd ? (imageConfig.cmd ?? []) : spec.command)
+        let command = entrypoint + (spec.command.isEmpty && spec.entrypoint == nil ? (imageConfig.cmd ?? []) : spec.command)
         guard let argv0 = command.first, !argv0.isEmpty else {
             throw EngineError.invalid("no command given (corral run [options] IMAGE -- CMD [ARG...])")
         }
