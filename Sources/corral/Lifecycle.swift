@@ -1,5 +1,8 @@
 import ArgumentParser
 import Engine
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct Stop: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
@@ -36,6 +39,37 @@ struct Start: ParsableCommand {
     func run() throws {
         let runtime = try globals.runtime()
         try EachNamed.run(names, verb: "start") { try runtime.start(try runtime.resolve($0)) }
+    }
+}
+
+struct Wait: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wait",
+        abstract: "Block until containers have exited, then print their exit codes, one a line.")
+    @OptionGroup var globals: GlobalOptions
+    @Argument(help: "Container names or ids.") var names: [String]
+
+    func validate() throws {
+        if names.isEmpty { throw ValidationError("wait needs a container name or id") }
+    }
+
+    func run() throws {
+        let runtime = try globals.runtime()
+        var failed = false
+        for name in names {
+            do {
+                let st = try runtime.wait(try runtime.resolve(name))
+                guard let code = st.exitCode else {
+                    throw EngineError.conflict("container \(name) ended without running (\(st.exitReason ?? "no exit code"))")
+                }
+                print(code)
+                fflush(stdout)   // each as it comes: a script reads the first before the last ends
+            } catch {
+                report(error)
+                failed = true
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 }
 

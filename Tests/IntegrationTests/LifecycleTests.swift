@@ -69,6 +69,28 @@ final class LifecycleTests: XCTestCase {
     /// A `--rm` container whose holder was killed (the foreground CLI, or a detached one's
     /// supervisor) dies with it and can no longer remove itself: the next listing removes it
     /// whole, as docker's daemon would. One without --rm stays, listed as exited.
+    /// docker's `wait`: blocks while a container runs (paused too), then prints its exit code;
+    /// at once for one that has exited; the code of a --rm container too, though it is gone
+    /// right after; one error line for a name that isn't there.
+    func testWaitBlocksUntilTheExitAndPrintsTheCode() throws {
+        try fx.detached("w3", ["sh", "-c", "sleep 1; exit 7"], options: ["--rm"])
+        let waitingForRm = try LiveCorral(fx, ["wait", "w3"], on: .pipes)
+        try fx.detached("w1", ["sh", "-c", "sleep 1; exit 3"])
+        try fx.detached("w2", ["sh", "-c", "sleep 1000"])
+        XCTAssertEqual(try fx.corral(["pause", "w2"]).code, 0)
+        let waiting = try LiveCorral(fx, ["wait", "w1", "w2"], on: .pipes)
+        XCTAssertTrue(waiting.waitForOutput("3\n", timeout: 15), waiting.output + waiting.errorOutput)
+        usleep(500_000)
+        XCTAssertEqual(waiting.output, "3\n", "wait returned for a paused container")
+        XCTAssertEqual(try fx.corral(["kill", "w2"]).code, 0)
+        let (code, out) = waiting.finish(timeout: 15)
+        XCTAssertEqual(code, 0, waiting.errorOutput)
+        XCTAssertEqual(out, "3\n137\n")
+        XCTAssertEqual(try fx.corral(["wait", "w1"]).stdout, "3\n", "an exited one: at once")
+        XCTAssertEqual(waitingForRm.finish(timeout: 15).output, "7\n", waitingForRm.errorOutput)
+        fx.assertOneLineError(try fx.corral(["wait", "nosuch"]), containing: "nosuch")
+    }
+
     func testRemoveIsHonouredWhenTheHolderIsKilled() throws {
         let empty = CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: [])
         let cli = try fx.spawnCorral(["run", "--rm", "--name", "fg", "busybox", "--", "sleep", "100"])
