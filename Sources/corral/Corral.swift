@@ -10,7 +10,7 @@ struct Corral: ParsableCommand {
             """,
         version: "corral 0.1.0",
         subcommands: [
-            Run.self, Ps.self, Stats.self, Update.self, Start.self, Stop.self, Kill.self, Wait.self, Pause.self, Resume.self,
+            Run.self, Ps.self, Stats.self, Update.self, Start.self, Stop.self, Restart.self, Kill.self, Wait.self, Pause.self, Resume.self,
             Rm.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self, BenchEngine.self,
         ])
 }

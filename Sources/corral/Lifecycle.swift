@@ -17,15 +17,43 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        // All at once (one grace period for all, as docker's), then reported name by name.
-        var outcomes: [Error?] = names.map { _ in nil }
+        var next = Self.stopAll(names, timeout: time, runtime: runtime).makeIterator()
+        try EachNamed.run(names, verb: "stop") { _ in if let error = next.next()?.error { throw error } }
+    }
+
+    /// All at once (one grace period for all, as docker's); per name given, in order, its
+    /// container's name or why it could not be stopped.
+    static func stopAll(_ names: [String], timeout: Double, runtime: Runtime) -> [(name: String?, error: Error?)] {
+        var outcomes: [(name: String?, error: Error?)] = names.map { _ in (nil, nil) }
         var resolved: [(index: Int, name: String)] = []
         for (i, given) in names.enumerated() {
-            do { resolved.append((i, try runtime.resolve(given))) } catch { outcomes[i] = error }
+            do { resolved.append((i, try runtime.resolve(given))) } catch { outcomes[i] = (nil, error) }
         }
-        for (r, error) in zip(resolved, runtime.stop(resolved.map(\.name), timeout: time)) { outcomes[r.index] = error }
-        var next = outcomes.makeIterator()
-        try EachNamed.run(names, verb: "stop") { _ in if let error = next.next() ?? nil { throw error } }
+        for (r, error) in zip(resolved, runtime.stop(resolved.map(\.name), timeout: timeout)) { outcomes[r.index] = (r.name, error) }
+        return outcomes
+    }
+}
+
+struct Restart: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restart",
+        abstract: "Stop containers (SIGTERM, SIGKILL after --time seconds), then start them again.")
+    @OptionGroup var globals: GlobalOptions
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Seconds to wait before SIGKILL.") var time: Double = 10
+    @Argument(help: "Container names or ids.") var names: [String]
+
+    func validate() throws {
+        guard time >= 0, time.isFinite, time <= 86400 else { throw ValidationError("--time must be 0..86400 seconds") }
+    }
+
+    func run() throws {
+        let runtime = try globals.runtime()
+        var next = Stop.stopAll(names, timeout: time, runtime: runtime).makeIterator()
+        try EachNamed.run(names, verb: "restart") { _ in
+            guard let stopped = next.next() else { return }
+            if let error = stopped.error { throw error }
+            if let name = stopped.name { try runtime.start(name) }
+        }
     }
 }
 

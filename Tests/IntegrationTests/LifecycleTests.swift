@@ -91,6 +91,25 @@ final class LifecycleTests: XCTestCase {
         fx.assertOneLineError(try fx.corral(["wait", "nosuch"]), containing: "nosuch")
     }
 
+    /// docker's `restart`: a running container is stopped and started again (a new pid 1, the
+    /// same cgroup and quota); an exited one is just started; a missing name is one error line
+    /// and the others are still restarted.
+    func testRestartStopsAndStartsAgain() throws {
+        try fx.detached("rs", ["sleep", "1000"], options: ["--cpus", "0.5"])
+        try fx.detached("done", ["true"])
+        XCTAssertTrue(try fx.wait { try fx.container("done")?["state"] as? String == "exited" })
+        let before = try XCTUnwrap(try fx.container("rs")?["pid"] as? Int)
+        let r = try fx.corral(["restart", "-t", "1", "rs", "nosuch", "done"])
+        XCTAssertEqual(r.code, 1)
+        XCTAssertEqual(r.stdout, "rs\ndone\n")
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: ") && r.stderr.contains("nosuch"), r.stderr)
+        let after = try XCTUnwrap(try fx.container("rs"))
+        XCTAssertEqual(after["state"] as? String, "running")
+        XCTAssertNotEqual(after["pid"] as? Int, before, "the same pid 1: not restarted")
+        XCTAssertEqual(after["cpus"] as? Double, 0.5)
+        XCTAssertFalse(Host.startTime(Int32(before)) != nil && !Host.hasEnded(Int32(before)), "the old pid 1 still runs")
+    }
+
     func testRemoveIsHonouredWhenTheHolderIsKilled() throws {
         let empty = CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: [])
         let cli = try fx.spawnCorral(["run", "--rm", "--name", "fg", "busybox", "--", "sleep", "100"])
