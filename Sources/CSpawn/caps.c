@@ -61,7 +61,7 @@ void cs_apply_identity(const cs_plan *p) {
     // Keep the permitted set across setuid so capset below decides, not the uid change.
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
         cs_child_fail(p->sock, errno, "prctl keepcaps", "");
-    if (syscall(SYS_setgroups, 1, &gid) < 0)
+    if (cfg->ngroups > 0 ? syscall(SYS_setgroups, cfg->ngroups, cfg->groups) < 0 : syscall(SYS_setgroups, 1, &gid) < 0)
         cs_child_fail(p->sock, errno, "setgroups", "");
     if (syscall(SYS_setresgid, gid, gid, gid) < 0)
         cs_child_fail(p->sock, errno, "setgid", "");

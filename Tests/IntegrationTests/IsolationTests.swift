@@ -163,6 +163,30 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(passed.stdout, "[a value with spaces]\n0\n", passed.stderr)
     }
 
+    /// The supplementary groups are the ones the rootfs's /etc/group lists the user in, as
+    /// docker sets them, for run and exec alike (only the primary group was set: a file shared
+    /// through a group could not be read).
+    func testUsersGetTheirGroupsFromTheRootfs() throws {
+        let rootfs = "/tmp/corral-test-\(fx.id)/groups-rootfs"
+        let copy = try Host.run("/bin/cp", ["-a", CorralFixture.rootfs, rootfs])
+        XCTAssertEqual(copy.code, 0, copy.stderr)
+        try "root:x:0:0:root:/root:/bin/sh\napp:x:1001:1001::/:/bin/sh\n".write(toFile: rootfs + "/etc/passwd", atomically: true, encoding: .utf8)
+        try "root:x:0:\nwheel:x:10:root\napp:x:1001:\nextra:x:2000:other,app\n".write(toFile: rootfs + "/etc/group", atomically: true, encoding: .utf8)
+        func ids(_ options: [String]) throws -> String {
+            let r = try fx.corral(["run", "--rm", "--rootfs", rootfs] + options + ["--", "sh", "-c", "id -u; id -G"])
+            XCTAssertEqual(r.code, 0, r.stderr)
+            return r.stdout
+        }
+        XCTAssertEqual(try ids(["-u", "app"]), "1001\n1001 2000\n")
+        XCTAssertEqual(try ids(["-u", "1001"]), "1001\n1001 2000\n", "a uid with a passwd entry: its name's groups")
+        XCTAssertEqual(try ids([]), "0\n0 10\n")
+        XCTAssertEqual(try ids(["-u", "4242"]), "4242\n0\n", "no passwd entry: no groups but the primary")
+
+        XCTAssertEqual(try fx.corral(["run", "-d", "--name", "grp", "--rootfs", rootfs, "--", "sleep", "1000"]).code, 0)
+        XCTAssertEqual(try fx.corral(["exec", "-u", "app", "grp", "--", "id", "-G"]).stdout, "1001 2000\n")
+        XCTAssertEqual(try fx.corral(["exec", "grp", "--", "id", "-G"]).stdout, "0 10\n")
+    }
+
     func testExitCodeAndOutputStreams() throws {
         let r = try sh("echo out; echo err >&2; exit 7")
         XCTAssertEqual(r.code, 7)

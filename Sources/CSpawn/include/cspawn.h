@@ -41,6 +41,8 @@ typedef struct cspawn_config {
     const char *workdir;             // chdir() after pivot_root; "/" when not given
     uid_t uid;
     gid_t gid;
+    const gid_t *groups;             // supplementary groups set with setgroups (gid when ngroups is 0)
+    int ngroups;
     const int *caps;                 // capability numbers kept in bounding/permitted/effective
     int ncaps;
     int tty;                         // 1: the container gets a new pty as its controlling terminal

@@ -32,9 +32,18 @@ final class CStringPool {
     }
     private var ints: [UnsafeMutablePointer<Int32>] = []
 
+    func gids(_ items: [UInt32]) -> UnsafePointer<gid_t> {
+        let buf = UnsafeMutablePointer<gid_t>.allocate(capacity: max(items.count, 1))
+        for (i, v) in items.enumerated() { buf[i] = v }
+        gids.append(buf)
+        return UnsafePointer(buf)
+    }
+    private var gids: [UnsafeMutablePointer<gid_t>] = []
+
     deinit {
         for p in strings { free(p) }
         for (p, _) in arrays { p.deallocate() }
         for p in ints { p.deallocate() }
+        for p in gids { p.deallocate() }
     }
 }

@@ -101,7 +101,7 @@ extension Runtime {
             id: id, name: name, created: Date(), command: command, image: imageName,
             rootfs: imageName == nil ? lowerRootfs : store.directory(name) + "/rootfs",
             rootfsIsOverlay: imageName != nil, hostname: hostname, network: spec.network, env: env,
-            workdir: workdir, uid: user.uid, gid: user.gid, capabilities: caps,
+            workdir: workdir, uid: user.uid, gid: user.gid, groups: user.groups, capabilities: caps,
             cgroup: CgroupPath(parent: config.cgroupParent, name: name), limits: spec.limits,
             detached: spec.detached, autoRemove: spec.autoRemove, tty: spec.tty,
             interactive: spec.interactive)

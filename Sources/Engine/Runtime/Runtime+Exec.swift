@@ -29,6 +29,7 @@ extension Runtime {
             }
             record.uid = u.uid
             record.gid = u.gid
+            record.groups = u.groups
         }
         record.env = try Environment.merge(defaults: tty ? ["TERM=xterm"] : [], image: containerEnv, user: env)
         if let workdir {

@@ -18,6 +18,9 @@ final class SpawnConfig {
         c.workdir = pool.string(record.workdir)
         c.uid = record.uid
         c.gid = record.gid
+        let groups = record.groups ?? [record.gid]
+        c.groups = pool.gids(groups)
+        c.ngroups = Int32(groups.count)
         let caps = record.capabilities.compactMap(Capabilities.number)
         c.caps = pool.ints(caps)
         c.ncaps = Int32(caps.count)

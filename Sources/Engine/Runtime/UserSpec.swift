@@ -8,9 +8,35 @@ struct UserSpec {
     var uid: UInt32
     var gid: UInt32
     var home: String
+    /// The supplementary groups: the primary one, then those /etc/group lists the user in, as
+    /// docker (libcontainer) sets them — a file shared through a group must be readable.
+    var groups: [UInt32] = []
+    /// The name /etc/passwd gives the user, if any (for its group memberships).
+    var name: String?
 
     static func resolve(_ text: String?, rootfs: String) throws -> UserSpec {
-        guard let text, !text.isEmpty else { return UserSpec(uid: 0, gid: 0, home: "/root") }
+        var user = try resolveIDs(text, rootfs: rootfs)
+        user.groups = [user.gid] + memberships(of: user.name, in: rootfs).filter { $0 != user.gid }
+        return user
+    }
+
+    /// The groups whose member list (the fourth field of /etc/group) names `user`.
+    private static func memberships(of user: String?, in rootfs: String) -> [UInt32] {
+        guard let user, let text = readInsideRootfs(rootfs, "etc/group") else { return [] }
+        var out: [UInt32] = []
+        for line in text.split(separator: "\n") {
+            let f = line.split(separator: ":", omittingEmptySubsequences: false)
+            guard f.count >= 4, let g = UInt32(f[2]), g != UInt32.max,
+                  f[3].split(separator: ",").contains(where: { $0.filter { $0 != " " } == user }),
+                  !out.contains(g) else { continue }
+            out.append(g)
+        }
+        return out
+    }
+
+
+    private static func resolveIDs(_ text: String?, rootfs: String) throws -> UserSpec {
+        guard let text, !text.isEmpty else { return UserSpec(uid: 0, gid: 0, home: "/root", name: "root") }
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard parts.count <= 2, !parts[0].isEmpty, !(parts.count == 2 && parts[1].isEmpty) else {
             throw EngineError.invalid("invalid --user \(ContainerName.quoted(text)): expected UID[:GID]")
@@ -20,17 +46,20 @@ struct UserSpec {
         var uid: UInt32
         var gid: UInt32 = 0
         var home = "/"
+        var name: String?
         if let n = UInt32(parts[0]) {
             uid = n
             if let e = entries.first(where: { $0.count >= 6 && UInt32($0[2]) == n }) {
                 gid = UInt32(e[3]) ?? 0
                 home = String(e[5])
+                name = String(e[0])
             }
         } else if let e = entries.first(where: { $0.count >= 6 && String($0[0]) == parts[0] }),
                   let u = UInt32(e[2]) {
             uid = u
             gid = UInt32(e[3]) ?? 0
             home = String(e[5])
+            name = parts[0]
         } else {
             throw EngineError.invalid("invalid --user \(ContainerName.quoted(text)): no such user in the rootfs's /etc/passwd")
         }
@@ -49,7 +78,7 @@ struct UserSpec {
             }
         }
         guard uid != UInt32.max, gid != UInt32.max else { throw EngineError.invalid("invalid --user \(ContainerName.quoted(text))") }
-        return UserSpec(uid: uid, gid: gid, home: home)
+        return UserSpec(uid: uid, gid: gid, home: home, name: name)
     }
 
     /// Reads a file of the rootfs without following any symlink on the way: an image whose

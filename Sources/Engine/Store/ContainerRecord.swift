@@ -19,6 +19,9 @@ public struct ContainerRecord: Codable, Equatable, Sendable {
     public var workdir: String
     public var uid: UInt32
     public var gid: UInt32
+    /// Supplementary groups (the primary one first); nil in records of an older corral, which
+    /// set the primary group alone.
+    public var groups: [UInt32]?
     public var capabilities: [String]
     public var cgroup: CgroupPath
     public var limits: ResourceLimits
