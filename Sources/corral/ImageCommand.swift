@@ -21,7 +21,7 @@ struct ImageCommand: ParsableCommand {
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: ArgumentHelp("The tarball.", valueName: "file"))
+        @Argument(help: ArgumentHelp("The tarball, or - for stdin.", valueName: "file"))
         var file: String
 
         @Argument(help: ArgumentHelp("Name for the image: parts of [a-z0-9][a-z0-9._-]* joined by '/', optionally :TAG.", valueName: "name"))
@@ -34,7 +34,9 @@ struct ImageCommand: ParsableCommand {
         func run() throws {
             Interruption.noteSignals()   // Ctrl-C removes the half-written image
             LockWaitNotice.install()
-            let image = try ImageStore(root: globals.imagesRoot).importRootfs(tarball: file, name: name)
+            let piped = file == "-" ? try StdinArchive(verb: "image import") : nil
+            let image = try ImageStore(root: globals.imagesRoot).importRootfs(tarball: piped?.path ?? file, name: name,
+                                                                              shownAs: piped == nil ? nil : "stdin")
             print(image.name)
         }
     }
@@ -44,20 +46,31 @@ struct ImageCommand: ParsableCommand {
             commandName: "load",
             abstract: "Load the images of a `docker save` / `podman save` archive or an OCI image layout.",
             discussion: """
-                FILE is a tar (optionally compressed) or an OCI layout directory. Layers are applied in \
+                FILE is a tar (optionally compressed) or an OCI layout directory; without one the archive \
+                is read from stdin. Layers are applied in \
                 order with their whiteouts; the image config's Env, Entrypoint, Cmd, WorkingDir and User \
                 become the defaults of containers made from it. Images are named by their repo:tag.
                 """)
 
         @OptionGroup var globals: GlobalOptions
 
-        @Argument(help: ArgumentHelp("The archive or OCI layout directory.", valueName: "file"))
-        var file: String
+        @Argument(help: ArgumentHelp("The archive or OCI layout directory; stdin (as docker's) when left out or -.", valueName: "file"))
+        var file: String?
+
+        @Option(name: [.customShort("i"), .customLong("input")], help: ArgumentHelp("The archive (docker's spelling).", valueName: "file"))
+        var input: String?
+
+        func validate() throws {
+            if file != nil && input != nil { throw ValidationError("give the archive once: as FILE or with --input") }
+        }
 
         func run() throws {
             Interruption.noteSignals()   // Ctrl-C removes the half-written images
             LockWaitNotice.install()
-            for image in try ImageStore(root: globals.imagesRoot).load(archive: file) {
+            let given = input ?? file ?? "-"
+            let piped = given == "-" ? try StdinArchive(verb: "image load") : nil
+            for image in try ImageStore(root: globals.imagesRoot).load(archive: piped?.path ?? given,
+                                                                        shownAs: piped == nil ? nil : "stdin") {
                 print("Loaded image: \(image.name)")
             }
         }

@@ -245,6 +245,18 @@ final class ImageRunTests: XCTestCase {
         fx.assertOneLineError(try fx.corral(["run", "--rm", "--entrypoint", "", "myapp:entry"]), containing: "no command given")
 
         fx.assertOneLineError(try fx.corral(["image", "load", archive]), containing: "already exists")
+
+        // As docker's: the archive piped in (no FILE, or -), or given with -i.
+        for (i, load) in ["image load < '\(archive)'", "cat '\(archive)' | \(fx.binary) image load -", "image load -i '\(archive)'"].enumerated() {
+            XCTAssertEqual(try fx.corral(["image", "rm", "myapp:1.0", "myapp:entry"]).code, 0)
+            let command = load.hasPrefix("cat") ? load : "\(fx.binary) \(load)"
+            let r = try Host.run("/bin/sh", ["-c", command], env: fx.environment)
+            XCTAssertEqual(r.code, 0, "\(i): \(r.stderr)")
+            XCTAssertEqual(Set(r.stdout.split(separator: "\n")), ["Loaded image: myapp:1.0", "Loaded image: myapp:entry"], "\(i)")
+        }
+        let garbage = try Host.run("/bin/sh", ["-c", "echo not an archive | \(fx.binary) image load"], env: fx.environment)
+        XCTAssertTrue(garbage.code != 0 && garbage.stderr.hasPrefix("corral: error: image load: stdin"), garbage.stderr)
+        XCTAssertEqual(garbage.stderr.split(separator: "\n").count, 1, garbage.stderr)
     }
 
     /// Ctrl-C during `image import` removes the half-written image before the command ends;

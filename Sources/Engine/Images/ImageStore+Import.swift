@@ -6,12 +6,13 @@ extension ImageStore {
     /// `corral image import FILE NAME`: a rootfs tarball (plain, gzip, bzip2, xz or zstd), such
     /// as `docker export` output or an Alpine/Debian minirootfs. The image gets only a default
     /// PATH; there is no command to inherit.
-    public func importRootfs(tarball: String, name given: String) throws -> Image {
+    /// `shownAs`: the archive's name in messages (`stdin` for a spooled one).
+    public func importRootfs(tarball: String, name given: String, shownAs: String? = nil) throws -> Image {
         // Stored under docker's familiar name, as a load stores what it loads.
         let name = ImageName.familiar(given)
         try ImageName.validateNew(name)
         let file = Self.absolute(tarball)
-        let context = "image import: \(tarball)"
+        let context = "image import: \(shownAs ?? tarball)"
         try Self.requireRegularFile(file, context: context)
         return try withLock {
             try requireFree(name)

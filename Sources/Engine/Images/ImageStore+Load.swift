@@ -7,9 +7,10 @@ extension ImageStore {
     /// (a directory, or a tar of one). Every image in it is built, layers applied bottom first
     /// with their whiteouts, and published only when all of them are complete. An image name
     /// already in the store refuses the whole load.
-    public func load(archive: String) throws -> [Image] {
+    /// `shownAs`: the archive's name in messages (`stdin` for a spooled one).
+    public func load(archive: String, shownAs: String? = nil) throws -> [Image] {
         let path = Self.absolute(archive)
-        let context = "image load: \(archive)"
+        let context = "image load: \(shownAs ?? archive)"
         var st = stat()
         guard stat(path, &st) == 0 else { throw EngineError.notFound("\(context): \(String(cString: strerror(errno)))") }
         let isDirectory = (st.st_mode & S_IFMT) == S_IFDIR

@@ -23,7 +23,7 @@ public enum Interruption {
         exit(128 + sig)
     }
 
-    static func check(_ context: String) throws {
+    public static func check(_ context: String) throws {
         let sig = signal
         if sig != 0 { throw EngineError.conflict("\(context): interrupted by signal \(sig); nothing was kept") }
     }
