@@ -162,11 +162,11 @@ struct Rm: ParsableCommand {
 }
 
 struct Update: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "update", abstract: "Change a container's CPU, pids or memory limits while it runs.")
+    static let configuration = CommandConfiguration(commandName: "update", abstract: "Change containers' CPU, pids or memory limits while they run.")
     @OptionGroup var globals: GlobalOptions
     @OptionGroup var limits: LimitOptions
     @Flag(name: .shortAndLong, help: "Print each kernel file written and its new value.") var verbose = false
-    @Argument(help: "Container name or id.") var name: String
+    @Argument(help: "Container names or ids.") var names: [String]
 
     /// What can be told wrong without the container is a usage error (exit 64): no limit given,
     /// or a value that is no limit whatever the container's present ones.
@@ -184,16 +184,17 @@ struct Update: ParsableCommand {
         }
     }
 
+    /// Each container in turn, its name printed when done (as docker's).
     func run() throws {
         let runtime = try globals.runtime()
-        let name = try runtime.resolve(self.name)
-        let current = try runtime.status(name)
         let limits = self.limits.values
-        let cpu = limits.touchesCPU ? try limits.cpuQuota(current: current.record.limits.cpu) : nil
-        let pids = try limits.pids()
-        let memory = try limits.memoryLimit()
-        let writes = try runtime.update(name, cpu: cpu, pidsMax: pids, memoryBytes: memory)
-        if verbose { for w in writes { print("\(w.path) ← \(w.value)") } }
+        try EachNamed.run(names, verb: "update") { given in
+            let name = try runtime.resolve(given)
+            let current = try runtime.status(name)
+            let cpu = limits.touchesCPU ? try limits.cpuQuota(current: current.record.limits.cpu) : nil
+            let writes = try runtime.update(name, cpu: cpu, pidsMax: try limits.pids(), memoryBytes: try limits.memoryLimit())
+            if verbose { for w in writes { print("\(w.path) ← \(w.value)") } }
+        }
     }
 }
 
