@@ -84,8 +84,19 @@ struct ImageCommand: ParsableCommand {
         @Flag(name: .long, help: "Print a JSON array.")
         var json = false
 
+        @Flag(name: .shortAndLong, help: "Print only the names, one a line (as docker's -q gives ids).")
+        var quiet = false
+
+        func validate() throws {
+            if json && quiet { throw ValidationError("give --json or --quiet, not both") }
+        }
+
         func run() throws {
             let images = try ImageStore(root: globals.imagesRoot).list()
+            if quiet {
+                for image in images { print(image.name) }
+                return
+            }
             if json {
                 print(try JSONText.encode(images.map(ImageJSON.init)))
                 return

@@ -49,6 +49,7 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(table.code, 0, table.stderr)
         XCTAssertTrue(table.stdout.hasPrefix("NAME"), table.stdout)
         XCTAssertTrue(table.stdout.split(separator: "\n").dropFirst().contains { $0.hasPrefix("busybox ") }, table.stdout)
+        XCTAssertEqual(try fx.corral(["image", "ls", "-q"]).stdout, "busybox\n")
 
         // No command given: the image's Cmd (sh) runs, reading the empty stdin.
         XCTAssertEqual(try fx.corral(["run", "--rm", "busybox"]).code, 0)
