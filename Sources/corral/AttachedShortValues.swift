@@ -3,7 +3,7 @@
 /// options the words are split ("-n", "5") before parsing. Only options that take a value are
 /// split, and only before a "--".
 enum AttachedShortValues {
-    static let optionsByVerb: [String: Set<Character>] = ["logs": ["n"], "stop": ["t"], "kill": ["s"]]
+    static let optionsByVerb: [String: Set<Character>] = ["logs": ["n"], "stop": ["t"], "restart": ["t"], "kill": ["s"]]
 
     static func split(_ args: [String]) -> [String] {
         guard let verb = args.first, let options = optionsByVerb[verb] else { return args }

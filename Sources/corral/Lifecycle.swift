@@ -4,20 +4,25 @@ import Engine
 import Glibc
 #endif
 
-struct Stop: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
-    @OptionGroup var globals: GlobalOptions
+/// `--time S` of `stop` and `restart`: the grace between SIGTERM and SIGKILL.
+struct GraceOption: ParsableArguments {
     // .unconditional: "-1" is read as the (refused) value it is, not as a missing one.
     @Option(name: .shortAndLong, parsing: .unconditional, help: "Seconds to wait before SIGKILL.") var time: Double = 10
-    @Argument(help: "Container names or ids.") var names: [String]
 
     func validate() throws {
         guard time >= 0, time.isFinite, time <= 86400 else { throw ValidationError("--time must be 0..86400 seconds") }
     }
+}
+
+struct Stop: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop a container: SIGTERM, then SIGKILL after --time seconds.")
+    @OptionGroup var globals: GlobalOptions
+    @OptionGroup var grace: GraceOption
+    @Argument(help: "Container names or ids.") var names: [String]
 
     func run() throws {
         let runtime = try globals.runtime()
-        var next = Self.stopAll(names, timeout: time, runtime: runtime).makeIterator()
+        var next = Self.stopAll(names, timeout: grace.time, runtime: runtime).makeIterator()
         try EachNamed.run(names, verb: "stop") { _ in if let error = next.next()?.error { throw error } }
     }
 
@@ -39,16 +44,12 @@ struct Restart: ParsableCommand {
         commandName: "restart",
         abstract: "Stop containers (SIGTERM, SIGKILL after --time seconds), then start them again.")
     @OptionGroup var globals: GlobalOptions
-    @Option(name: .shortAndLong, parsing: .unconditional, help: "Seconds to wait before SIGKILL.") var time: Double = 10
+    @OptionGroup var grace: GraceOption
     @Argument(help: "Container names or ids.") var names: [String]
-
-    func validate() throws {
-        guard time >= 0, time.isFinite, time <= 86400 else { throw ValidationError("--time must be 0..86400 seconds") }
-    }
 
     func run() throws {
         let runtime = try globals.runtime()
-        var next = Stop.stopAll(names, timeout: time, runtime: runtime).makeIterator()
+        var next = Stop.stopAll(names, timeout: grace.time, runtime: runtime).makeIterator()
         try EachNamed.run(names, verb: "restart") { _ in
             guard let stopped = next.next() else { return }
             if let error = stopped.error { throw error }
@@ -77,27 +78,15 @@ struct Wait: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
     @Argument(help: "Container names or ids.") var names: [String]
 
-    func validate() throws {
-        if names.isEmpty { throw ValidationError("wait needs a container name or id") }
-    }
-
     func run() throws {
         let runtime = try globals.runtime()
-        var failed = false
-        for name in names {
-            do {
-                let st = try runtime.wait(try runtime.resolve(name))
-                guard let code = st.exitCode else {
-                    throw EngineError.conflict("container \(name) ended without running (\(st.exitReason ?? "no exit code"))")
-                }
-                print(code)
-                fflush(stdout)   // each as it comes: a script reads the first before the last ends
-            } catch {
-                report(error)
-                failed = true
+        try EachNamed.runPrinting(names, verb: "wait") { name in
+            let st = try runtime.wait(try runtime.resolve(name))
+            guard let code = st.exitCode else {
+                throw EngineError.conflict("container \(name) ended without running (\(st.exitReason ?? "no exit code"))")
             }
+            return String(code)
         }
-        if failed { throw ExitCode(1) }
     }
 }
 
@@ -204,17 +193,29 @@ struct Update: ParsableCommand {
 enum EachNamed {
     static func run(_ names: [String], verb: String, needs: String = "a container name or id",
                     _ body: (String) throws -> Void) throws {
+        try runPrinting(names, verb: verb, needs: needs) { name in
+            try body(name)
+            return name
+        }
+    }
+
+    /// The same, printing what `body` returns for each instead of its name (`wait`: exit codes),
+    /// each line as soon as it is known: a script reads the first before the last is done.
+    static func runPrinting(_ names: [String], verb: String, needs: String = "a container name or id",
+                            _ body: (String) throws -> String) throws {
         guard !names.isEmpty else { throw ValidationError("\(verb) needs \(needs)") }
+        func line(_ text: String) {
+            print(text)
+            fflush(stdout)
+        }
         if names.count == 1 {
-            try body(names[0])
-            print(names[0])
+            line(try body(names[0]))
             return
         }
         var failed = false
         for name in names {
             do {
-                try body(name)
-                print(name)
+                line(try body(name))
             } catch {
                 report(error)
                 failed = true

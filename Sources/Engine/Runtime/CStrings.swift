@@ -24,26 +24,18 @@ final class CStringPool {
         return UnsafePointer(buf)
     }
 
-    func ints(_ items: [Int32]) -> UnsafePointer<Int32> {
-        let buf = UnsafeMutablePointer<Int32>.allocate(capacity: max(items.count, 1))
+    /// A C array of plain numbers (`const int *`, `const gid_t *`).
+    func values<T: FixedWidthInteger>(_ items: [T]) -> UnsafePointer<T> {
+        let buf = UnsafeMutablePointer<T>.allocate(capacity: max(items.count, 1))
         for (i, v) in items.enumerated() { buf[i] = v }
-        ints.append(buf)
+        numbers.append(UnsafeMutableRawPointer(buf))
         return UnsafePointer(buf)
     }
-    private var ints: [UnsafeMutablePointer<Int32>] = []
-
-    func gids(_ items: [UInt32]) -> UnsafePointer<gid_t> {
-        let buf = UnsafeMutablePointer<gid_t>.allocate(capacity: max(items.count, 1))
-        for (i, v) in items.enumerated() { buf[i] = v }
-        gids.append(buf)
-        return UnsafePointer(buf)
-    }
-    private var gids: [UnsafeMutablePointer<gid_t>] = []
+    private var numbers: [UnsafeMutableRawPointer] = []
 
     deinit {
         for p in strings { free(p) }
         for (p, _) in arrays { p.deallocate() }
-        for p in ints { p.deallocate() }
-        for p in gids { p.deallocate() }
+        for p in numbers { p.deallocate() }
     }
 }

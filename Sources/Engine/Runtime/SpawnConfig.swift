@@ -19,10 +19,10 @@ final class SpawnConfig {
         c.uid = record.uid
         c.gid = record.gid
         let groups = record.groups ?? [record.gid]
-        c.groups = pool.gids(groups)
+        c.groups = pool.values(groups)
         c.ngroups = Int32(groups.count)
         let caps = record.capabilities.compactMap(Capabilities.number)
-        c.caps = pool.ints(caps)
+        c.caps = pool.values(caps)
         c.ncaps = Int32(caps.count)
         c.tty = record.tty ? 1 : 0
         c.cgroup_procs = pool.array(procsFiles)
