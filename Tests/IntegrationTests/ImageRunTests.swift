@@ -51,6 +51,16 @@ final class ImageRunTests: XCTestCase {
         XCTAssertTrue(table.stdout.split(separator: "\n").dropFirst().contains { $0.hasPrefix("busybox ") }, table.stdout)
         XCTAssertEqual(try fx.corral(["image", "ls", "-q"]).stdout, "busybox\n")
 
+        // docker's /etc files: the hostname, a hosts file that resolves it, and with --net host
+        // the host's resolv.conf (no name resolved there without it). A --rootfs is left alone.
+        let etc = try fx.corral(["run", "--rm", "--name", "etcbox", "busybox", "--", "sh", "-c", "cat /etc/hostname; grep -c etcbox /etc/hosts"])
+        XCTAssertEqual(etc.stdout, "etcbox\n1\n", etc.stderr)
+        if let hostResolv = try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8) {
+            XCTAssertEqual(try fx.corral(["run", "--rm", "--net", "host", "busybox", "--", "cat", "/etc/resolv.conf"]).stdout, hostResolv)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: CorralFixture.rootfs + "/etc/hostname"))
+        XCTAssertEqual(try fx.corral(["run", "--rm", "--rootfs", CorralFixture.rootfs, "--", "ls", "/etc"]).stdout, "group\npasswd\n")
+
         // No command given: the image's Cmd (sh) runs, reading the empty stdin.
         XCTAssertEqual(try fx.corral(["run", "--rm", "busybox"]).code, 0)
 

@@ -125,6 +125,7 @@ extension Runtime {
             parents.noteBeforeCreate(parent: config.cgroupParent)
             undo.append { parents.removeEmpty(after: record.cgroup) }
             if let lower = plan.imageRootfs {
+                try EtcFiles.write(intoUpper: dir + "/upper", record: record)
                 try Overlay.mount(lower: lower, upper: dir + "/upper", work: dir + "/work", target: record.rootfs)
                 undo.append { try? Overlay.unmount(record.rootfs) }
             }
