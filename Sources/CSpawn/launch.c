@@ -92,7 +92,7 @@ void cs_launch(const cs_plan *p, int tty_slave) {
     umask(022);
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) cs_child_fail(sock, errno, "no_new_privs", "");
     cs_apply_identity(p);
-    if (chdir(workdir) < 0) cs_child_fail(sock, errno, "chdir", workdir);
+    if (chdir(workdir) < 0) cs_child_fail(sock, errno, "chdir to workdir", workdir);
     // CVE-2024-21626: a workdir through /proc/self/fd/N (fds are only close-on-exec yet) can
     // land outside the root; the kernel's getcwd then does not start with "/".
     if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0 || cwd[0] != '/')

@@ -80,6 +80,10 @@ final class ExecTests: XCTestCase {
         XCTAssertEqual(try exec("data", "echo $HOME", options: ["-u", "0"]).stdout, "/data\n", "a HOME set on purpose stays")
         let missing = try fx.corral(["exec", "t", "--", "/no/such/program"])
         fx.assertOneLineError(missing, containing: "/no/such/program")
+        // A workdir that isn't there: the command can't be started, docker's 126.
+        let nowhere = try fx.corral(["exec", "-w", "/no/such/dir", "t", "--", "pwd"])
+        fx.assertOneLineError(nowhere, containing: "workdir /no/such/dir")
+        XCTAssertEqual(nowhere.code, 126)
         XCTAssertEqual(try fx.container("t")?["state"] as? String, "running", "a failed exec hurt the container")
     }
 

@@ -51,6 +51,11 @@ extension cspawn_error {
         if step == "exec", err == ENOENT {
             return .cannotRun("exec \(path): no such file or command in the container", exitCode: 127)
         }
+        // The command can't be started where it was asked to run: docker's 126 too.
+        if step == "chdir to workdir" {
+            let reason = String(cString: strerror(err))
+            return .cannotRun("workdir \(path): \(reason) (errno \(err))", exitCode: 126)
+        }
         if step == "exec", [EACCES, ENOEXEC, EISDIR, ENOTDIR, EPERM].contains(err) {
             let reason = String(cString: strerror(err))
             return .cannotRun("exec \(path): \(reason) (errno \(err))", exitCode: 126)
