@@ -35,8 +35,10 @@ struct ImageCommand: ParsableCommand {
             Interruption.noteSignals()   // Ctrl-C removes the half-written image
             LockWaitNotice.install()
             let piped = file == "-" ? try StdinArchive(verb: "image import") : nil
-            let image = try ImageStore(root: globals.imagesRoot).importRootfs(tarball: piped?.path ?? file, name: name,
-                                                                              shownAs: piped == nil ? nil : "stdin")
+            let image = try withExtendedLifetime(piped) {   // its fd is the archive
+                try ImageStore(root: globals.imagesRoot).importRootfs(tarball: piped?.path ?? file, name: name,
+                                                                      shownAs: piped == nil ? nil : "stdin")
+            }
             print(image.name)
         }
     }
@@ -69,8 +71,10 @@ struct ImageCommand: ParsableCommand {
             LockWaitNotice.install()
             let given = input ?? file ?? "-"
             let piped = given == "-" ? try StdinArchive(verb: "image load") : nil
-            for image in try ImageStore(root: globals.imagesRoot).load(archive: piped?.path ?? given,
-                                                                        shownAs: piped == nil ? nil : "stdin") {
+            let images = try withExtendedLifetime(piped) {   // its fd is the archive
+                try ImageStore(root: globals.imagesRoot).load(archive: piped?.path ?? given, shownAs: piped == nil ? nil : "stdin")
+            }
+            for image in images {
                 print("Loaded image: \(image.name)")
             }
         }

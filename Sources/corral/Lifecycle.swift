@@ -81,9 +81,9 @@ struct Wait: ParsableCommand {
     func run() throws {
         let runtime = try globals.runtime()
         try EachNamed.runPrinting(names, verb: "wait") { name in
-            let st = try runtime.wait(try runtime.resolve(name))
-            guard let code = st.exitCode else {
-                throw EngineError.conflict("container \(name) ended without running (\(st.exitReason ?? "no exit code"))")
+            let end = try runtime.wait(try runtime.resolve(name))
+            guard let code = end.code else {
+                throw EngineError.conflict("container \(name) ended without running (\(end.reason ?? "no exit code"))")
             }
             return String(code)
         }

@@ -97,7 +97,6 @@ final class FaultStateTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
-    /// The small files the supervisor writes, damaged: the container is still found and removed.
     /// What a `run` leaves when it is killed after making the container and before starting it:
     /// the record, its cgroups, its holder (the killed CLI) and no pid. While the holder lives
     /// the container is being started: "created", and a plain `rm` refuses it. Once the holder
@@ -122,12 +121,18 @@ final class FaultStateTests: XCTestCase {
         try cutShort("starting", holder: me, autoRemove: false)
         XCTAssertEqual(try fx.container("starting")?["state"] as? String, "created")
         assertOneLineError(try fx.corral(["rm", "starting"]), "rm while it is being started", contains: "being started")
+        // No holder at all (an older corral's record): nothing will start it, so `wait` says so
+        // instead of waiting for ever.
+        unlink(fx.stateRoot + "/starting/supervisor")
+        assertOneLineError(try fx.corral(["wait", "starting"], timeout: 10), "wait on a container nothing starts",
+                           contains: "nothing is starting it")
 
         try cutShort("cut", holder: gone, autoRemove: false)
         let cut = try XCTUnwrap(try fx.container("cut"))
         XCTAssertEqual(cut["state"] as? String, "exited")
         XCTAssertEqual(cut["exitReason"] as? String, "start interrupted")
         XCTAssertTrue(try fx.corral(["ps", "-a"]).stdout.contains("exited start interrupted"))
+        assertOneLineError(try fx.corral(["wait", "cut"]), "wait on a start cut short", contains: "start interrupted")
         XCTAssertEqual(try fx.corral(["rm", "cut"]).code, 0)
 
         try cutShort("cutrm", holder: gone, autoRemove: true)
@@ -140,6 +145,7 @@ final class FaultStateTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// The small files the supervisor writes, damaged: the container is still found and removed.
     func testCorruptPidExitAndSupervisorFiles() throws {
         for (i, file) in ["pid", "exit", "supervisor"].enumerated() {
             let name = "small\(i)"

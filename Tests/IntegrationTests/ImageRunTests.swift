@@ -58,6 +58,10 @@ final class ImageRunTests: XCTestCase {
         if let hostResolv = try? String(contentsOfFile: "/etc/resolv.conf", encoding: .utf8) {
             XCTAssertEqual(try fx.corral(["run", "--rm", "--net", "host", "busybox", "--", "cat", "/etc/resolv.conf"]).stdout, hostResolv)
         }
+        // Their modes don't follow the caller's umask: a non-root user inside reads them.
+        let strict = try Host.run("/bin/sh", ["-c", "umask 077; \(fx.binary) run --rm -u 65534 busybox -- sh -c 'cat /etc/hostname >/dev/null && stat -c %a /etc / /etc/hosts'"],
+                                  env: fx.environment)
+        XCTAssertEqual(strict.stdout, "755\n755\n644\n", strict.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: CorralFixture.rootfs + "/etc/hostname"))
         XCTAssertEqual(try fx.corral(["run", "--rm", "--rootfs", CorralFixture.rootfs, "--", "ls", "/etc"]).stdout, "group\npasswd\n")
 

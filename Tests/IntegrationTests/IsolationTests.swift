@@ -181,6 +181,7 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(try ids(["-u", "1001"]), "1001\n1001 2000\n", "a uid with a passwd entry: its name's groups")
         XCTAssertEqual(try ids([]), "0\n0 10\n")
         XCTAssertEqual(try ids(["-u", "4242"]), "4242\n0\n", "no passwd entry: no groups but the primary")
+        XCTAssertEqual(try ids(["-u", "app:1001"]), "1001\n1001\n", "USER:GROUP is that group alone, as runc sets it")
 
         XCTAssertEqual(try fx.corral(["run", "-d", "--name", "grp", "--rootfs", rootfs, "--", "sleep", "1000"]).code, 0)
         XCTAssertEqual(try fx.corral(["exec", "-u", "app", "grp", "--", "id", "-G"]).stdout, "1001 2000\n")

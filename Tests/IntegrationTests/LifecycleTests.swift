@@ -66,9 +66,6 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(try fx.psJSON().count, 0)
     }
 
-    /// A `--rm` container whose holder was killed (the foreground CLI, or a detached one's
-    /// supervisor) dies with it and can no longer remove itself: the next listing removes it
-    /// whole, as docker's daemon would. One without --rm stays, listed as exited.
     /// docker's `wait`: blocks while a container runs (paused too), then prints its exit code;
     /// at once for one that has exited; the code of a --rm container too, though it is gone
     /// right after; one error line for a name that isn't there.
@@ -110,6 +107,9 @@ final class LifecycleTests: XCTestCase {
         XCTAssertFalse(Host.startTime(Int32(before)) != nil && !Host.hasEnded(Int32(before)), "the old pid 1 still runs")
     }
 
+    /// A `--rm` container whose holder was killed (the foreground CLI, or a detached one's
+    /// supervisor) dies with it and can no longer remove itself: the next listing removes it
+    /// whole, as docker's daemon would. One without --rm stays, listed as exited.
     func testRemoveIsHonouredWhenTheHolderIsKilled() throws {
         let empty = CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: [])
         let cli = try fx.spawnCorral(["run", "--rm", "--name", "fg", "busybox", "--", "sleep", "100"])

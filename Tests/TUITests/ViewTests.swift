@@ -251,6 +251,11 @@ final class ViewTests: XCTestCase {
     /// one just typed) are shown, never under a "…"; moving the cursor one step scrolls the
     /// view by a jump of half a window at most once every few steps, not at every key.
     func testAFieldWindowKeepsTheCursorAndWhatWasTypedInSight() {
+        for width in 1...4 {
+            for count in 0...10 {
+                for cursor in 0...count { XCTAssertGreaterThanOrEqual(FieldView.firstShown(count: count, cursor: cursor, width: width), 0) }
+            }
+        }
         for width in 5...30 {
             let window = width - 1
             for count in 0...80 {

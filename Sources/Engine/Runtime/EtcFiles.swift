@@ -12,6 +12,10 @@ enum EtcFiles {
     static func write(intoUpper upper: String, record: ContainerRecord) throws {
         let etc = upper + "/etc"
         guard mkdir(etc, 0o755) == 0 else { throw EngineError.fromErrno("mkdir", etc) }
+        // The merged /etc takes the upper directory's mode: 0755 whatever the caller's umask,
+        // or a non-root user inside could not read passwd, group or hosts.
+        guard chmod(etc, 0o755) == 0 else { throw EngineError.fromErrno("chmod", etc) }
+        defer { for name in ["hostname", "hosts", "resolv.conf"] { _ = chmod(etc + "/" + name, 0o644) } }
         try SmallFile.writeNew(etc + "/hostname", Array((record.hostname + "\n").utf8))
         let loopback = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t\(record.hostname)\n"
         switch record.network {

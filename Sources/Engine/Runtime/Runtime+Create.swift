@@ -98,7 +98,9 @@ extension Runtime {
         let caps = try Capabilities.resolve(add: spec.capAdd, drop: spec.capDrop)
 
         let record = ContainerRecord(
-            id: id, name: name, created: Date(), command: command, image: imageName,
+            // Whole seconds, as state.json keeps it: the record kept in memory (RecordCache) is the one read back.
+            id: id, name: name, created: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)),
+            command: command, image: imageName,
             rootfs: imageName == nil ? lowerRootfs : store.directory(name) + "/rootfs",
             rootfsIsOverlay: imageName != nil, hostname: hostname, network: spec.network, env: env,
             workdir: workdir, uid: user.uid, gid: user.gid, groups: user.groups, capabilities: caps,

@@ -141,10 +141,10 @@ extension Runtime {
             }
             let lastExit = store.readExit(name)
             let lastOOMKillsBefore = store.readOOMKillsBefore(name)
-            try store.writeOOMKillsBefore(name, (try? cgroups.oomKills(st.record.cgroup)) ?? 0)
             // This process holds it until the supervisor takes over: killed in between, the
             // container is known abandoned rather than "created" for good.
             try store.writeSupervisor(name, pid: getpid(), startTime: cspawn_process_starttime(getpid()))
+            try store.writeOOMKillsBefore(name, (try? cgroups.oomKills(st.record.cgroup)) ?? 0)
             unlink(store.exitPath(name))
             unlink(store.pidPath(name))
             st.record.detached = true

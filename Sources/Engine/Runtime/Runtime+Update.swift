@@ -1,8 +1,8 @@
 extension Runtime {
     /// New limits for a container (running, paused, or exited: they hold at its next start); each nil leaves that limit as it is.
     /// Everything is validated before anything is written; the record follows the kernel. All
-    /// or nothing: when the kernel refuses one limit (a memory limit below what the container
-    /// holds in tmpfs is EBUSY), those already written go back to the recorded values.
+    /// or nothing: when the kernel refuses one limit (on v1, a memory limit below what the
+    /// container holds in tmpfs is EBUSY), those already written go back to the recorded values.
     /// Returns what was written where.
     @discardableResult
     public func update(_ name: String, cpu: CPUQuota? = nil, pidsMax: Int64?? = nil, memoryBytes: Int64?? = nil) throws -> [KernelWrite] {
@@ -31,11 +31,11 @@ extension Runtime {
                 }
                 try store.save(record)
             } catch {
-                if record.limits.cpu != recorded.cpu { _ = try? cgroups.setCPU(record.cgroup, recorded.cpu) }
-                if record.limits.pidsMax != recorded.pidsMax { _ = try? cgroups.setPidsLimit(record.cgroup, recorded.pidsMax) }
-                if record.limits.memoryBytes != recorded.memoryBytes {
-                    _ = try? cgroups.setMemoryLimit(record.cgroup, recorded.memoryBytes)
-                }
+                // Every kind asked for, not only those fully written: one limit is two files
+                // (quota and period; memory and memory+swap), and the first may have been taken.
+                if cpu != nil { _ = try? cgroups.setCPU(record.cgroup, recorded.cpu) }
+                if pidsMax != nil { _ = try? cgroups.setPidsLimit(record.cgroup, recorded.pidsMax) }
+                if memoryBytes != nil { _ = try? cgroups.setMemoryLimit(record.cgroup, recorded.memoryBytes) }
                 throw error
             }
             return writes

@@ -16,19 +16,26 @@ struct UserSpec {
 
     static func resolve(_ text: String?, rootfs: String) throws -> UserSpec {
         var user = try resolveIDs(text, rootfs: rootfs)
-        user.groups = [user.gid] + memberships(of: user.name, in: rootfs).filter { $0 != user.gid }
+        // As runc's GetExecUser: memberships only when the group is not given (USER:GROUP
+        // means that group alone).
+        let explicitGroup = text?.contains(":") ?? false
+        user.groups = [user.gid] + (explicitGroup ? [] : memberships(of: user.name, in: rootfs).filter { $0 != user.gid })
         return user
     }
+
+    /// The kernel's NGROUPS_MAX: a longer list is EINVAL at setgroups.
+    static let maxGroups = 65_536
 
     /// The groups whose member list (the fourth field of /etc/group) names `user`.
     private static func memberships(of user: String?, in rootfs: String) -> [UInt32] {
         guard let user, let text = readInsideRootfs(rootfs, "etc/group") else { return [] }
         var out: [UInt32] = []
-        for line in text.split(separator: "\n") {
+        var seen: Set<UInt32> = []
+        for line in text.split(separator: "\n") where out.count < maxGroups - 1 {
             let f = line.split(separator: ":", omittingEmptySubsequences: false)
             guard f.count >= 4, let g = UInt32(f[2]), g != UInt32.max,
                   f[3].split(separator: ",").contains(where: { $0.filter { $0 != " " } == user }),
-                  !out.contains(g) else { continue }
+                  seen.insert(g).inserted else { continue }
             out.append(g)
         }
         return out

@@ -97,7 +97,10 @@ public struct StateStore: Sendable {
         guard mkdir(staging, 0o700) == 0 else { throw EngineError.fromErrno("mkdir", staging) }
         do {
             for sub in subdirectories {
-                guard mkdir(staging + "/" + sub, 0o755) == 0 else { throw EngineError.fromErrno("mkdir", staging + "/" + sub) }
+                // 0755 whatever the umask: `upper` gives the container's / its mode.
+                guard mkdir(staging + "/" + sub, 0o755) == 0, chmod(staging + "/" + sub, 0o755) == 0 else {
+                    throw EngineError.fromErrno("mkdir", staging + "/" + sub)
+                }
             }
             // No temporary file: nobody reads the staging directory.
             try SmallFile.writeNew(staging + "/state.json", Array(try Self.encoder.encode(record)))

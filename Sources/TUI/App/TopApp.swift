@@ -74,8 +74,13 @@ final class TopApp {
         }
         let size = screen.size
         if size.cols < TermSize.minimum.cols || size.rows < TermSize.minimum.rows {
-            // Nothing is visible: only quitting may happen, not a quota change made blind.
-            if key == .char("q") || key == .function(10) { dispatch(.quit) }
+            // Nothing is visible: only quitting may happen, not a quota change made blind. The
+            // paste brackets still count, so a paste's end is never lost (nor its "q" a quit).
+            if key == .pasteStart || key == .pasteEnd {
+                dispatch(.paste(key == .pasteStart))
+            } else if !state.pasting && (key == .char("q") || key == .function(10)) {
+                dispatch(.quit)
+            }
             return
         }
         guard let action = KeyMap.action(for: key, in: state, hits: hits) else { return }

@@ -59,8 +59,10 @@ public enum KeyMap {
     }
 
     /// Pasted text goes into a text field (its line breaks and tabs as spaces) and is dropped
-    /// anywhere else: a paste must never act as keys.
+    /// anywhere else: a paste must never act as keys. Esc ends a paste whose end never came
+    /// (terminals filter it out of pasted text), so keys can't stay swallowed.
     private static func pastedAction(_ key: Key, state: TopState) -> Action? {
+        if key == .escape { return .paste(false) }
         switch state.overlay {
         case .form, .filter, .quota:
             switch key {

@@ -11,7 +11,7 @@ enum FieldView {
         let window = max(1, width - 1)
         guard count > window, cursor > window - 2 else { return 0 }
         let step = max(1, (window - 3) / 2)
-        return min(((cursor - 2) / step) * step, count - window)
+        return max(0, min(((max(cursor, 2) - 2) / step) * step, count - window))
     }
 
     /// Draws `field` from `x` in at most `width` cells; returns the cells used.
