@@ -22,20 +22,8 @@ final class StdinArchive {
         unlink(String(cString: template))
         _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         path = "/proc/self/fd/\(fd)"
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
+        try FDCopy.all(from: STDIN_FILENO, "stdin", to: fd, dir + " (a copy of stdin)") {
             try Interruption.check("\(verb): stdin")
-            let n = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw EngineError.fromErrno("read", "stdin") }
-            if n == 0 { break }
-            var done = 0
-            while done < n {
-                let w = buffer[done..<n].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                if w < 0 && errno == EINTR { continue }
-                guard w > 0 else { throw EngineError.fromErrno("write", dir + " (a copy of stdin)") }
-                done += w
-            }
         }
     }
 

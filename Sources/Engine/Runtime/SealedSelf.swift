@@ -38,20 +38,7 @@ public enum SealedSelf {
         let source = open("/proc/self/exe", O_RDONLY | O_CLOEXEC)
         guard source >= 0 else { throw EngineError.fromErrno("open", "/proc/self/exe") }
         defer { close(source) }
-        var buf = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = buf.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            guard n >= 0 else { throw EngineError.fromErrno("read", "/proc/self/exe") }
-            if n == 0 { break }
-            var done = 0
-            while done < n {
-                let w = buf.withUnsafeBytes { write(copy, $0.baseAddress! + done, n - done) }
-                if w < 0 && errno == EINTR { continue }
-                guard w > 0 else { throw EngineError.fromErrno("write", "memfd:" + memfdName) }
-                done += w
-            }
-        }
+        try FDCopy.all(from: source, "/proc/self/exe", to: copy, "memfd:" + memfdName, chunk: 1 << 20)
         // F_ADD_SEALS with F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE (fcntl.h).
         let addSeals: Int32 = 1033
         guard fcntl(copy, addSeals, Int32(1 | 2 | 4 | 8)) == 0 else { throw EngineError.fromErrno("seal", "memfd:" + memfdName) }
