@@ -16,7 +16,7 @@ extension Runtime {
             return failedRemovals
         }
         let candidates = listed.filter {
-            $0.record.autoRemove && $0.state == .exited && !failed.contains($0.record.id) && holderIsGone($0.record.name)
+            $0.record.autoRemove && $0.state == .exited && !failed.contains($0.record.id) && holderIsAlive($0.record.name) != true
         }
         guard !candidates.isEmpty, let lock = try? FileLock.holdIfFree(store.lockPath) else { return [] }
         defer { close(lock) }
@@ -24,7 +24,7 @@ extension Runtime {
         for c in candidates {
             // Again under the lock: it may have been removed, or started anew, meanwhile.
             guard let record = try? store.load(c.record.name), record.id == c.record.id,
-                  status(of: record).state == .exited, holderIsGone(record.name) else { continue }
+                  status(of: record).state == .exited, holderIsAlive(record.name) != true else { continue }
             if (try? destroy(record)) != nil {
                 removed.insert(record.name)
             } else {
@@ -32,14 +32,5 @@ extension Runtime {
             }
         }
         return removed
-    }
-
-    /// No holder recorded, or the one recorded has ended. Both `run` paths record the holder
-    /// before the container can start, so "none" is a container whose CLI died before that —
-    /// or one written by an older corral. A supervisor that execs its `rm` keeps its pid and
-    /// start time, so it counts as alive until that removal is done.
-    private func holderIsGone(_ name: String) -> Bool {
-        guard let s = store.readSupervisor(name) else { return true }
-        return cspawn_process_starttime(s.pid) != s.startTime
     }
 }

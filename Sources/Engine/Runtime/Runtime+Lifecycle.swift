@@ -119,8 +119,7 @@ extension Runtime {
                 }
             }
             // Created and its holder alive: a `run` or `start` is starting it right now.
-            if st.state == .created, !force, let h = store.readSupervisor(name),
-               cspawn_process_starttime(h.pid) == h.startTime, h.pid != getpid() {
+            if st.state == .created, !force, holderIsAlive(name) == true {
                 throw EngineError.conflict("container \(name) is being started; wait for it, or use rm -f")
             }
             try destroy(record)

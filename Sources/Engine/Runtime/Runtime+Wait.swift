@@ -34,7 +34,7 @@ extension Runtime {
                 }
             case .created:
                 // Only a live holder (the `run` or `start` making it) will ever start it.
-                guard let holder = store.readSupervisor(name), cspawn_process_starttime(holder.pid) == holder.startTime else {
+                guard holderIsAlive(name) == true else {
                     throw EngineError.conflict("container \(name) has not been started and nothing is starting it")
                 }
                 usleep(20_000)

@@ -140,7 +140,7 @@ public final class Runtime {
             // Not started yet. Its holder (the process that created or is starting it, then
             // the supervisor) is starting it; a holder that is gone was killed before the
             // container ran, and nothing will start it now.
-            if let h = store.readSupervisor(record.name), cspawn_process_starttime(h.pid) != h.startTime {
+            if holderIsAlive(record.name) == false {
                 st.state = .exited
                 st.exitReason = "start interrupted"
             }
@@ -156,6 +156,16 @@ public final class Runtime {
             st.exitReason = "supervisor lost"
         }
         return st
+    }
+
+    /// Whether the container's holder still runs: the process recorded in `supervisor` — the
+    /// `run` or `start` creating it, then its supervisor or foreground `run` — whose pid and
+    /// start time both match; nil when none is recorded (an older corral's record). A
+    /// supervisor that execs its `rm` keeps its pid and start time, so it counts as alive until
+    /// that removal is done.
+    func holderIsAlive(_ name: String) -> Bool? {
+        guard let h = store.readSupervisor(name) else { return nil }
+        return cspawn_process_starttime(h.pid) == h.startTime
     }
 
     private func liveStatus(of record: ContainerRecord, pid: pid_t, startTime: UInt64) -> ContainerStatus {

@@ -41,7 +41,6 @@ struct UserSpec {
         return out
     }
 
-
     private static func resolveIDs(_ text: String?, rootfs: String) throws -> UserSpec {
         guard let text, !text.isEmpty else { return UserSpec(uid: 0, gid: 0, home: "/root", name: "root") }
         let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)

@@ -105,7 +105,7 @@ public struct StateStore: Sendable {
             // No temporary file: nobody reads the staging directory.
             try SmallFile.writeNew(staging + "/state.json", Array(try Self.encoder.encode(record)))
             if let holder {
-                try SmallFile.writeNew(staging + "/supervisor", Array("\(holder.pid) \(holder.startTime)\n".utf8))
+                try SmallFile.writeNew(staging + "/supervisor", Self.processLine(pid: holder.pid, startTime: holder.startTime))
             }
             guard rename(staging, directory(record.name)) == 0 else { throw EngineError.fromErrno("rename", directory(record.name)) }
         } catch {
@@ -187,7 +187,11 @@ public struct StateStore: Sendable {
     }
 
     private static func writeProcess(_ path: String, pid: pid_t, startTime: UInt64) throws {
-        try SmallFile.writeAtomically(path, Array("\(pid) \(startTime)\n".utf8), durable: false)
+        try SmallFile.writeAtomically(path, processLine(pid: pid, startTime: startTime), durable: false)
+    }
+
+    private static func processLine(pid: pid_t, startTime: UInt64) -> [UInt8] {
+        Array("\(pid) \(startTime)\n".utf8)
     }
 
     /// "<exit code> <signal>" written when the container's pid 1 was reaped.
