@@ -1,6 +1,9 @@
 /// The parts around every view: the title bar, the host line, the status line and the key hints.
 enum Chrome {
-    static func titleBar(_ state: TopState, subtitle: String?, into frame: inout Frame, glyphs: Glyphs) {
+    /// `tableLayout`: the table's columns at this width (the table view's title bar says when
+    /// the sort column is not among them).
+    static func titleBar(_ state: TopState, subtitle: String?, tableLayout: ColumnLayout? = nil, into frame: inout Frame,
+                         glyphs: Glyphs) {
         frame.fill(x: 0, y: 0, width: frame.width, style: Style(.bar))
         var x = frame.put(" " + state.title, x: 0, y: 0, style: Style(.barKey))
         let right = "cgroup \(state.snapshot.host.cgroupMode) \(glyphs.dot) refresh \(Format.seconds(state.refreshInterval)) "
@@ -15,8 +18,7 @@ enum Chrome {
                 x += frame.put(glyphs.fit("  filter \"\(state.filter)\"", frame.width / 3), x: x, y: 0, style: Style(.barKey))
             }
             // Sorted by a column this width leaves out (COMMAND below 100 columns): say so.
-            let shown = ColumnLayout.layout(width: frame.width).columns.map { $0.column.sortColumn }
-            if !shown.contains(state.sortColumn) {
+            if let tableLayout, !tableLayout.columns.contains(where: { $0.column.sortColumn == state.sortColumn }) {
                 x += frame.put("  sorted by \(state.sortColumn.label)\(TableView.sortArrow(state, glyphs))",
                                x: x, y: 0, style: Style(.barKey))
             }

@@ -16,9 +16,10 @@ public enum Render {
         }
         switch state.screen {
         case .table:
-            Chrome.titleBar(state, subtitle: nil, into: &frame, glyphs: glyphs)
+            let layout = ColumnLayout.layout(width: frame.width)
+            Chrome.titleBar(state, subtitle: nil, tableLayout: layout, into: &frame, glyphs: glyphs)
             Chrome.hostLine(state, into: &frame, glyphs: glyphs)
-            TableView.draw(state, into: &frame, glyphs: glyphs)
+            TableView.draw(state, layout: layout, into: &frame, glyphs: glyphs)
             Chrome.hints(Chrome.tableHints(glyphs), into: &frame)
         case let .detail(name):
             Chrome.titleBar(state, subtitle: name, into: &frame, glyphs: glyphs)

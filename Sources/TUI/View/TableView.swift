@@ -6,8 +6,7 @@ enum TableView {
     static let titleRow = 2
     static let firstRow = 3
 
-    static func draw(_ state: TopState, into frame: inout Frame, glyphs: Glyphs) {
-        let layout = ColumnLayout.layout(width: frame.width)
+    static func draw(_ state: TopState, layout: ColumnLayout, into frame: inout Frame, glyphs: Glyphs) {
         drawTitles(state, layout: layout, into: &frame, glyphs: glyphs)
 
         let rows = state.rows
