@@ -67,6 +67,7 @@ final class ImageRunTests: XCTestCase {
 
         // No command given: the image's Cmd (sh) runs, reading the empty stdin.
         XCTAssertEqual(try fx.corral(["run", "--rm", "busybox"]).code, 0)
+        XCTAssertEqual(try fx.corral(["run", "--rm", "library/busybox", "--", "echo", "hub"]).stdout, "hub\n", "docker's spelling of the builtin")
 
         try XCTAssertEqual(fx.corral(["run", "-d", "--name", "user", "busybox", "--", "sleep", "1000"]).code, 0)
         fx.assertOneLineError(try fx.corral(["image", "rm", "busybox"]), containing: "used by container \"user\"")
@@ -120,7 +121,14 @@ final class ImageRunTests: XCTestCase {
         XCTAssertEqual(registry.code, 0, registry.stderr)
         XCTAssertEqual(try fx.corral(["run", "--rm", "localhost:5000/team/base:1", "--", "cat", "/etc/origin"]).stdout, "made by gz\n")
         XCTAssertEqual(try fx.corral(["run", "--rm", "docker.io/library/fromgz:latest", "--", "cat", "/etc/origin"]).stdout, "made by gz\n")
+        XCTAssertEqual(try fx.corral(["run", "--rm", "library/fromgz", "--", "cat", "/etc/origin"]).stdout, "made by gz\n")
         XCTAssertEqual(try fx.corral(["image", "rm", "localhost:5000/team/base:1"]).code, 0)
+
+        // `-` reads the tarball from stdin, as docker's import.
+        let piped = try Host.run("/bin/sh", ["-c", "\(fx.binary) image import - frompipe < '\(s)/rootfs.xz'"], env: fx.environment)
+        XCTAssertEqual(piped.stdout, "frompipe\n", piped.stderr)
+        XCTAssertEqual(try fx.corral(["run", "--rm", "frompipe", "--", "cat", "/etc/origin"]).stdout, "made by xz\n")
+        XCTAssertEqual(try fx.corral(["image", "rm", "frompipe"]).code, 0)
 
         // Several at once, as docker's rmi: each name printed; one that can't go is reported
         // on its own line and the others still go.

@@ -39,9 +39,10 @@ final class QuotaTests: XCTestCase {
         XCTAssertTrue(v.stdout.contains("cpu.cfs_quota_us ← 75000"), v.stdout)
         XCTAssertEqual(try quotaFiles("q1").quota, "75000")
 
-        let both = try fx.corral(["update", "q1", "--cpus", "0"])
+        try fx.detached("q1b", ["sleep", "1000"])
+        let both = try fx.corral(["update", "q1", "q1b", "--cpus", "0"])
         XCTAssertEqual(both.code, 0, both.stderr)
-        XCTAssertEqual(both.stdout, "q1\n", "the name, as docker's update prints it")
+        XCTAssertEqual(both.stdout, "q1\nq1b\n", "each name, as docker's update prints them")
         XCTAssertEqual(try quotaFiles("q1").quota, "-1")
         let ps = try XCTUnwrap(try fx.container("q1"))
         XCTAssertEqual(ps["cpuQuotaUs"] as? Int, -1)
