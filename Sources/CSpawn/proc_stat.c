@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -53,4 +54,24 @@ uint64_t cspawn_process_starttime(pid_t pid) {
 int cspawn_pidfd_open(pid_t pid) {
     if (pid <= 0) return -1;
     return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+// include/uapi/linux/pidfd.h of Linux 6.15; Debian 12's headers predate it.
+struct cspawn_pidfd_info {
+    uint64_t mask;
+    uint64_t cgroupid;
+    uint32_t pid, tgid, ppid, ruid, rgid, euid, egid, suid, sgid, fsuid, fsgid;
+    int32_t exit_code;
+};
+#define CSPAWN_PIDFD_INFO_EXIT (1UL << 3)
+#define CSPAWN_PIDFD_GET_INFO _IOWR(0xFF, 11, struct cspawn_pidfd_info)
+
+int cspawn_pidfd_exit_status(int pidfd, int *status) {
+    struct cspawn_pidfd_info info;
+    memset(&info, 0, sizeof info);
+    info.mask = CSPAWN_PIDFD_INFO_EXIT;
+    if (ioctl(pidfd, CSPAWN_PIDFD_GET_INFO, &info) != 0) return -1;
+    if (!(info.mask & CSPAWN_PIDFD_INFO_EXIT)) return -1;
+    *status = info.exit_code;
+    return 0;
 }

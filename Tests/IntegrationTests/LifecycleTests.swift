@@ -88,6 +88,26 @@ final class LifecycleTests: XCTestCase {
         fx.assertOneLineError(try fx.corral(["wait", "nosuch"]), containing: "nosuch")
     }
 
+    /// A `wait` that comes back only after a --rm container has ended and been removed (every
+    /// file about it gone) still prints its code: it learns it from the kernel, through the
+    /// pidfd of pid 1 it holds. The waiter is stopped while the container ends, so it cannot
+    /// have read the `exit` file in the moment between its writing and the removal.
+    func testWaitPrintsTheCodeOfARemovedContainerItMissedTheExitOf() throws {
+        try fx.detached("wr", ["sleep", "1000"], options: ["--rm"])
+        let waiting = try LiveCorral(fx, ["wait", "wr"], on: .pipes)
+        usleep(500_000)   // blocked on the pidfd by now
+        waiting.signal(SIGSTOP)
+        defer { waiting.signal(SIGCONT) }
+        XCTAssertEqual(try fx.corral(["kill", "wr"]).code, 0)
+        let deadline = Date().addingTimeInterval(15)
+        while try fx.psJSON().contains(where: { $0["name"] as? String == "wr" }), Date() < deadline { usleep(50_000) }
+        XCTAssertFalse(try fx.psJSON().contains(where: { $0["name"] as? String == "wr" }), "the --rm container was not removed")
+        waiting.signal(SIGCONT)
+        let (code, out) = waiting.finish(timeout: 15)
+        XCTAssertEqual(code, 0, waiting.errorOutput)
+        XCTAssertEqual(out, "137\n")
+    }
+
     /// docker's `restart`: a running container is stopped and started again (a new pid 1, the
     /// same cgroup and quota); an exited one is just started; a missing name is one error line
     /// and the others are still restarted.

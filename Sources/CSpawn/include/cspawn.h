@@ -127,6 +127,12 @@ uint64_t cspawn_process_starttime(pid_t pid);
 // polls readable once the process has ended (zombie or reaped).
 int cspawn_pidfd_open(pid_t pid);
 
+// The wait status (as waitpid gives it) of the ended, reaped process behind `pidfd`, from the
+// kernel (PIDFD_GET_INFO with PIDFD_INFO_EXIT, Linux 6.15): 0 with *status set, or -1 while it
+// is not reaped yet or on a kernel without it. Lets a process that is not the parent learn how
+// a process ended after every file the parent wrote about it is gone.
+int cspawn_pidfd_exit_status(int pidfd, int *status);
+
 // Where the newest part of a log kept by a trim starts: a log of `size` bytes read through
 // `fd` is replaced by its bytes from this offset on once it would pass `max` (see log_file.c).
 // `logs -f` uses it to go on in the new file where it left the old one.

@@ -9,28 +9,37 @@ extension Runtime {
     /// has ended and its holder has recorded the exit, a created one until it has been started
     /// and has ended. Throws `.notFound` when it is removed first by someone else.
     public func wait(_ name: String) throws -> (code: Int32?, reason: String?) {
-        // The exit as recorded: a --rm container's holder removes it right after, maybe before
-        // the next status.
-        var recorded: (code: Int32, signal: Int32)?
+        // How it ended, as its holder recorded it or else as the kernel keeps it for pid 1's
+        // pidfd: a --rm container's holder removes the container right after writing `exit`,
+        // often before the next status (a waiter polling for the file can miss it).
+        var ended: Int32?
         while true {
             let st: ContainerStatus
             do {
                 st = try status(name)
-            } catch EngineError.notFound where recorded != nil {
-                return (recorded?.code, nil)
+            } catch EngineError.notFound where ended != nil {
+                return (ended, nil)
             }
             switch st.state {
             case .exited:
                 return (st.exitCode, st.exitReason)
             case .running, .paused:
-                if let pid = st.pid { waitForEnd(of: pid) }
+                // Read before the end: afterwards a --rm holder may have removed it already.
+                let holder = store.readSupervisor(name)
+                let pidfd = st.pid.map { openPidfd($0, recorded: store.readPid(name)) } ?? -1
+                defer { if pidfd >= 0 { close(pidfd) } }
+                waitForEnd(pidfd)
                 // The holder (supervisor or foreground `run`) writes `exit` once it has reaped
                 // pid 1; until then the status would read "supervisor lost".
-                if let holder = store.readSupervisor(name) {
+                if let holder {
                     waitForProcess(holder.pid, startTime: holder.startTime, seconds: 5) {
-                        recorded = store.readExit(name)
-                        return recorded != nil
+                        ended = store.readExit(name)?.code ?? ended
+                        return ended != nil
                     }
+                }
+                var status: Int32 = 0
+                if ended == nil, pidfd >= 0, cspawn_pidfd_exit_status(pidfd, &status) == 0 {
+                    ended = Self.exitCode(waitStatus: status).code
                 }
             case .created:
                 // Only a live holder (the `run` or `start` making it) will ever start it.
@@ -42,15 +51,27 @@ extension Runtime {
         }
     }
 
-    /// Sleeps until `pid` has ended: on a pidfd, not by polling, when the kernel has pidfds.
-    private func waitForEnd(of pid: pid_t) {
+    /// A pidfd for the container's pid 1, or -1 (no pidfds, or the pid is no longer the
+    /// recorded process: it ended and the number was given to another).
+    private func openPidfd(_ pid: pid_t, recorded: (pid: pid_t, startTime: UInt64)?) -> Int32 {
         let fd = cspawn_pidfd_open(pid)
-        guard fd >= 0 else {
+        guard fd >= 0 else { return -1 }
+        if let recorded, recorded.pid == pid, recorded.startTime != 0,
+           cspawn_process_starttime(pid) != recorded.startTime {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// Sleeps until the process behind `pidfd` has ended: on the pidfd, not by polling, when
+    /// the kernel has pidfds.
+    private func waitForEnd(_ pidfd: Int32) {
+        guard pidfd >= 0 else {
             usleep(20_000)
             return
         }
-        defer { close(fd) }
-        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        var p = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
         while poll(&p, 1, -1) < 0 && errno == EINTR {}
     }
 }
