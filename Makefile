@@ -13,9 +13,16 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# A static Swift runtime saves ~4.5 ms of dynamic loading on every `corral run` (BENCHMARKS.md).
+# The release binary loads no shared library but libc and libm: a static Swift runtime saves
+# ~4.5 ms of dynamic loading on every `corral run`, static libstdc++, libgcc, ncursesw, tinfo and
+# libcap another ~0.8 ms (bench/FINDINGS.md, first and seventh rounds).
+STATIC_LIBS := $(CURDIR)/.build/static-libs
+RELEASE_FLAGS := -c release --static-swift-stdlib --disable-local-rpath \
+	-Xlinker -L$(STATIC_LIBS) -Xswiftc -Xclang-linker -Xswiftc -static-libgcc
+
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	scripts/static-libs.sh $(STATIC_LIBS)
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 # Every test: unit tests, then real containers against this kernel (needs root).
 test: deps
@@ -24,7 +31,8 @@ test: deps
 	$(MAKE) -C Tests/cspawn-harness run
 	# The TUI and the demo once more as `make demo` runs them: an optimised build inlines across
 	# modules, which once left the TUI's Ctrl-C flag in two copies (the debug build had one).
-	$(SWIFT) build -c release --static-swift-stdlib
+	scripts/static-libs.sh $(STATIC_LIBS)
+	$(SWIFT) build $(RELEASE_FLAGS)
 	CORRAL_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --skip-build --filter 'IntegrationTests\.(TopEndToEndTests|DemoTests)'
 
 # Long fault and fuzz runs: 600 SIGKILL cycles, 60 mixed race rounds, 10000 inputs per parser.

@@ -23,7 +23,7 @@ let package = Package(
         .target(name: "CArchiveLazy", linkerSettings: [.linkedLibrary("dl")]),
         .systemLibrary(name: "CNcurses", path: "Sources/CNcurses"),
         // The TUI's SIGINT/SIGTERM/SIGHUP flag and crash handler: one C object, one flag.
-        .target(name: "CTerminalSignals", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .target(name: "CTerminalSignals", linkerSettings: [.linkedLibrary("ncursesw"), .linkedLibrary("tinfo")]),
         // SHA-256 of image blobs and layers, checked against the digests the archive names.
         .target(name: "CDigest"),
         .target(name: "Engine", dependencies: ["CSpawn", "CArchive", "CArchiveLazy", "CDigest"]),

@@ -140,7 +140,7 @@ if all(n in med for n in ["corral", "floor", "floor-hostnet", "swift-hello", "c-
     md.append("## What a start is made of: the floors, same rounds\n")
     md.append("| what | command | median ms | min ms | max ms |\n|---|---|---|---|---|")
     for n, label in [("c-true", "a C program that only returns"),
-                     ("swift-hello", "a Swift program that only prints (`swiftc -O -static-stdlib`)"),
+                     ("swift-hello", "a Swift program that only prints, linked as the release corral (static Swift runtime, libstdc++, libgcc)"),
                      ("floor", "corral's kernel work from C, nothing else (`bench/floor_probe.c`)"),
                      ("floor-hostnet", "the same without the new network namespace")]:
         v = times[n]

@@ -98,9 +98,12 @@ cpu_mount=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpu(,|$)/ {print $2; exit}' /proc/
 # The same kernel work from C with nothing else; a static Swift program that only prints; a C
 # program that only returns. corral's time above the first plus the Swift program's extra start
 # is what corral itself adds (record, parsing, its bigger binary).
-gcc -O2 -ISources/CSpawn/include -o "$WORK/floor_probe" bench/floor_probe.c Sources/CSpawn/*.c -lcap -lpthread
+gcc -O2 -ISources/CSpawn/include -o "$WORK/floor_probe" bench/floor_probe.c Sources/CSpawn/*.c \
+    -L "$REPO/.build/static-libs" -lcap -lpthread
 printf 'print("hello")\n' >"$WORK/hello.swift"
-swiftc -O -static-stdlib -o "$WORK/swift-hello" "$WORK/hello.swift" 2>/dev/null
+# Linked as the release corral is (Makefile: RELEASE_FLAGS), so it is the start corral stands on.
+swiftc -O -static-stdlib -L "$REPO/.build/static-libs" -Xclang-linker -static-libgcc \
+    -o "$WORK/swift-hello" "$WORK/hello.swift" 2>/dev/null
 printf 'int main(void) { return 0; }\n' >"$WORK/c-true.c"
 gcc -O2 -o "$WORK/c-true" "$WORK/c-true.c"
 FLOOR_PARENT=corral-bench-floor-$$
