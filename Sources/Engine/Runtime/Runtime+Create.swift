@@ -140,9 +140,14 @@ extension Runtime {
                     + "another corral state root (or another tool) uses cgroup parent \(config.cgroupParent): give this one its own with --cgroup-parent")
             }
             undo.append { [cgroups] in try? cgroups.remove(record.cgroup) }
-            try cgroups.setCPU(record.cgroup, record.limits.cpu)
-            try cgroups.setPidsLimit(record.cgroup, record.limits.pidsMax)
-            try cgroups.setMemoryLimit(record.cgroup, record.limits.memoryBytes)
+            // A cgroup the kernel has just made is unlimited (no quota in a 100 ms period, pids
+            // and memory "max"): only what differs is written, not five files for nothing.
+            let cpu = record.limits.cpu
+            if cpu.quotaUs != nil || cpu.periodUs != CPUQuota.defaultPeriodUs {
+                try cgroups.setCPU(record.cgroup, cpu)
+            }
+            if let pids = record.limits.pidsMax { try cgroups.setPidsLimit(record.cgroup, pids) }
+            if let bytes = record.limits.memoryBytes { try cgroups.setMemoryLimit(record.cgroup, bytes) }
             return record
         } catch {
             for step in undo.reversed() { step() }
