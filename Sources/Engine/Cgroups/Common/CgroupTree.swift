@@ -57,6 +57,9 @@ enum CgroupTree {
     /// rmdir of `dir` and every cgroup below it, children first. A missing dir is fine. EBUSY
     /// (tasks still inside, or a dying task not yet gone) is retried until `deadlineNs`.
     static func removeGroup(_ dir: String, deadlineNs: UInt64) throws {
+        // A container's group seldom has groups of its own: rmdir at once, and list the
+        // directory (every control file in it too) only when that is refused.
+        if rmdir(dir) == 0 || errno == ENOENT { return }
         for child in try subdirectories(dir) {
             try removeGroup(dir + "/" + child, deadlineNs: deadlineNs)
         }
