@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -45,4 +46,26 @@ fail:
     if (s >= 0) close(s);
     close(fd);
     return -err;
+}
+
+static void *make_netns_thread(void *result) {
+    *(int32_t *)result = cspawn_make_netns();
+    return NULL;
+}
+
+int cspawn_start_netns_thread(pthread_t *thread, int32_t *result) {
+    pthread_attr_t attr;
+    cpu_set_t allowed;
+    int cpu = sched_getcpu(), err;
+    if (pthread_attr_init(&attr) != 0) return -1;
+    // Started beside its creator, the thread took the creator's CPU for the half millisecond
+    // the namespace takes (in more than half of the starts measured), and nothing overlapped.
+    if (cpu >= 0 && sched_getaffinity(0, sizeof allowed, &allowed) == 0 && CPU_ISSET(cpu, &allowed)
+        && CPU_COUNT(&allowed) > 1) {
+        CPU_CLR(cpu, &allowed);
+        pthread_attr_setaffinity_np(&attr, sizeof allowed, &allowed);
+    }
+    err = pthread_create(thread, &attr, make_netns_thread, result);
+    pthread_attr_destroy(&attr);
+    return err == 0 ? 0 : -1;
 }

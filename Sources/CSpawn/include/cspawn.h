@@ -17,6 +17,7 @@
 
 #include <sys/types.h>
 #include <stdint.h>
+#include <pthread.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -148,6 +149,10 @@ int cspawn_noted_signal(void);
 // then ends: the namespace lives on as long as the fd. What a start would otherwise do in
 // its clone (~1 ms of kernel work here), done beforehand or beside other work.
 int cspawn_make_netns(void);
+
+// Starts a thread that makes one (cspawn_make_netns) and stores the fd or -errno in *result,
+// on another CPU than the caller's when one is allowed. 0, or -1 if no thread could be made.
+int cspawn_start_netns_thread(pthread_t *thread, int32_t *result);
 
 #ifdef __cplusplus
 }

@@ -41,11 +41,7 @@ public final class SpareNetns {
         guard thread == nil else { return }
         result.pointee = -EAGAIN
         var t = pthread_t()
-        let started = pthread_create(&t, nil, { arg in
-            arg!.assumingMemoryBound(to: Int32.self).pointee = cspawn_make_netns()
-            return nil
-        }, UnsafeMutableRawPointer(result))
-        if started == 0 { thread = t }
+        if cspawn_start_netns_thread(&t, result) == 0 { thread = t }
     }
 
     /// The prepared namespace's fd, now the caller's to pass to one start and close; waits for
