@@ -103,7 +103,7 @@ public struct StateStore: Sendable {
                 }
             }
             // No temporary file: nobody reads the staging directory.
-            try SmallFile.writeNew(staging + "/state.json", Array(try Self.encoder.encode(record)))
+            try SmallFile.writeNew(staging + "/state.json", RecordJSON.encode(record))
             if let holder {
                 try SmallFile.writeNew(staging + "/supervisor", Self.processLine(pid: holder.pid, startTime: holder.startTime))
             }
@@ -162,8 +162,7 @@ public struct StateStore: Sendable {
     }
 
     public func save(_ record: ContainerRecord) throws {
-        let data = try Self.encoder.encode(record)
-        try SmallFile.writeAtomically(recordPath(record.name), Array(data), durable: false)
+        try SmallFile.writeAtomically(recordPath(record.name), RecordJSON.encode(record), durable: false)
     }
 
     /// The container's pid 1, "<pid> <starttime>" as its holder wrote it.
@@ -235,16 +234,6 @@ public struct StateStore: Sendable {
         }
         try SmallFile.writeAtomically(oomKillsBeforePath(name), Array("\(count)\n".utf8), durable: false)
     }
-
-    static let encoder: JSONEncoder = {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys]
-        e.dateEncodingStrategy = .custom { date, encoder in
-            var c = encoder.singleValueContainer()
-            try c.encode(RecordTimestamp.text(date))
-        }
-        return e
-    }()
 
     static let decoder: JSONDecoder = {
         let d = JSONDecoder()
