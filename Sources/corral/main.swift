@@ -50,13 +50,19 @@ func runCorral() -> Never {
 /// `corral rm` a supervisor runs for --rm), so they become the environment variables the verbs
 /// already read, and the rest parses as usual.
 func hoistGlobalOptions(_ args: [String]) -> [String] {
-    let globals = ["--root": "CORRAL_ROOT", "--cgroup-parent": "CORRAL_CGROUP_PARENT"]
+    func environmentVariable(for option: String) -> String? {
+        switch option {
+        case "--root": return "CORRAL_ROOT"
+        case "--cgroup-parent": return "CORRAL_CGROUP_PARENT"
+        default: return nil
+        }
+    }
     // The verb of a usage error here is the word after the failing option and its value (not
     // the first "run" anywhere: a container may be called that).
     var rest = args[...]
     while let first = rest.first, first.hasPrefix("--") {
         let parts = first.split(separator: "=", maxSplits: 1).map(String.init)
-        guard let variable = globals[parts[0]] else { break }
+        guard let variable = environmentVariable(for: parts[0]) else { break }
         let value: String
         if parts.count == 2 {
             value = parts[1]
