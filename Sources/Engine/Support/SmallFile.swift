@@ -142,30 +142,40 @@ public enum SmallFile {
         }
         defer { closedir(dir) }
         var names: [[CChar]] = []
+        var types: [UInt8] = []
         while let ent = readdir(dir) {
             let name = withUnsafePointer(to: ent.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: 256) { p in Array(UnsafeBufferPointer(start: p, count: strlen(p) + 1)) }
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { p -> [CChar]? in
+                    strcmp(p, ".") == 0 || strcmp(p, "..") == 0 ? nil : Array(UnsafeBufferPointer(start: p, count: strlen(p) + 1))
+                }
             }
-            if name == [46, 0] || name == [46, 46, 0] { continue }  // "." and ".."
+            guard let name else { continue }
             names.append(name)
+            types.append(ent.pointee.d_type)
         }
-        for name in names {
-            let shown = path + "/" + String(decoding: name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        for (name, type) in zip(names, types) {
+            func shown() -> String { path + "/" + String(cString: name) }
+            // What the file system itself says is no directory goes without a stat (a state
+            // directory's four files: the `--rm` removal of every `run`).
+            if type != UInt8(DT_DIR) && type != UInt8(DT_UNKNOWN) {
+                guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else { throw EngineError.fromErrno("unlink", shown()) }
+                continue
+            }
             var st = stat()
             guard fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 else {
                 if errno == ENOENT { continue }
-                throw EngineError.fromErrno("lstat", shown)
+                throw EngineError.fromErrno("lstat", shown())
             }
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 guard st.st_dev == device else {
-                    throw EngineError.system(step: "remove (mount point inside)", path: shown, errno: EBUSY)
+                    throw EngineError.system(step: "remove (mount point inside)", path: shown(), errno: EBUSY)
                 }
                 let sub = openat(fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                guard sub >= 0 else { throw EngineError.fromErrno("open", shown) }
-                try removeEntries(of: sub, path: shown, device: device)
-                guard unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT else { throw EngineError.fromErrno("rmdir", shown) }
+                guard sub >= 0 else { throw EngineError.fromErrno("open", shown()) }
+                try removeEntries(of: sub, path: shown(), device: device)
+                guard unlinkat(fd, name, AT_REMOVEDIR) == 0 || errno == ENOENT else { throw EngineError.fromErrno("rmdir", shown()) }
             } else {
-                guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else { throw EngineError.fromErrno("unlink", shown) }
+                guard unlinkat(fd, name, 0) == 0 || errno == ENOENT else { throw EngineError.fromErrno("unlink", shown()) }
             }
         }
     }
