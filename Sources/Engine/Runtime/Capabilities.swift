@@ -30,28 +30,42 @@ public enum Capabilities {
     }
 
     /// Docker's rule: start from the default set, drop (ALL drops everything), then add (ALL
-    /// adds everything). `held`: the capabilities corral itself may hand on (its bounding set);
-    /// ALL and the default set mean those of them it holds, and naming one it doesn't hold
-    /// is an error (the kernel would refuse the start with a bare EPERM). Sorted by number.
-    public static func resolve(add: [String], drop: [String], held: Set<String> = bounding()) throws -> [String] {
-        let addSet = try Set(add.map(canonical))
-        let dropSet = try Set(drop.map(canonical))
-        if let missing = all.first(where: { addSet.contains($0) && !held.contains($0) }) {
-            throw EngineError.invalid("--cap-add \(missing): corral does not hold it here (not in its capability bounding set)")
+    /// adds everything). `held`: the capabilities corral itself may hand on (its bounding set,
+    /// bit N for capability N); ALL and the default set mean those of them it holds, and naming
+    /// one it doesn't hold is an error (the kernel would refuse the start with a bare EPERM).
+    /// Sorted by number. Bit masks, not sets of names: every start comes here.
+    public static func resolve(add: [String], drop: [String], held: UInt64 = boundingMask()) throws -> [String] {
+        let added = try mask(add), dropped = try mask(drop)
+        if let missing = all.indices.first(where: { added.named & bit($0) != 0 && held & bit($0) == 0 }) {
+            throw EngineError.invalid("--cap-add \(all[missing]): corral does not hold it here (not in its capability bounding set)")
         }
-        var kept = Set(dockerDefault)
-        if dropSet.contains("ALL") { kept.removeAll() } else { kept.subtract(dropSet) }
-        if addSet.contains("ALL") { kept.formUnion(all) } else { kept.formUnion(addSet) }
-        return all.filter { kept.contains($0) && held.contains($0) }
+        var kept = dockerDefault.reduce(UInt64(0)) { $0 | bit(all.firstIndex(of: $1)!) }
+        kept = dropped.all ? 0 : kept & ~dropped.named
+        kept |= added.all ? ~UInt64(0) : added.named
+        kept &= held
+        return all.indices.filter { kept & bit($0) != 0 }.map { all[$0] }
     }
 
-    /// This process's capability bounding set (`CapBnd` in /proc/self/status); every
-    /// capability if it can't be read.
-    public static func bounding(status path: String = "/proc/self/status") -> Set<String> {
+    private static func bit(_ number: Int) -> UInt64 { 1 << UInt64(number) }
+
+    /// The capabilities named (any spelling canonical() takes), and whether ALL was.
+    private static func mask(_ names: [String]) throws -> (named: UInt64, all: Bool) {
+        var m: UInt64 = 0, everything = false
+        for name in names {
+            let c = try canonical(name)
+            if c == "ALL" { everything = true } else { m |= bit(all.firstIndex(of: c)!) }
+        }
+        return (m, everything)
+    }
+
+    /// This process's capability bounding set (`CapBnd` in /proc/self/status), bit N for
+    /// capability N; every one corral knows when the file can't be read.
+    public static func boundingMask(status path: String = "/proc/self/status") -> UInt64 {
+        let known = all.indices.reduce(UInt64(0)) { $0 | bit($1) }
         guard let text = try? SmallFile.readIfPresent(path),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("CapBnd:") }),
               let mask = UInt64(line.dropFirst("CapBnd:".count).filter { $0 != "\t" && $0 != " " }, radix: 16)
-        else { return Set(all) }
-        return Set(all.indices.filter { mask & (1 << UInt64($0)) != 0 }.map { all[$0] })
+        else { return known }
+        return mask & known
     }
 }
