@@ -1,3 +1,4 @@
+import SeededRandom
 import XCTest
 @testable import Engine
 
@@ -126,6 +127,42 @@ final class CgroupDetectorTests: XCTestCase {
         XCTAssertEqual(entries.map(\.mountPoint), ["/mnt/my cgroups/cpu", "/mnt/x"])
         XCTAssertEqual(entries.map(\.fsType), ["cgroup", "cgroup"])
         XCTAssertEqual(entries[1].superOptions, ["rw", "cpuacct"])
+    }
+
+    /// The byte-level parser reads every table as the split-into-strings one it replaced
+    /// (kept here as the reference) did: fuzzed tables of fields, dashes, commas, escapes and
+    /// runs of spaces. (No "\r" or combining marks: a Character split would glue those to a
+    /// separator, and the kernel writes neither.)
+    func testParseAgreesWithTheStringSplittingReference() {
+        func reference(_ text: String) -> [MountinfoEntry] {
+            text.split(separator: "\n").compactMap { line in
+                let fields = line.split(separator: " ")
+                guard fields.count >= 10, let dash = fields[6...].firstIndex(of: "-"), dash + 3 < fields.count else { return nil }
+                return MountinfoEntry(mountPoint: MountinfoEntry.unescape(fields[4]), fsType: String(fields[dash + 1]),
+                                      superOptions: fields[dash + 3].split(separator: ",").map(String.init))
+            }
+        }
+        var rng = SplitMix64(state: 0x6d6f756e74)
+        let pieces = ["-", " ", "  ", ",", "\\040", "\\", "cgroup", "cgroup2", "rw", "cpu", "/sys/fs/cgroup", "0:29", "é", "\n", "shared:1", "x-"]
+        for i in 0..<3000 {
+            var text = ""
+            if i % 2 == 0 {
+                for _ in 0..<Int.random(in: 0...60, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            } else {
+                // Lines of 0-14 fields, a dash likely anywhere among them.
+                for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                    let fields = (0..<Int.random(in: 0...14, using: &rng)).map { _ in
+                        Bool.random(using: &rng) ? "-" : pieces.filter { $0 != "\n" }.randomElement(using: &rng)!
+                    }
+                    text += fields.joined(separator: Bool.random(using: &rng) ? " " : "  ") + "\n"
+                }
+            }
+            if i % 3 == 0 { text = "32 31 0:29 / /sys/fs/cgroup/cpu rw,relatime shared:9 - cgroup cgroup rw,cpu\n" + text }
+            XCTAssertEqual(MountinfoEntry.parse(text), reference(text), "table \(i): \(text.debugDescription)")
+        }
+        let real = (try? SmallFile.read(CgroupDetector.mountinfoPath)) ?? ""
+        XCTAssertFalse(MountinfoEntry.parse(real).isEmpty)
+        XCTAssertEqual(MountinfoEntry.parse(real), reference(real))
     }
 
     /// The real table of the machine the tests run on.
