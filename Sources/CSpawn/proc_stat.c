@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 uint64_t cspawn_process_starttime(pid_t pid) {
@@ -74,4 +75,17 @@ int cspawn_pidfd_exit_status(int pidfd, int *status) {
     if (!(info.mask & CSPAWN_PIDFD_INFO_EXIT)) return -1;
     *status = info.exit_code;
     return 0;
+}
+
+int cspawn_pidfd_keeps_exit_status(void) {
+    int fd, status = -1, got;
+    pid_t child = fork();
+    if (child < 0) return 0;
+    if (child == 0) _exit(7);
+    fd = cspawn_pidfd_open(child);
+    waitpid(child, NULL, 0);
+    if (fd < 0) return 0;
+    got = cspawn_pidfd_exit_status(fd, &status);
+    close(fd);
+    return got == 0 && status == (7 << 8);
 }

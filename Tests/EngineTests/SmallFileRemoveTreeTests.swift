@@ -36,9 +36,9 @@ final class SmallFileRemoveTreeTests: XCTestCase {
         XCTAssertEqual(mkdir(root + "/a/m", 0o755), 0)
         XCTAssertEqual(mkfifo(root + "/a/fifo", 0o600), 0)
         XCTAssertEqual(symlink("m", root + "/a/link"), 0)
-        FileManager.default.createFile(atPath: root + "/file", contents: Data("x".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: root + "/file", contents: Data("x".utf8)))
         XCTAssertEqual(mount("tmpfs", root + "/a/m", "tmpfs", 0, nil), 0, String(cString: strerror(errno)))
-        FileManager.default.createFile(atPath: root + "/a/m/kept", contents: Data("y".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: root + "/a/m/kept", contents: Data("y".utf8)))
 
         XCTAssertThrowsError(try SmallFile.removeTree(root)) { err in
             guard case let .system(step, path, code) = err as? EngineError else { return XCTFail("got \(err)") }

@@ -134,6 +134,10 @@ int cspawn_pidfd_open(pid_t pid);
 // a process ended after every file the parent wrote about it is gone.
 int cspawn_pidfd_exit_status(int pidfd, int *status);
 
+// 1 if this kernel gives cspawn_pidfd_exit_status an answer (a child is forked and reaped to
+// see), else 0.
+int cspawn_pidfd_keeps_exit_status(void);
+
 // Where the newest part of a log kept by a trim starts: a log of `size` bytes read through
 // `fd` is replaced by its bytes from this offset on once it would pass `max` (see log_file.c).
 // `logs -f` uses it to go on in the new file where it left the old one.

@@ -141,7 +141,7 @@ extension Runtime {
             }
             undo.append { [cgroups] in try? cgroups.remove(record.cgroup) }
             // A cgroup the kernel has just made is unlimited (no quota in a 100 ms period, pids
-            // and memory "max"): only what differs is written, not five files for nothing.
+            // and memory "max"): only what differs is written (by default the pids limit alone).
             let cpu = record.limits.cpu
             if cpu.quotaUs != nil || cpu.periodUs != CPUQuota.defaultPeriodUs {
                 try cgroups.setCPU(record.cgroup, cpu)

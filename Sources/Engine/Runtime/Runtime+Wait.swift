@@ -26,7 +26,7 @@ extension Runtime {
             case .running, .paused:
                 // Read before the end: afterwards a --rm holder may have removed it already.
                 let holder = store.readSupervisor(name)
-                let pidfd = st.pid.map { openPidfd($0, recorded: store.readPid(name)) } ?? -1
+                let pidfd = st.pid.map { openPidfd($0, startTime: st.startTicks) } ?? -1
                 defer { if pidfd >= 0 { close(pidfd) } }
                 waitForEnd(pidfd)
                 // The holder (supervisor or foreground `run`) writes `exit` once it has reaped
@@ -51,18 +51,25 @@ extension Runtime {
         }
     }
 
-    /// A pidfd for the container's pid 1, or -1 (no pidfds, or the pid is no longer the
-    /// recorded process: it ended and the number was given to another).
-    private func openPidfd(_ pid: pid_t, recorded: (pid: pid_t, startTime: UInt64)?) -> Int32 {
+    /// A pidfd for the container's pid 1, or -1 (no pidfds, or the pid is gone or no longer
+    /// the process `status` saw: it ended and the number went to another). Ended but not yet
+    /// reaped (a start time of 0) is still ours, and its pidfd will have the exit status.
+    private func openPidfd(_ pid: pid_t, startTime: UInt64?) -> Int32 {
         let fd = cspawn_pidfd_open(pid)
         guard fd >= 0 else { return -1 }
-        if let recorded, recorded.pid == pid, recorded.startTime != 0,
-           cspawn_process_starttime(pid) != recorded.startTime {
-            close(fd)
-            return -1
+        if let startTime, startTime != 0 {
+            let now = cspawn_process_starttime(pid)
+            if now != 0 && now != startTime {
+                close(fd)
+                return -1
+            }
         }
         return fd
     }
+
+    /// Whether this kernel keeps a reaped process's exit status for its pidfds (Linux 6.15:
+    /// `PIDFD_INFO_EXIT`), which `wait` falls back on once a `--rm` container is gone.
+    public static var kernelKeepsExitStatus: Bool { cspawn_pidfd_keeps_exit_status() == 1 }
 
     /// Sleeps until the process behind `pidfd` has ended: on the pidfd, not by polling, when
     /// the kernel has pidfds.
