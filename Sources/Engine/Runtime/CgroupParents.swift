@@ -29,7 +29,7 @@ struct CgroupParents {
     func noteBeforeCreate(parent: String) {
         let parts = parent.split(separator: "/")
         for i in 1...parts.count {
-            let prefix = parts[0..<i].joined(separator: "/")
+            let prefix = PathParts.join(parts[0..<i])
             if !cgroups.exists(CgroupPath(prefix)) {
                 var list = created()
                 if !list.contains(prefix) { list.append(prefix); save(list) }
@@ -42,7 +42,7 @@ struct CgroupParents {
     func removeEmpty(after group: CgroupPath) {
         let list = created()
         let parents = group.relative.split(separator: "/").dropLast().map(String.init)
-        guard let top = (1...max(parents.count, 1)).map({ parents.prefix($0).joined(separator: "/") })
+        guard let top = (1...max(parents.count, 1)).map({ PathParts.join(parents.prefix($0)) })
             .first(where: list.contains) else { return }
         let topDepth = top.split(separator: "/").count
         for procs in cgroups.procsFiles(group) {
@@ -51,7 +51,7 @@ struct CgroupParents {
             let root = String(procs.dropLast(suffix.count))
             var depth = parents.count
             while depth >= topDepth {
-                if rmdir(root + "/" + parents.prefix(depth).joined(separator: "/")) != 0 && errno != ENOENT { break }
+                if rmdir(root + "/" + PathParts.join(parents.prefix(depth))) != 0 && errno != ENOENT { break }
                 depth -= 1
             }
         }

@@ -163,7 +163,13 @@ extension Runtime {
     /// 12 hex digits from the system's CSPRNG (getrandom), like a short docker id.
     static func randomID() throws -> String {
         var rng = SystemRandomNumberGenerator()
-        return (0..<6).map { _ in String(UInt8.random(in: 0...255, using: &rng), radix: 16).leftPadded(to: 2) }.joined()
+        let hex = Array("0123456789abcdef".utf8)
+        var digits: [UInt8] = []
+        for _ in 0..<6 {
+            let byte = UInt8.random(in: 0...255, using: &rng)
+            digits += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
 
     static func resolveRootfs(_ dir: String) throws -> String {
@@ -185,8 +191,3 @@ extension Runtime {
     }
 }
 
-extension String {
-    func leftPadded(to n: Int, with c: Character = "0") -> String {
-        count >= n ? self : String(repeating: c, count: n - count) + self
-    }
-}

@@ -154,7 +154,7 @@ extension Runtime {
     /// which a moved state root keeps at `<root>/images-store`.
     func checkNotImageStore(_ name: String) throws {
         func normal(_ path: String) -> String {
-            "/" + path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+            "/" + PathParts.join(path.split(separator: "/").filter { $0 != "." })
         }
         let dir = normal(store.directory(name)), images = normal(config.imagesRoot)
         guard images != dir, !images.hasPrefix(dir + "/") else {

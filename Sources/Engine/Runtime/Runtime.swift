@@ -51,7 +51,7 @@ public final class Runtime {
         try ContainerName.validateCgroupParent(config.cgroupParent)
         var config = config
         // "a//b/" and "/a/b" name the group a/b; kept as that, so ps shows one spelling.
-        config.cgroupParent = config.cgroupParent.split(separator: "/").joined(separator: "/")
+        config.cgroupParent = PathParts.join(config.cgroupParent.split(separator: "/"))
         self.config = config
         self.store = StateStore(root: config.stateRoot)
         self.cgroups = try cgroups ?? CgroupDetector.detect()
