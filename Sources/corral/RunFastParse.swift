@@ -8,35 +8,53 @@
 /// combined short options other than -d/-i/-t — returns nil, and ArgumentParser reads the
 /// arguments as always, errors and help included. Tests/CLITests checks both readings agree.
 enum RunFastParse {
-    private enum Target {
+    private enum Target: Int {
         case root, cgroupParent, name, rootfs, cpus, cpuQuota, cpuPeriod, pidsLimit, memory
         case hostname, net, env, workdir, user, capAdd, capDrop, entrypoint
         case detach, rm, interactive, tty  // flags
+
+        var bit: UInt32 { 1 << UInt32(rawValue) }
+        var repeatable: Bool { self == .env || self == .capAdd || self == .capDrop }
     }
 
-    /// Options taking a value; `unconditional`: the value may be a negative number (declared
-    /// in LimitOptions with `parsing: .unconditional`; "-1" means unlimited).
-    private static let valued: [String: (target: Target, unconditional: Bool)] = [
-        "--root": (.root, false), "--cgroup-parent": (.cgroupParent, false),
-        "--name": (.name, false), "--rootfs": (.rootfs, false),
-        "--cpus": (.cpus, true), "--cpu-quota": (.cpuQuota, true), "--cpu-period": (.cpuPeriod, true),
-        "--pids-limit": (.pidsLimit, true), "--memory": (.memory, true), "-m": (.memory, true),
-        "--hostname": (.hostname, false), "--net": (.net, false), "--network": (.net, false),
-        "--env": (.env, false), "-e": (.env, false),
-        "--workdir": (.workdir, false), "-w": (.workdir, false),
-        "--user": (.user, false), "-u": (.user, false),
-        "--cap-add": (.capAdd, false), "--cap-drop": (.capDrop, false),
-        "--entrypoint": (.entrypoint, false),
-    ]
+    private struct Valued {
+        var target: Target
+        /// The value may be a negative number (declared in LimitOptions with `parsing:
+        /// .unconditional`; "-1" means unlimited).
+        var unconditional = false
+    }
 
-    private static let repeatable: Set<Target> = [.env, .capAdd, .capDrop]
+    /// Options taking a value. A switch, like the rest of this reader, not tables of strings
+    /// and sets: their first use in a process costs more type metadata than this whole reading.
+    private static func valued(_ key: String) -> Valued? {
+        switch key {
+        case "--root": return Valued(target: .root)
+        case "--cgroup-parent": return Valued(target: .cgroupParent)
+        case "--name": return Valued(target: .name)
+        case "--rootfs": return Valued(target: .rootfs)
+        case "--cpus": return Valued(target: .cpus, unconditional: true)
+        case "--cpu-quota": return Valued(target: .cpuQuota, unconditional: true)
+        case "--cpu-period": return Valued(target: .cpuPeriod, unconditional: true)
+        case "--pids-limit": return Valued(target: .pidsLimit, unconditional: true)
+        case "--memory", "-m": return Valued(target: .memory, unconditional: true)
+        case "--hostname": return Valued(target: .hostname)
+        case "--net", "--network": return Valued(target: .net)
+        case "--env", "-e": return Valued(target: .env)
+        case "--workdir", "-w": return Valued(target: .workdir)
+        case "--user", "-u": return Valued(target: .user)
+        case "--cap-add": return Valued(target: .capAdd)
+        case "--cap-drop": return Valued(target: .capDrop)
+        case "--entrypoint": return Valued(target: .entrypoint)
+        default: return nil
+        }
+    }
 
     /// `args`: what follows `run`. nil: leave these to ArgumentParser.
     static func parse(_ args: [String]) -> RunRequest? {
         // ArgumentParser answers this word wherever it stands, even in the container's command.
         guard !args.contains(where: { $0.hasPrefix("--generate-completion-script") }) else { return nil }
         var request = RunRequest()
-        var seen: Set<Target> = []
+        var seen: UInt32 = 0
         var i = 0
         while i < args.count {
             let arg = args[i]
@@ -48,14 +66,15 @@ enum RunFastParse {
             }
             if let flags = shortFlags(arg) ?? longFlag(arg) {
                 for flag in flags {
-                    guard seen.insert(flag).inserted else { return nil }
+                    guard seen & flag.bit == 0 else { return nil }
+                    seen |= flag.bit
                     set(flag, "", in: &request)
                 }
                 i += 1
                 continue
             }
             let (key, attached) = split(arg)
-            guard let option = valued[key] else { return nil }
+            guard let option = valued(key) else { return nil }
             let value: String
             if let attached {
                 guard key.hasPrefix("--") else { return nil }
@@ -68,7 +87,8 @@ enum RunFastParse {
             guard !value.isEmpty, !value.hasPrefix("-") || (option.unconditional && isNegativeNumber(value)) else {
                 return nil
             }
-            guard seen.insert(option.target).inserted || repeatable.contains(option.target) else { return nil }
+            guard seen & option.target.bit == 0 || option.target.repeatable else { return nil }
+            seen |= option.target.bit
             set(option.target, value, in: &request)
             i += 1
         }
