@@ -11,6 +11,6 @@ struct Corral: ParsableCommand {
         version: "corral 0.1.0",
         subcommands: [
             Run.self, Ps.self, Stats.self, Update.self, Start.self, Stop.self, Restart.self, Kill.self, Wait.self, Pause.self, Resume.self,
-            Rm.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self, BenchEngine.self,
+            Rm.self, Inspect.self, Logs.self, Exec.self, ImageCommand.self, Top.self, Demo.self, BenchEngine.self,
         ])
 }
