@@ -147,7 +147,7 @@ final class BadInputTests: XCTestCase {
     }
 
     func testUnknownVerb() throws {
-        for args in [["frobnicate"], ["inspect", "x"]] {
+        for args in [["frobnicate"], ["commit", "x"]] {
             let r = try fx.corral(args)
             XCTAssertNotEqual(r.code, 0)
             XCTAssertEqual(r.stderr, "corral: error: unknown command \"\(args[0])\" (see corral --help)\n")
