@@ -72,3 +72,14 @@ void cs_apply_identity(const cs_plan *p) {
     if (cap_set_proc(p->caps) < 0)
         cs_child_fail(p->sock, errno, "capset", "");
 }
+
+uint64_t cspawn_bounding_set(void) {
+    uint64_t set = 0;
+    int c;
+    for (c = 0; c < 64; c++) {
+        int held = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
+        if (held < 0) break;   // EINVAL: past the kernel's last capability
+        if (held) set |= (uint64_t)1 << c;
+    }
+    return set;
+}

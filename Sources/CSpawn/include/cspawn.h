@@ -138,6 +138,9 @@ int cspawn_pidfd_exit_status(int pidfd, int *status);
 // see), else 0.
 int cspawn_pidfd_keeps_exit_status(void);
 
+// This process's capability bounding set, bit N for capability N (PR_CAPBSET_READ).
+uint64_t cspawn_bounding_set(void);
+
 // Where the newest part of a log kept by a trim starts: a log of `size` bytes read through
 // `fd` is replaced by its bytes from this offset on once it would pass `max` (see log_file.c).
 // `logs -f` uses it to go on in the new file where it left the old one.

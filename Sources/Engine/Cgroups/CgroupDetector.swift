@@ -22,11 +22,17 @@ public enum CgroupDetector {
     public static let mountinfoPath = "/proc/self/mountinfo"
 
     /// v1 controller names as they appear in a cgroup mount's super options; everything else
-    /// there ("rw", "name=systemd", "clone_children", ...) is not a controller.
-    static let v1Controllers: Set<String> = [
-        "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "net_cls", "blkio",
-        "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc",
-    ]
+    /// there ("rw", "name=systemd", "clone_children", ...) is not a controller. A switch, not a
+    /// Set of strings hashed at every start.
+    static func isV1Controller(_ option: String) -> Bool {
+        switch option {
+        case "cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "net_cls", "blkio",
+             "perf_event", "net_prio", "hugetlb", "pids", "rdma", "misc":
+            return true
+        default:
+            return false
+        }
+    }
 
     /// The driver for this machine, from /proc/self/mountinfo.
     public static func detect() throws -> CgroupDriver {
@@ -53,7 +59,7 @@ public enum CgroupDetector {
                 unified.append(m.mountPoint)
             case "cgroup":
                 // The same hierarchy can be mounted twice (bind mounts); the first one wins.
-                for opt in m.superOptions where v1Controllers.contains(opt) && v1[opt] == nil {
+                for opt in m.superOptions where isV1Controller(opt) && v1[opt] == nil {
                     v1[opt] = m.mountPoint
                 }
             default:
