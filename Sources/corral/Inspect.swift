@@ -31,45 +31,16 @@ struct Inspect: ParsableCommand {
 }
 
 /// One container in `inspect`: the `ps --json` fields and the rest of its record, its state
-/// directory, and its cgroup files (path → content, read now).
+/// directory, and its cgroup files (path → content, read now), in one flat object.
 struct InspectJSON: Encodable {
-    var summary: ContainerJSON
-    var hostname: String
-    var network: String
-    var env: [String]
-    var workdir: String
-    var uid: UInt32
-    var gid: UInt32
-    var groups: [UInt32]
-    var capabilities: [String]
-    var rootfs: String
-    var rootfsIsOverlay: Bool
-    var detached: Bool
-    var autoRemove: Bool
-    var tty: Bool
-    var interactive: Bool
-    var stateDirectory: String
-    var kernelFiles: [String: String]
+    let status: ContainerStatus
+    let stateDirectory: String
+    let kernelFiles: [KernelFile]
 
-    init(_ c: ContainerStatus, stateDirectory: String, kernelFiles: [KernelFile]) {
-        let r = c.record
-        summary = ContainerJSON(c)
-        hostname = r.hostname
-        network = r.network.rawValue
-        env = r.env
-        workdir = r.workdir
-        uid = r.uid
-        gid = r.gid
-        groups = r.groups ?? [r.gid]
-        capabilities = r.capabilities
-        rootfs = r.rootfs
-        rootfsIsOverlay = r.rootfsIsOverlay
-        detached = r.detached
-        autoRemove = r.autoRemove
-        tty = r.tty
-        interactive = r.interactive
+    init(_ status: ContainerStatus, stateDirectory: String, kernelFiles: [KernelFile]) {
+        self.status = status
         self.stateDirectory = stateDirectory
-        self.kernelFiles = Dictionary(kernelFiles.map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first })
+        self.kernelFiles = kernelFiles
     }
 
     private enum Keys: String, CodingKey {
@@ -77,25 +48,26 @@ struct InspectJSON: Encodable {
         case detached, autoRemove, tty, interactive, stateDirectory, kernelFiles
     }
 
-    /// One flat object: the summary's fields beside the rest.
     func encode(to encoder: Encoder) throws {
-        try summary.encode(to: encoder)
+        try ContainerJSON(status).encode(to: encoder)
+        let r = status.record
         var c = encoder.container(keyedBy: Keys.self)
-        try c.encode(hostname, forKey: .hostname)
-        try c.encode(network, forKey: .network)
-        try c.encode(env, forKey: .env)
-        try c.encode(workdir, forKey: .workdir)
-        try c.encode(uid, forKey: .uid)
-        try c.encode(gid, forKey: .gid)
-        try c.encode(groups, forKey: .groups)
-        try c.encode(capabilities, forKey: .capabilities)
-        try c.encode(rootfs, forKey: .rootfs)
-        try c.encode(rootfsIsOverlay, forKey: .rootfsIsOverlay)
-        try c.encode(detached, forKey: .detached)
-        try c.encode(autoRemove, forKey: .autoRemove)
-        try c.encode(tty, forKey: .tty)
-        try c.encode(interactive, forKey: .interactive)
+        try c.encode(r.hostname, forKey: .hostname)
+        try c.encode(r.network.rawValue, forKey: .network)
+        try c.encode(r.env, forKey: .env)
+        try c.encode(r.workdir, forKey: .workdir)
+        try c.encode(r.uid, forKey: .uid)
+        try c.encode(r.gid, forKey: .gid)
+        try c.encode(r.groups ?? [r.gid], forKey: .groups)
+        try c.encode(r.capabilities, forKey: .capabilities)
+        try c.encode(r.rootfs, forKey: .rootfs)
+        try c.encode(r.rootfsIsOverlay, forKey: .rootfsIsOverlay)
+        try c.encode(r.detached, forKey: .detached)
+        try c.encode(r.autoRemove, forKey: .autoRemove)
+        try c.encode(r.tty, forKey: .tty)
+        try c.encode(r.interactive, forKey: .interactive)
         try c.encode(stateDirectory, forKey: .stateDirectory)
-        try c.encode(kernelFiles, forKey: .kernelFiles)
+        try c.encode(Dictionary(kernelFiles.map { ($0.path, $0.value) }, uniquingKeysWith: { first, _ in first }),
+                     forKey: .kernelFiles)
     }
 }
