@@ -80,8 +80,19 @@ struct Wait: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
+        // Every container watched before the first is waited for: a --rm one that ends while
+        // an earlier one is still being waited for is gone by its turn.
+        var watches: [String: ExitWatch] = [:]
+        for name in names {
+            if let resolved = try? runtime.resolve(name), let watch = runtime.exitWatch(resolved) { watches[name] = watch }
+        }
         try EachNamed.runPrinting(names, verb: "wait") { name in
-            let end = try runtime.wait(try runtime.resolve(name))
+            let end: (code: Int32?, reason: String?)
+            do {
+                end = try runtime.wait(try runtime.resolve(name), watch: watches[name])
+            } catch EngineError.notFound where watches[name]?.code != nil {
+                end = (watches[name]?.code, nil)
+            }
             guard let code = end.code else {
                 throw EngineError.conflict("container \(name) ended without running (\(end.reason ?? "no exit code"))")
             }

@@ -110,6 +110,34 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(out, "137\n")
     }
 
+    /// A container that exits at once, waited for at once: its own code every time, never the
+    /// 137 of "supervisor lost" that the moment between pid 1's end and its holder recording
+    /// it read as (3 runs in 60 did, before).
+    func testWaitRightAfterAQuickExitGetsItsOwnCode() throws {
+        for i in 0..<25 {
+            try fx.detached("q\(i)", ["sh", "-c", "exit 5"], options: i % 2 == 0 ? ["--rm"] : [])
+            let r = try fx.corral(["wait", "q\(i)"])
+            if i % 2 == 1 || r.code == 0 {
+                XCTAssertEqual(r.stdout, "5\n", "run \(i): \(r.stderr)")
+            } else {
+                // A --rm one already gone when `wait` looked: one plain error line, never
+                // "has not been started".
+                fx.assertOneLineError(r, containing: "no such container")
+            }
+        }
+    }
+
+    /// `wait a b`, where b is a --rm container that ends (and goes) while `wait` is still on a:
+    /// b's code is still printed, from the watch taken on every name before the first wait.
+    func testWaitOnSeveralKeepsTheCodeOfARemovedOneThatEndedFirst() throws {
+        try XCTSkipUnless(Runtime.kernelKeepsExitStatus, "this kernel keeps no exit status for pidfds (Linux 6.15 does)")
+        try fx.detached("late", ["sh", "-c", "sleep 2; exit 2"])
+        try fx.detached("early", ["sh", "-c", "sleep 1; exit 1"], options: ["--rm"])
+        let r = try fx.corral(["wait", "late", "early"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "2\n1\n")
+    }
+
     /// docker's `restart`: a running container is stopped and started again (a new pid 1, the
     /// same cgroup and quota); an exited one is just started; a missing name is one error line
     /// and the others are still restarted.

@@ -8,7 +8,8 @@ extension Runtime {
     /// (nil with the reason when it ended without one): a running or paused one until its pid 1
     /// has ended and its holder has recorded the exit, a created one until it has been started
     /// and has ended. Throws `.notFound` when it is removed first by someone else.
-    public func wait(_ name: String) throws -> (code: Int32?, reason: String?) {
+    /// `watch`: taken before an earlier name was waited for (see `exitWatch`).
+    public func wait(_ name: String, watch: ExitWatch? = nil) throws -> (code: Int32?, reason: String?) {
         // How it ended, as its holder recorded it or else as the kernel keeps it for pid 1's
         // pidfd: a --rm container's holder removes the container right after writing `exit`,
         // often before the next status (a waiter polling for the file can miss it).
@@ -17,8 +18,8 @@ extension Runtime {
             let st: ContainerStatus
             do {
                 st = try status(name)
-            } catch EngineError.notFound where ended != nil {
-                return (ended, nil)
+            } catch EngineError.notFound where (ended ?? watch?.code) != nil {
+                return (ended ?? watch?.code, nil)
             }
             switch st.state {
             case .exited:
@@ -67,6 +68,19 @@ extension Runtime {
         return fd
     }
 
+    /// What `wait` needs to tell how a container ended even once it is gone (a --rm one):
+    /// the code when it has ended already, else its pid 1's pidfd. Taken for every name before
+    /// the first is waited for, as a --rm container may end, and go, while `wait` is still on
+    /// an earlier one. nil when the container is not there.
+    public func exitWatch(_ name: String) -> ExitWatch? {
+        guard let st = try? status(name) else { return nil }
+        switch st.state {
+        case .exited: return ExitWatch(code: st.exitCode, pidfd: -1)
+        case .running, .paused: return ExitWatch(code: nil, pidfd: st.pid.map { openPidfd($0, startTime: st.startTicks) } ?? -1)
+        case .created: return ExitWatch(code: nil, pidfd: -1)
+        }
+    }
+
     /// Whether this kernel keeps a reaped process's exit status for its pidfds (Linux 6.15:
     /// `PIDFD_INFO_EXIT`), which `wait` falls back on once a `--rm` container is gone.
     public static var kernelKeepsExitStatus: Bool { cspawn_pidfd_keeps_exit_status() == 1 }
@@ -80,5 +94,27 @@ extension Runtime {
         }
         var p = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
         while poll(&p, 1, -1) < 0 && errno == EINTR {}
+    }
+}
+
+/// See `Runtime.exitWatch`. Holds a pidfd until released.
+public final class ExitWatch {
+    private let known: Int32?
+    private let pidfd: Int32
+
+    init(code: Int32?, pidfd: Int32) {
+        known = code
+        self.pidfd = pidfd
+    }
+
+    deinit { if pidfd >= 0 { close(pidfd) } }
+
+    /// The code it ended with: known when the watch was taken, or now from the kernel once
+    /// pid 1 has been reaped (nil before that, or without PIDFD_INFO_EXIT).
+    public var code: Int32? {
+        if let known { return known }
+        var status: Int32 = 0
+        guard pidfd >= 0, cspawn_pidfd_exit_status(pidfd, &status) == 0 else { return nil }
+        return Runtime.exitCode(waitStatus: status).code
     }
 }

@@ -120,22 +120,15 @@ public final class Runtime {
     public func status(_ name: String) throws -> ContainerStatus {
         try ContainerName.validate(name)
         let record = try store.load(name)
-        return status(of: record)
+        let st = status(of: record)
+        // Removed between reading its record and its other files: gone, not "created".
+        if st.state == .created, !store.exists(name) { throw EngineError.notFound("no such container: \(name)") }
+        return st
     }
 
     func status(of record: ContainerRecord) -> ContainerStatus {
         var st = ContainerStatus(record: record, state: .created)
-        if let exit = store.readExit(record.name) {
-            st.state = .exited
-            st.exitCode = exit.code
-            // 137 also when pid 1 is a shell whose child the OOM killer took; kills of earlier
-            // runs of a restarted container don't count.
-            if exit.signal == SIGKILL || exit.code == 128 + SIGKILL,
-               (try? cgroups.oomKills(record.cgroup)) ?? 0 > store.readOOMKillsBefore(record.name) {
-                st.exitReason = "killed by the OOM killer"
-            }
-            return st
-        }
+        if let exit = store.readExit(record.name) { return exited(record, exit) }
         guard let p = store.readPid(record.name) else {
             // Not started yet. Its holder (the process that created or is starting it, then
             // the supervisor) is starting it; a holder that is gone was killed before the
@@ -148,12 +141,38 @@ public final class Runtime {
         }
         if cspawn_process_starttime(p.pid) == p.startTime {
             return liveStatus(of: record, pid: p.pid, startTime: p.startTime)
-        } else {
-            // pid 1 is gone and nobody recorded its end: the process holding it (supervisor or
-            // foreground CLI) was killed, and PDEATHSIG took the container with it.
-            st.state = .exited
-            st.exitCode = 128 + SIGKILL
-            st.exitReason = "supervisor lost"
+        }
+        // pid 1 is gone. A live holder records its end right after reaping it: wait that
+        // moment out (read as killed, a container that exits at once gave `wait` 137), and
+        // while it has not come, the container is still ending: running, no pid.
+        if holderIsAlive(record.name) == true {
+            let deadline = Clock.monotonicNs() + 50_000_000
+            repeat {
+                if let exit = store.readExit(record.name) { return exited(record, exit) }
+                usleep(1_000)
+            } while Clock.monotonicNs() < deadline && holderIsAlive(record.name) == true
+            if let exit = store.readExit(record.name) { return exited(record, exit) }
+            if holderIsAlive(record.name) == true {
+                st.state = .running
+                return st
+            }
+        }
+        // Nobody recorded its end: the process holding it (supervisor or foreground CLI) was
+        // killed, and PDEATHSIG took the container with it.
+        st.state = .exited
+        st.exitCode = 128 + SIGKILL
+        st.exitReason = "supervisor lost"
+        return st
+    }
+
+    private func exited(_ record: ContainerRecord, _ exit: (code: Int32, signal: Int32)) -> ContainerStatus {
+        var st = ContainerStatus(record: record, state: .exited)
+        st.exitCode = exit.code
+        // 137 also when pid 1 is a shell whose child the OOM killer took; kills of earlier
+        // runs of a restarted container don't count.
+        if exit.signal == SIGKILL || exit.code == 128 + SIGKILL,
+           (try? cgroups.oomKills(record.cgroup)) ?? 0 > store.readOOMKillsBefore(record.name) {
+            st.exitReason = "killed by the OOM killer"
         }
         return st
     }

@@ -80,6 +80,13 @@ public struct StateStore: Sendable {
     /// `.new-<name>.<pid>.<ns>` or `.gone-<name>.<pid>.<ns>` with a valid container name: only
     /// what publish and discard make is ever swept.
     static func isHiddenLeftover(_ entry: String) -> Bool {
+        // The parents list's temporary file, from a write cut short (it is written under the
+        // lock, and leftovers are swept only while the lock is free).
+        let parentsTemporary = ".cgroup-parents.tmp."
+        if entry.hasPrefix(parentsTemporary) {
+            let pid = entry.dropFirst(parentsTemporary.count)
+            return !pid.isEmpty && pid.allSatisfy { $0 >= "0" && $0 <= "9" }
+        }
         guard let prefix = [stagingPrefix, removalPrefix].first(where: { entry.hasPrefix($0) }) else { return false }
         let parts = entry.dropFirst(prefix.count).split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count >= 3, parts.suffix(2).allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return false }
