@@ -1,13 +1,14 @@
 // Capabilities and user identity of a container process.
 //
-// The parent builds the cap_t (libcap allocates); the child only drops bounding bits, clears
-// the ambient set, switches user and calls cap_set_proc (a lock byte + capset(2), no malloc).
+// The parent computes capset(2)'s arguments; the child only drops bounding bits, clears the
+// ambient set, switches user and calls capset (no libcap object, no lock, no malloc).
 // Clearing the effective set alone is not enough: root regains its permitted set at execve
 // from the bounding set, so every capability not kept is dropped from the bounding set too.
 #define _GNU_SOURCE
 #include "internal.h"
 
 #include <errno.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -17,26 +18,20 @@ int cs_caps_prepare(cs_plan *p, cspawn_error *error) {
     int i;
     p->last_cap = cap_max_bits() - 1;
     p->keep[0] = p->keep[1] = 0;
-    p->caps = cap_init();
-    if (!p->caps) {
-        cs_set_error(error, errno, "cap_init", "");
-        return -1;
-    }
+    memset(&p->cap_header, 0, sizeof p->cap_header);
+    memset(p->cap_data, 0, sizeof p->cap_data);
+    p->cap_header.version = _LINUX_CAPABILITY_VERSION_3;
     for (i = 0; i < cfg->ncaps; i++) {
         int c = cfg->caps[i];
-        cap_value_t v = c;
-        if (c < 0 || c > p->last_cap || c >= 128) {
+        if (c < 0 || c > p->last_cap || c >= 64) {
             cs_set_error(error, EINVAL, "unknown capability", "");
             return -1;
         }
         p->keep[c / 64] |= 1ULL << (c % 64);
         // Like docker: a non-root user keeps the bounding set but starts with no capabilities.
         if (cfg->uid != 0) continue;
-        if (cap_set_flag(p->caps, CAP_PERMITTED, 1, &v, CAP_SET) < 0 ||
-            cap_set_flag(p->caps, CAP_EFFECTIVE, 1, &v, CAP_SET) < 0) {
-            cs_set_error(error, errno, "cap_set_flag", "");
-            return -1;
-        }
+        p->cap_data[c / 32].permitted |= 1U << (c % 32);
+        p->cap_data[c / 32].effective |= 1U << (c % 32);
     }
     return 0;
 }
@@ -69,7 +64,8 @@ void cs_apply_identity(const cs_plan *p) {
         cs_child_fail(p->sock, errno, "setuid", "");
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
         cs_child_fail(p->sock, errno, "prctl keepcaps", "");
-    if (cap_set_proc(p->caps) < 0)
+    struct __user_cap_header_struct header = p->cap_header;   // capset may write the version
+    if (syscall(SYS_capset, &header, p->cap_data) < 0)
         cs_child_fail(p->sock, errno, "capset", "");
 }
 

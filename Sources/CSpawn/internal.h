@@ -18,13 +18,19 @@
 #include <stdint.h>
 #include <linux/filter.h>
 #include <sys/capability.h>
+#include <linux/capability.h>
 
 enum { CS_FILTER_MAX = 64 };
 
 // Everything a container process needs, prepared by the parent before clone/fork.
 typedef struct cs_plan {
     const cspawn_config *cfg;
-    cap_t caps;          // permitted = effective = cfg->caps (empty when uid != 0)
+    // capset(2)'s arguments, permitted = effective = cfg->caps (empty when uid != 0). Plain
+    // data: the child shares the parent's memory (CLONE_VM), and libcap's cap_set_proc takes a
+    // lock byte inside the cap_t; a child killed while holding it left the parent spinning in
+    // cap_free for good.
+    struct __user_cap_header_struct cap_header;
+    struct __user_cap_data_struct cap_data[2];
     int last_cap;        // highest capability number this kernel knows
     uint64_t keep[2];    // bounding-set bits to keep: bit n of keep[n / 64]
     int stdio[3];        // fds that become 0, 1, 2 (-1 in cfg resolved to devnull)

@@ -46,8 +46,6 @@ fail:
 }
 
 void cs_plan_release(cs_plan *p) {
-    if (p->caps) cap_free(p->caps);
-    p->caps = NULL;
     if (p->devnull >= 0) close(p->devnull);
     p->devnull = -1;
 }
