@@ -27,21 +27,17 @@ extension Runtime {
             case .running, .paused:
                 // Read before the end: afterwards a --rm holder may have removed it already.
                 let holder = store.readSupervisor(name)
-                let pidfd = st.pid.map { openPidfd($0, startTime: st.startTicks) } ?? -1
-                defer { if pidfd >= 0 { close(pidfd) } }
-                waitForEnd(pidfd)
+                let end = exitWatch(of: st)
+                waitForEnd(end.pidfd)
                 // The holder (supervisor or foreground `run`) writes `exit` once it has reaped
-                // pid 1; until then the status would read "supervisor lost".
+                // pid 1 (until then `status` calls the container running).
                 if let holder {
                     waitForProcess(holder.pid, startTime: holder.startTime, seconds: 5) {
                         ended = store.readExit(name)?.code ?? ended
                         return ended != nil
                     }
                 }
-                var status: Int32 = 0
-                if ended == nil, pidfd >= 0, cspawn_pidfd_exit_status(pidfd, &status) == 0 {
-                    ended = Self.exitCode(waitStatus: status).code
-                }
+                ended = ended ?? end.code
             case .created:
                 // Only a live holder (the `run` or `start` making it) will ever start it.
                 guard holderIsAlive(name) == true else {
@@ -74,6 +70,10 @@ extension Runtime {
     /// an earlier one. nil when the container is not there.
     public func exitWatch(_ name: String) -> ExitWatch? {
         guard let st = try? status(name) else { return nil }
+        return exitWatch(of: st)
+    }
+
+    private func exitWatch(of st: ContainerStatus) -> ExitWatch {
         switch st.state {
         case .exited: return ExitWatch(code: st.exitCode, pidfd: -1)
         case .running, .paused: return ExitWatch(code: nil, pidfd: st.pid.map { openPidfd($0, startTime: st.startTicks) } ?? -1)
@@ -100,7 +100,8 @@ extension Runtime {
 /// See `Runtime.exitWatch`. Holds a pidfd until released.
 public final class ExitWatch {
     private let known: Int32?
-    private let pidfd: Int32
+    /// -1 when there is none.
+    let pidfd: Int32
 
     init(code: Int32?, pidfd: Int32) {
         known = code
