@@ -90,6 +90,19 @@ final class FuzzStateStoreTests: XCTestCase {
         }
     }
 
+    /// What a killed writer of the cgroup parents list leaves (its temporary file) is swept
+    /// with the other leftovers; the list itself, and look-alikes, are not.
+    func testATemporaryParentsListIsSweptAndNothingElse() throws {
+        for name in [".cgroup-parents.tmp.4242", ".cgroup-parents", ".cgroup-parents.tmp.x", ".cgroup-parents.tmp."] {
+            XCTAssertTrue(FileManager.default.createFile(atPath: root + "/" + name, contents: Data("corral\n".utf8)))
+        }
+        let listing = try store.listing()
+        XCTAssertEqual(listing.leftovers, [".cgroup-parents.tmp.4242"])
+        store.sweepLeftovers(listing.leftovers)
+        let left = try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.hasPrefix(".cgroup") }.sorted()
+        XCTAssertEqual(left, [".cgroup-parents", ".cgroup-parents.tmp.", ".cgroup-parents.tmp.x"])
+    }
+
     func testCorpus() throws {
         let name = "corpus"
         try FileManager.default.createDirectory(atPath: store.directory(name), withIntermediateDirectories: true)

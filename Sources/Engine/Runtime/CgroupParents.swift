@@ -10,7 +10,8 @@ struct CgroupParents {
     let store: StateStore
     let cgroups: CgroupDriver
 
-    private var listPath: String { store.root + "/.cgroup-parents" }
+    static let listName = ".cgroup-parents"
+    private var listPath: String { store.root + "/" + Self.listName }
 
     private func created() -> [String] {
         let text = (try? SmallFile.readIfPresent(listPath)) ?? nil

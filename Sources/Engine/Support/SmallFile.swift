@@ -53,8 +53,12 @@ public enum SmallFile {
     /// see the old or the new content, never half of it. `durable` fsyncs before the rename (the
     /// content survives a power cut); run-time state that dies with the machine skips it: one
     /// fsync costs 0.5-4 ms on the bench machine, more than the rest of a container start.
+    /// What writeAtomically puts between a file's name and the writer's pid for its temporary
+    /// file (a writer killed in between leaves it: StateStore sweeps the state root's own).
+    static let temporaryInfix = ".tmp."
+
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], durable: Bool = true) throws {
-        let tmp = path + ".tmp.\(getpid())"
+        let tmp = path + temporaryInfix + "\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw EngineError.fromErrno("open", tmp) }
         do {
