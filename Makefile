@@ -32,8 +32,7 @@ test: deps
 	# Every container test once more against the binary `make demo` runs: an optimised build
 	# inlines across modules (it once left the TUI's Ctrl-C flag in two copies) and, linked
 	# static, starts faster (it once lost `wait` a --rm container's exit code in a race).
-	scripts/static-libs.sh $(STATIC_LIBS)
-	$(SWIFT) build $(RELEASE_FLAGS)
+	$(MAKE) release
 	CORRAL_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test --skip-build --filter 'IntegrationTests\.'
 
 # Long fault and fuzz runs: 600 SIGKILL cycles, 60 mixed race rounds, 10000 inputs per parser.
