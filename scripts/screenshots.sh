@@ -13,7 +13,7 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$repo/screenshots
 corral=${CORRAL_BIN:-$repo/.build/release/corral}
 if [ ! -x "$corral" ]; then
-    (cd "$repo" && swift build -c release)
+    (cd "$repo" && make release)   # the binary `make demo` runs
 fi
 for tool in tmux python3 convert; do
     command -v "$tool" >/dev/null || { echo "screenshots.sh: needs $tool" >&2; exit 1; }
