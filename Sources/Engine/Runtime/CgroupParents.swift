@@ -23,7 +23,9 @@ struct CgroupParents {
             unlink(listPath)
             return
         }
-        try? SmallFile.writeAtomically(listPath, Array(list.map { $0 + "\n" }.joined().utf8), durable: false)
+        var text = ""
+        for parent in list { text += parent + "\n" }
+        try? SmallFile.writeAtomically(listPath, Array(text.utf8), durable: false)
     }
 
     /// Call before creating a group under `parent`: notes the topmost missing ancestor.
@@ -42,7 +44,7 @@ struct CgroupParents {
     /// Call after removing `group`: removes its now-empty parents up to the one corral made.
     func removeEmpty(after group: CgroupPath) {
         let list = created()
-        let parents = group.relative.split(separator: "/").dropLast().map(String.init)
+        let parents = Array(group.relative.split(separator: "/").dropLast())
         guard let top = (1...max(parents.count, 1)).map({ PathParts.join(parents.prefix($0)) })
             .first(where: list.contains) else { return }
         let topDepth = top.split(separator: "/").count

@@ -109,7 +109,10 @@ public enum SmallFile {
     public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
         var prefix = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
-            prefix += "/" + part
+            prefix.append("/")
+            // Not `+= "/" + part`: String + Substring is the generic append, whose first use
+            // in a process scans every protocol conformance in the binary (~40 µs).
+            prefix.append(contentsOf: part)
             if mkdir(prefix, mode) != 0 && errno != EEXIST {
                 throw EngineError.fromErrno("mkdir", prefix)
             }

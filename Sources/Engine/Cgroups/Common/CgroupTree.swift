@@ -23,7 +23,8 @@ enum CgroupTree {
             var dir = root
             for (i, part) in parts.enumerated() {
                 try beforeEach(dir)
-                dir += "/" + part
+                dir.append("/")
+                dir.append(contentsOf: part)   // not `+ part`: see SmallFile.makeDirectories
                 if mkdir(dir, 0o755) == 0 {
                     made.append(dir)
                     continue
