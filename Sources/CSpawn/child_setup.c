@@ -1,5 +1,6 @@
 // The container's init between clone() and execve(): its cgroups, then namespaces' contents
-// (hostname, lo, mounts, /dev, masks, pty), then the common launch steps. Every failure goes back to the parent as (errno, step, path).
+// (hostname, lo, mounts, /dev, masks, pty) -- or those first and the cgroups at the start gate --
+// then the common launch steps. Every failure goes back to the parent as (errno, step, path).
 #define _GNU_SOURCE
 #include "internal.h"
 
@@ -73,12 +74,15 @@ int cs_container_init(void *arg) {
     // signal, but it has closed its end of the report socket: that shows as a hang-up.
     if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) cs_child_fail(p->sock, errno, "pdeathsig", "");
     close(p->peer);
+    if (cfg->gate) close(cfg->gate_peer_fd);
     parent = (struct pollfd){.fd = p->sock, .events = POLLIN};
     if (poll(&parent, 1, 0) != 0) _exit(127);
 
     // Into its cgroups before anything it runs can use CPU or fork ("0": the writer itself;
-    // the parent is suspended until execve, see cspawn_start).
-    if (cs_write_cgroups(cfg->cgroup_procs, 0, &e) < 0) cs_child_fail(p->sock, e.err, e.step, e.path);
+    // the parent is suspended until execve, see cspawn_start). Through the start gate, once the
+    // caller has made them, after the setup below: the cgroups' paths are out of reach after
+    // pivot_root, so their files come open.
+    if (!cfg->gate && cs_write_cgroups(cfg->cgroup_procs, 0, &e) < 0) cs_child_fail(p->sock, e.err, e.step, e.path);
     umask(0);   // modes below are meant exactly as written; launch sets 022 again
     if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
         cs_child_fail(p->sock, errno, "sethostname", cfg->hostname);
@@ -94,5 +98,6 @@ int cs_container_init(void *arg) {
     make_workdir(p->sock, cfg->workdir);
     cs_setup_masks(p->sock);
     if (cfg->tty) slave = cs_open_pty(p, 1);
+    if (cfg->gate) cs_child_pass_gate(p);
     cs_launch(p, slave);
 }

@@ -83,13 +83,13 @@ struct RunRequest: Equatable {
         spec.tty = tty
         spec.interactive = interactive
         let runtime = try globals.runtime(spareNetns: spareNetns)
-        let record = try runtime.create(spec)
         if detach {
+            let record = try runtime.create(spec)
             try runtime.startDetached(record)
             print(record.name)
             return
         }
-        let code = try runtime.runForeground(record)
+        let code = try runtime.runForeground(spec)
         if code != 0 { throw ContainerExit(code: code) }
     }
 }

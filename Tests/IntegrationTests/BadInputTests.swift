@@ -68,6 +68,14 @@ final class BadInputTests: XCTestCase {
         XCTAssertNotEqual(r.code, 0)
         XCTAssertTrue(r.stderr.contains("already exists"), r.stderr)
         XCTAssertEqual(try fx.container("dup")?["state"] as? String, "running")
+        // In the foreground the new container is set up while the name is checked: it ends at
+        // the start gate, in none of the first one's cgroups, and nothing of it is left.
+        let first = try XCTUnwrap(try fx.container("dup")?["pid"] as? Int)
+        let foreground = try fx.corral(["run", "--rm", "--name", "dup", "--rootfs", CorralFixture.rootfs, "--", "sleep", "5"])
+        XCTAssertEqual(foreground.code, 125, foreground.stderr)
+        XCTAssertEqual(foreground.stderr, "corral: error: a container named dup already exists\n")
+        XCTAssertEqual(Set(fx.processesInOurCgroups()), [Int32(first)], "a process other than the first container's in our cgroups")
+        XCTAssertEqual(try fx.container("dup")?["state"] as? String, "running")
 
         // Another container's whole id as a name would hide that container from its id.
         let id = try XCTUnwrap(try fx.container("dup")?["id"] as? String)

@@ -292,6 +292,16 @@ final class LifecycleTests: XCTestCase {
         let pid = try XCTUnwrap(try fx.container("twin")?["pid"] as? Int)
         let procs = try String(contentsOfFile: fx.cgroupDir("cpu", "twin") + "/cgroup.procs", encoding: .utf8)
         XCTAssertEqual(procs, "\(pid)\n", "the first container's cgroup was touched")
+
+        // In the foreground the container is set up while its cgroups are made: refused there,
+        // it ends at the start gate, never in the first one's cgroup (which it named too).
+        let foreground = try fx.corral(["--root", otherRoot, "run", "--rm", "--name", "twin", "--rootfs", CorralFixture.rootfs, "--", "sleep", "5"])
+        fx.assertOneLineError(foreground, containing: "--cgroup-parent")
+        XCTAssertEqual(foreground.code, 125)
+        let leftAfter = ((try? FileManager.default.contentsOfDirectory(atPath: otherRoot)) ?? []).filter { $0 != ".lock" && $0 != ".cgroup-parents" }
+        XCTAssertEqual(leftAfter, [], "state left in the second root by the foreground run")
+        XCTAssertEqual(try String(contentsOfFile: fx.cgroupDir("cpu", "twin") + "/cgroup.procs", encoding: .utf8), "\(pid)\n")
+        XCTAssertEqual(try fx.container("twin")?["state"] as? String, "running")
     }
 
     /// A start that fails (its root directory is gone) leaves the container as it was: exited,

@@ -4,11 +4,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,6 +39,80 @@ void check_cgroup(void) {
     r = h_run(&c, out, sizeof out, &st, &err);
     CHECK(r == 0, "start: %s %s: %s", err.step, err.path, strerror(err.err));
     CHECK(strstr(out, want), "not in the cgroup from the start:\n%s", out);
+    CHECK(rmdir(h_cgroup) == 0, "rmdir %s: %s", h_cgroup, strerror(errno));
+}
+
+// The caller's side of the start gate, on a thread of its own as corral's is: after `delay_ms`
+// (the child is parked at the gate by then), open it with `procs`, or call the start off.
+struct gate_opener {
+    int fd;
+    int delay_ms;
+    int call_off;
+    const char *const *procs;
+    int result;
+};
+
+static void *open_gate(void *arg) {
+    struct gate_opener *g = arg;
+    cspawn_error err;
+    usleep(g->delay_ms * 1000);
+    if (g->call_off) g->result = shutdown(g->fd, SHUT_RDWR);
+    else g->result = cspawn_gate_open(g->fd, g->procs, &err);
+    return NULL;
+}
+
+// With cfg->gate: runs like h_run, the gate opened (or the start called off) by `g` meanwhile.
+static int run_gated(cspawn_config *c, struct gate_opener *g, char *out, size_t cap, int *st, cspawn_error *err) {
+    int gate[2], r;
+    pthread_t thread;
+    if (cspawn_gate_pair(gate) < 0) return -1;
+    c->gate = 1;
+    c->gate_fd = gate[1];
+    c->gate_peer_fd = gate[0];
+    g->fd = gate[0];
+    pthread_create(&thread, NULL, open_gate, g);
+    r = h_run(c, out, cap, st, err);
+    pthread_join(thread, NULL);
+    close(gate[0]);
+    close(gate[1]);
+    return r;
+}
+
+void check_start_gate(void) {
+    char procs[300], want[300], out[2048];
+    const char *list[] = {procs, NULL};
+    const char *none[] = {NULL};
+    const char *argv[] = {"cat", "/proc/self/cgroup", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    struct gate_opener g = {.delay_ms = 50, .procs = list};
+    int st, r;
+
+    // The cgroup does not exist yet when the container starts: made while it waits.
+    snprintf(procs, sizeof procs, "%s/cgroup.procs", h_cgroup);
+    snprintf(want, sizeof want, ":cpu:/corral-test-%d\n", (int)getpid());
+    rmdir(h_cgroup);
+    c.cgroup_procs = list;
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    CHECK(r < 0, "started before its cgroup existed");
+    CHECK(g.result < 0, "the gate opened onto a cgroup that was not made");
+    CHECK(mkdir(h_cgroup, 0755) == 0, "mkdir %s: %s", h_cgroup, strerror(errno));
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    CHECK(r == 0 && g.result == 0, "start through the gate: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(strstr(out, want), "not in the cgroup sent through the gate:\n%s", out);
+
+    g.call_off = 1;
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    CHECK(r < 0 && err.err == ECANCELED && strcmp(err.step, "start called off") == 0,
+          "called off: got r=%d (%s, \"%s\")", r, strerror(err.err), err.step);
+
+    // Fewer files than the config names cgroups: refused, not started half in its cgroups.
+    g.call_off = 0;
+    g.procs = none;
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    CHECK(r < 0 && err.err == EPROTO, "a gate short of cgroup.procs files: got r=%d (%s, \"%s\")", r,
+          strerror(err.err), err.step);
+    CHECK(waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD, "a child is left");
     CHECK(rmdir(h_cgroup) == 0, "rmdir %s: %s", h_cgroup, strerror(errno));
 }
 

@@ -250,6 +250,7 @@ int main(int argc, char **argv) {
         {"workdir, env", check_workdir_env},
         {"no mount propagates to the host", check_no_propagation},
         {"cgroup before exec", check_cgroup},
+        {"start gate: cgroups made while the container sets up", check_start_gate},
         {"errors", check_errors},
         {"supervise: pid, log, exit, on-exit", check_supervise},
         {"supervise: killed container", check_supervise_killed},

@@ -51,6 +51,13 @@ typedef struct cspawn_config {
     // --- the cgroup(s): the child writes itself into each before it sets anything up ---
     const char *const *cgroup_procs; // NULL-terminated list of ".../cgroup.procs" paths
 
+    // --- a start whose cgroups are still being made (cspawn_start only; see cspawn_gate_open) ---
+    int gate;                        // 1: set up the namespaces, then wait at gate_fd and enter
+                                     //    the cgroups whose cgroup.procs arrive there, instead
+                                     //    of entering cgroup_procs before anything else
+    int gate_fd;                     // with gate: the child's end of cspawn_gate_pair
+    int gate_peer_fd;                // with gate: the caller's end (the child closes its copy)
+
     // --- stdio given to the container (fds in the caller); -1 means /dev/null ---
     int stdin_fd;
     int stdout_fd;
@@ -80,6 +87,18 @@ typedef struct cspawn_config {
 // (e.g. ("unsafe rootfs", "/proc") for a symlinked /proc, ("exec", argv[0]) ENOENT for a
 // missing command, ("bind rootfs", rootfs) for a missing rootfs).
 pid_t cspawn_start(const cspawn_config *cfg, int *pty_master, cspawn_error *error);
+
+// The start gate: a container started with cfg->gate sets up its namespaces and mounts while
+// another thread of the caller makes its record and cgroups (two cores do in parallel what
+// one did in turn), then waits for them before anything it runs can use CPU or fork.
+// cspawn_gate_pair makes the two ends (a CLOEXEC seqpacket socketpair: [0] the caller's, [1]
+// the child's), 0 or -1 with errno. cspawn_gate_open, on the caller's end once the cgroups
+// exist: opens each cgroup.procs path and sends them (SCM_RIGHTS) with the go-ahead; the child
+// writes itself into each. 0, or -1 with *error filled in and the start called off. To call a
+// start off without opening: shutdown(gate_fd, SHUT_RDWR); the child then ends with ECANCELED
+// ("start called off").
+int cspawn_gate_pair(int fds[2]);
+int cspawn_gate_open(int gate_fd, const char *const *cgroup_procs, cspawn_error *error);
 
 // Waits for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH
 // (as a window-size copy when pty_master >= 0) to it. When pty_master >= 0 it also relays

@@ -9,7 +9,11 @@ extension Runtime {
     /// (state dir, writable layer, cgroup with its limits). Either all of it exists afterwards,
     /// or — on any error — none of it does.
     public func create(_ spec: ContainerSpec) throws -> ContainerRecord {
-        let plan = try plan(spec)
+        try create(plan(spec))
+    }
+
+    /// `create` after `plan`: what changes the machine.
+    func create(_ plan: Plan) throws -> ContainerRecord {
         func reserveAndBuild() throws -> ContainerRecord {
             try store.withLock {
                 guard !store.exists(plan.name) else {

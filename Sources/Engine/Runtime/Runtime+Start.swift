@@ -27,6 +27,22 @@ extension Runtime {
     /// relayed through ours with `tty`), signals we get are forwarded to it, and its exit code
     /// is returned. With `autoRemove` the container is removed afterwards.
     public func runForeground(_ record: ContainerRecord) throws -> Int32 {
+        try runForeground(record, creating: nil)
+    }
+
+    /// `create`, then `runForeground`, the two overlapping: the container sets up its
+    /// namespaces and mounts on one core while this process makes its record and cgroups on the
+    /// other, and enters the cgroups at the start gate (cspawn.h) once they exist — before
+    /// anything it runs can use CPU or fork. Bad input still fails in `plan`, before any of it;
+    /// a name taken or a cgroup refused ends the half-made container at the gate. An image's
+    /// overlay must be mounted before the container binds it: such a start is made in turn.
+    public func runForeground(_ spec: ContainerSpec) throws -> Int32 {
+        let plan = try plan(spec)
+        guard plan.imageRootfs == nil else { return try runForeground(create(plan)) }
+        return try runForeground(plan.record, creating: plan)
+    }
+
+    private func runForeground(_ record: ContainerRecord, creating plan: Plan?) throws -> Int32 {
         let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
         if !record.interactive && !record.tty { spawn.c.stdin_fd = -1 }
         let netns = joinSpareNetns(spawn, record)
@@ -40,7 +56,12 @@ extension Runtime {
         // This process is the container's holder (recorded by `create`): while it lives it
         // records the exit and does the --rm removal; once it is gone (SIGKILL) a tidying
         // listing removes an --rm container (removeAbandonedAutoRemovals).
-        let pid = cspawn_start(&spawn.c, &pty, &err)
+        let pid: pid_t
+        if let plan {
+            pid = try startThroughGate(spawn, plan, &pty, &err)
+        } else {
+            pid = cspawn_start(&spawn.c, &pty, &err)
+        }
         guard pid > 0 else {
             try? removeAfterFailedStart(record)
             throw err.engineError
@@ -52,6 +73,43 @@ extension Runtime {
         try? store.writeExit(record.name, code: code, signal: sig)
         if record.autoRemove { try? remove(record.name, force: true, onlyID: record.id) }
         return code
+    }
+
+    /// cspawn_start with the start gate, `create(plan)` on another thread meanwhile (this one
+    /// waits in clone until the container has exec'd or failed). Throws what `create` threw —
+    /// it has undone its own work, and the container ended at the gate; -1 when the container
+    /// failed after `create` succeeded (`err` says why; the caller removes the container).
+    private func startThroughGate(_ spawn: SpawnConfig, _ plan: Plan, _ pty: inout Int32,
+                                  _ err: inout cspawn_error) throws -> pid_t {
+        var gate: [Int32] = [-1, -1]
+        guard cspawn_gate_pair(&gate) == 0 else { throw EngineError.fromErrno("socketpair") }
+        defer { close(gate[0]); close(gate[1]) }
+        spawn.c.gate = 1
+        spawn.c.gate_fd = gate[1]
+        spawn.c.gate_peer_fd = gate[0]
+        // Read here, not on the thread: `spawn.c` is in use by cspawn_start meanwhile.
+        let procs = spawn.c.cgroup_procs
+        let creating = try JoinableThread { [self] () -> Result<ContainerRecord, Error> in
+            let made = Result { try create(plan) }
+            guard case .success(let record) = made else {
+                shutdown(gate[0], Int32(SHUT_RDWR))   // calls the start off
+                return made
+            }
+            var openError = cspawn_error()
+            guard cspawn_gate_open(gate[0], procs, &openError) == 0 else {
+                try? removeAfterFailedStart(record)
+                return .failure(openError.engineError)
+            }
+            return made
+        }
+        let pid = cspawn_start(&spawn.c, &pty, &err)
+        if case .failure(let error) = creating.join() {
+            // The container ended at the gate (cspawn_start has reaped it): it gets no further
+            // without the go-ahead, which only a made record and cgroups send.
+            if pid > 0 { _ = Glibc.kill(pid, SIGKILL); _ = waitpid(pid, nil, 0) }
+            throw error
+        }
+        return pid
     }
 
     /// Starts a created container under its own supervisor process and returns once the

@@ -1,0 +1,99 @@
+// The start gate (cspawn.h): the caller's side sends the open cgroup.procs files of cgroups it
+// has just made; the child's side, after its namespaces are set up, takes them and enters each.
+#define _GNU_SOURCE
+#include "internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+// One per hierarchy: v1 has a dozen controllers at most, v2 one file.
+enum { GATE_MAX_FILES = 16 };
+static const char go_ahead = 'g';
+
+int cspawn_gate_pair(int fds[2]) {
+    return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds);
+}
+
+int cspawn_gate_open(int gate_fd, const char *const *procs, cspawn_error *error) {
+    union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int) * GATE_MAX_FILES)]; } control;
+    struct iovec iov = {.iov_base = (void *)&go_ahead, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    int fds[GATE_MAX_FILES];
+    int n = 0, i, err = 0;
+    ssize_t sent;
+
+    for (; procs && procs[n]; n++) {
+        if (n == GATE_MAX_FILES) {
+            err = E2BIG;
+            cs_set_error(error, err, "open cgroup.procs", procs[n]);
+            break;
+        }
+        fds[n] = open(procs[n], O_WRONLY | O_CLOEXEC);
+        if (fds[n] < 0) {
+            err = errno;
+            cs_set_error(error, err, "open cgroup.procs", procs[n]);
+            break;
+        }
+    }
+    if (!err) {
+        memset(&control, 0, sizeof control);
+        if (n > 0) {
+            struct cmsghdr *c;
+            msg.msg_control = control.buf;
+            msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
+            c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+            memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
+        }
+        // MSG_NOSIGNAL: a child that has already failed and ended must not SIGPIPE us.
+        do sent = sendmsg(gate_fd, &msg, MSG_NOSIGNAL);
+        while (sent < 0 && errno == EINTR);
+        if (sent < 0) {
+            err = errno;
+            cs_set_error(error, err, "open the start gate", "");
+        }
+    }
+    for (i = 0; i < n; i++) close(fds[i]);
+    if (!err) return 0;
+    // Nothing was sent: the waiting child must not wait on.
+    shutdown(gate_fd, SHUT_RDWR);
+    return -1;
+}
+
+// Child side. The files arrive in cfg->cgroup_procs' order, so a failure names its path.
+void cs_child_pass_gate(const cs_plan *p) {
+    const cspawn_config *cfg = p->cfg;
+    union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int) * GATE_MAX_FILES)]; } control;
+    char byte = 0;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    struct cmsghdr *c;
+    int fds[GATE_MAX_FILES];
+    int n = 0, want = 0, i;
+    ssize_t got;
+
+    do got = recvmsg(cfg->gate_fd, &msg, MSG_CMSG_CLOEXEC);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) cs_child_fail(p->sock, errno, "wait at the start gate", "");
+    for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS) continue;
+        n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        memcpy(fds, CMSG_DATA(c), sizeof(int) * n);
+    }
+    // EOF: the caller could not make the record or the cgroups and has undone them.
+    if (got == 0 || byte != go_ahead) cs_child_fail(p->sock, ECANCELED, "start called off", "");
+    while (cfg->cgroup_procs && cfg->cgroup_procs[want]) want++;
+    if ((msg.msg_flags & MSG_CTRUNC) || n != want) cs_child_fail(p->sock, EPROTO, "start gate", "cgroup.procs files");
+    for (i = 0; i < n; i++) {
+        // "0": the writer itself, as cs_write_cgroups writes it.
+        if (cs_write_all(fds[i], "0", 1) < 0) cs_child_fail(p->sock, errno, "write cgroup.procs", cfg->cgroup_procs[i]);
+        close(fds[i]);
+    }
+    close(cfg->gate_fd);
+}
