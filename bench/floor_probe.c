@@ -41,6 +41,8 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: floor_probe ROOTFS CGROUP_PARENT [--host-net]\n");
         return 2;
     }
+    // What corral's drivers give cspawn to enter (CgroupDriver.joinFiles).
+    const char *join = access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0 ? "cgroup.procs" : "tasks";
     if (access("/sys/fs/cgroup/cgroup.controllers", F_OK) == 0) {
         snprintf(dirs[n++], sizeof dirs[0], "/sys/fs/cgroup/%s/floor-%d", argv[2], (int)getpid());
     } else {
@@ -55,7 +57,7 @@ int main(int argc, char **argv) {
             failed = 1;
             break;
         }
-        snprintf(procs[i], sizeof procs[0], "%s/cgroup.procs", dirs[i]);
+        snprintf(procs[i], sizeof procs[0], "%s/%s", dirs[i], join);
         procs_list[i] = procs[i];
     }
     if (!failed) {
@@ -67,7 +69,7 @@ int main(int argc, char **argv) {
         c.workdir = "/";
         c.caps = runc_caps;
         c.ncaps = (int)(sizeof runc_caps / sizeof runc_caps[0]);
-        c.cgroup_procs = procs_list;
+        c.cgroup_join = procs_list;
         c.stdin_fd = c.stdout_fd = c.stderr_fd = -1;
         c.share_host_net = argc == 4;
         pid = cspawn_start(&c, NULL, &err);

@@ -84,10 +84,11 @@ for key, label in [("cpu", "CPU"), ("cores", "cores"), ("memory_mib", "memory (M
                    ("load_after", "load average after")]:
     if key in machine:
         md.append(f"| {label} | {machine[key].replace('|', '/')} |")
-migrate = [float(x) for x in (load("migrate.txt", "") or "").split()]
-if migrate:
-    md.append(f"| one write to `cgroup.procs` after 100 ms idle (`bench/migrate_probe.c`) | "
-              f"{fmt_ms(statistics.median(migrate))} ms ({fmt_ms(min(migrate))}–{fmt_ms(max(migrate))}) |")
+for name, label in [("migrate.txt", "a process moving itself into a cgroup after 100 ms idle, by `cgroup.procs` (runc's way; `bench/migrate_probe.c`)"),
+                    ("migrate-tasks.txt", "the same by \"0\" into v1 `tasks` (corral's way)")]:
+    migrate = [float(x) for x in (load(name, "") or "").split()]
+    if migrate:
+        md.append(f"| {label} | {fmt_ms(statistics.median(migrate))} ms ({fmt_ms(min(migrate))}–{fmt_ms(max(migrate))}) |")
 md.append("")
 
 # --- start-up -----------------------------------------------------------------------------------
@@ -132,6 +133,24 @@ if "corral" in med:
     for i, n in enumerate(names):
         ax.text(med[n], i, f" {fmt_ms(med[n])}", va="bottom", fontsize=8)
     save_plot(fig, "startup.png", "start-up times")
+
+cold = json.loads(load("cold-start.json", "{}") or "{}")
+if cold.get("corral"):
+    cm = {n: statistics.median(v) for n, v in cold.items() if v}
+    md.append("## A lone start after a quiet spell\n")
+    md.append(f"What one typed `run` takes: each runtime started {len(cold['corral'])} times, taking turns, "
+              f"every start after {load('cold-idle.txt', '0.5').strip()} s of idle (`bench/cold_start.py`). The back-to-back "
+              "runs above keep the kernel warm; here the first cgroup migration after a quiet spell waits for an "
+              "RCU grace period when it is made through `cgroup.procs` (see the machine table).\n")
+    md.append("| runtime | median ms | min ms | max ms | corral ÷ it |\n|---|---|---|---|---|")
+    for n in ["corral", "runc", "bwrap", "unshare"]:
+        if n in cm:
+            v = cold[n]
+            md.append(f"| {n} | {fmt_ms(cm[n])} | {fmt_ms(min(v))} | {fmt_ms(max(v))} | {cm['corral'] / cm[n]:.2f}× |")
+    md.append("")
+    for n in ["runc", "bwrap", "unshare"]:
+        if n in cm:
+            goals.append((f"a lone `corral run --rm` ÷ {n}", f"{cm['corral'] / cm[n]:.2f}×", "report", None))
 
 if all(n in med for n in ["corral", "floor", "floor-hostnet", "swift-hello", "c-true", "bwrap", "unshare"]):
     swift_start = med["swift-hello"] - med["c-true"]

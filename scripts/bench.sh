@@ -16,6 +16,8 @@ REPO=$PWD
 BIN=${CORRAL_BIN:-$REPO/.build/release/corral}
 ROUNDS=${BENCH_ROUNDS:-5}
 RUNS=${BENCH_RUNS:-15}
+COLD_RUNS=${BENCH_COLD_RUNS:-10}   # lone starts of each runtime, every one after COLD_IDLE s idle
+COLD_IDLE=0.5
 TOP_SECONDS=${BENCH_TOP_SECONDS:-20}
 MANY=${BENCH_CONTAINERS:-200}
 PY=/usr/bin/python3   # Debian's, where python3-matplotlib is installed
@@ -92,7 +94,8 @@ log "machine facts"
 gcc -O2 -o "$WORK/migrate_probe" bench/migrate_probe.c
 cpu_mount=$(awk '$3 == "cgroup" && $4 ~ /(^|,)cpu(,|$)/ {print $2; exit}' /proc/mounts)
 [ -n "$cpu_mount" ] || cpu_mount=$(awk '$3 == "cgroup2" {print $2; exit}' /proc/mounts)
-"$WORK/migrate_probe" "$cpu_mount/corral-bench-mp-$$" 10 100 >"$RES/migrate.txt"
+"$WORK/migrate_probe" "$cpu_mount/corral-bench-mp-$$" 10 100 cgroup.procs >"$RES/migrate.txt"
+[ -f /sys/fs/cgroup/cgroup.controllers ] || "$WORK/migrate_probe" "$cpu_mount/corral-bench-mp-$$" 10 100 tasks >"$RES/migrate-tasks.txt"
 
 # --- floors: what corral's start is made of (see bench/floor_probe.c) --------------------------
 # The same kernel work from C with nothing else; a static Swift program that only prints; a C
@@ -165,6 +168,12 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 cat /proc/stat | head -1 >"$RES/startup-hoststat-after.txt"
 "$BIN" rm -f cb-detach >/dev/null
+
+# --- a lone start after a quiet spell: what one typed `run` takes ------------------------------
+log "lone starts: $COLD_RUNS x corral, runc, bwrap, unshare, each after ${COLD_IDLE} s idle"
+python3 bench/cold_start.py "$COLD_RUNS" "$COLD_IDLE" "corral=$CMD_CORRAL" "runc=$CMD_RUNC" \
+    "bwrap=$CMD_BWRAP" "unshare=$CMD_UNSHARE" >"$RES/cold-start.json"
+echo "$COLD_IDLE" >"$RES/cold-idle.txt"
 
 has_bench_engine=1
 "$BIN" bench-engine --help >/dev/null 2>&1 || has_bench_engine=0

@@ -82,7 +82,7 @@ int cs_container_init(void *arg) {
     // the parent is suspended until execve, see cspawn_start). Through the start gate, once the
     // caller has made them, after the setup below: the cgroups' paths are out of reach after
     // pivot_root, so their files come open.
-    if (!cfg->gate && cs_write_cgroups(cfg->cgroup_procs, 0, &e) < 0) cs_child_fail(p->sock, e.err, e.step, e.path);
+    if (!cfg->gate && cs_enter_cgroups(cfg->cgroup_join, &e) < 0) cs_child_fail(p->sock, e.err, e.step, e.path);
     umask(0);   // modes below are meant exactly as written; launch sets 022 again
     if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
         cs_child_fail(p->sock, errno, "sethostname", cfg->hostname);

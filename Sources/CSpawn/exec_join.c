@@ -85,7 +85,7 @@ static void run_helper(cs_plan *p, joins *j) {
     int i;
     close(p->peer);
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) cs_child_fail(p->sock, errno, "set non-dumpable", "");
-    if (cs_write_cgroups(p->cfg->cgroup_procs, getpid(), &e) < 0)
+    if (cs_enter_cgroups(p->cfg->cgroup_join, &e) < 0)
         cs_child_fail(p->sock, e.err, e.step, e.path);
     for (i = 0; i < NKINDS; i++) {
         if (j->fd[i] < 0) continue;

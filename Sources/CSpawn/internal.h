@@ -75,7 +75,7 @@ void cs_set_error(cspawn_error *e, int err, const char *step, const char *path);
 size_t cs_copy(char *dst, size_t cap, const char *src);   // bounded, always NUL-terminated
 size_t cs_utoa(char *buf, unsigned long v);              // decimal, NUL-terminated
 int cs_write_all(int fd, const void *buf, size_t n);
-int cs_write_cgroups(const char *const *procs, pid_t pid, cspawn_error *error);
+int cs_enter_cgroups(const char *const *files, cspawn_error *error);
 pid_t cs_waitpid(pid_t pid, int *status, int flags);     // retries EINTR
 void cs_block_signals(sigset_t *old);
 void cs_restore_signals(const sigset_t *old);

@@ -1,4 +1,4 @@
-// The start gate (cspawn.h): the caller's side sends the open cgroup.procs files of cgroups it
+// The start gate (cspawn.h): the caller's side sends the open cgroup_join files of cgroups it
 // has just made; the child's side, after its namespaces are set up, takes them and enters each.
 #define _GNU_SOURCE
 #include "internal.h"
@@ -28,13 +28,13 @@ int cspawn_gate_open(int gate_fd, const char *const *procs, cspawn_error *error)
     for (; procs && procs[n]; n++) {
         if (n == GATE_MAX_FILES) {
             err = E2BIG;
-            cs_set_error(error, err, "open cgroup.procs", procs[n]);
+            cs_set_error(error, err, "open cgroup file", procs[n]);
             break;
         }
         fds[n] = open(procs[n], O_WRONLY | O_CLOEXEC);
         if (fds[n] < 0) {
             err = errno;
-            cs_set_error(error, err, "open cgroup.procs", procs[n]);
+            cs_set_error(error, err, "open cgroup file", procs[n]);
             break;
         }
     }
@@ -65,7 +65,7 @@ int cspawn_gate_open(int gate_fd, const char *const *procs, cspawn_error *error)
     return -1;
 }
 
-// Child side. The files arrive in cfg->cgroup_procs' order, so a failure names its path.
+// Child side. The files arrive in cfg->cgroup_join' order, so a failure names its path.
 void cs_child_pass_gate(const cs_plan *p) {
     const cspawn_config *cfg = p->cfg;
     union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int) * GATE_MAX_FILES)]; } control;
@@ -88,11 +88,11 @@ void cs_child_pass_gate(const cs_plan *p) {
     }
     // EOF: the caller could not make the record or the cgroups and has undone them.
     if (got == 0 || byte != go_ahead) cs_child_fail(p->sock, ECANCELED, "start called off", "");
-    while (cfg->cgroup_procs && cfg->cgroup_procs[want]) want++;
-    if ((msg.msg_flags & MSG_CTRUNC) || n != want) cs_child_fail(p->sock, EPROTO, "start gate", "cgroup.procs files");
+    while (cfg->cgroup_join && cfg->cgroup_join[want]) want++;
+    if ((msg.msg_flags & MSG_CTRUNC) || n != want) cs_child_fail(p->sock, EPROTO, "start gate", "cgroup files");
     for (i = 0; i < n; i++) {
-        // "0": the writer itself, as cs_write_cgroups writes it.
-        if (cs_write_all(fds[i], "0", 1) < 0) cs_child_fail(p->sock, errno, "write cgroup.procs", cfg->cgroup_procs[i]);
+        // "0": the writer itself, as cs_enter_cgroups writes it.
+        if (cs_write_all(fds[i], "0", 1) < 0) cs_child_fail(p->sock, errno, "enter cgroup", cfg->cgroup_join[i]);
         close(fds[i]);
     }
     close(cfg->gate_fd);

@@ -54,22 +54,20 @@ int cs_write_all(int fd, const void *buf, size_t n) {
     return 0;
 }
 
-// Called by the container init (pid 0: the writer itself) and by the exec helper with its own
-// pid: the process must be in every hierarchy before it may run user code.
-int cs_write_cgroups(const char *const *procs, pid_t pid, cspawn_error *error) {
-    char num[24];
-    size_t len = cs_utoa(num, (unsigned long)pid);
-    if (!procs) return 0;
-    for (; *procs; procs++) {
-        int fd = open(*procs, O_WRONLY | O_CLOEXEC);
+// Called by the container init and by the exec helper, each single-threaded: the process must
+// be in every hierarchy before it may run user code. "0" is the writer itself (see cgroup_join).
+int cs_enter_cgroups(const char *const *files, cspawn_error *error) {
+    if (!files) return 0;
+    for (; *files; files++) {
+        int fd = open(*files, O_WRONLY | O_CLOEXEC);
         if (fd < 0) {
-            cs_set_error(error, errno, "open cgroup.procs", *procs);
+            cs_set_error(error, errno, "open cgroup file", *files);
             return -1;
         }
-        if (cs_write_all(fd, num, len) < 0) {
+        if (cs_write_all(fd, "0", 1) < 0) {
             int err = errno;
             close(fd);
-            cs_set_error(error, err, "write cgroup.procs", *procs);
+            cs_set_error(error, err, "enter cgroup", *files);
             return -1;
         }
         close(fd);

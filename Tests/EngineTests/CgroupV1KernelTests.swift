@@ -56,6 +56,20 @@ final class CgroupV1KernelTests: XCTestCase {
 
     func usage(_ g: CgroupPath) throws -> UInt64 { try driver.readCPU(g).usageNs }
 
+    /// What a container's init does (cspawn_config.cgroup_join): a process of one thread writes
+    /// "0" to each join file and is then in the group in every hierarchy, whole.
+    func testAProcessEntersEveryHierarchyThroughTheJoinFiles() throws {
+        let g = group("join")
+        try driver.create(g)
+        XCTAssertEqual(driver.joinFiles(g).map { ($0 as NSString).lastPathComponent }, Array(repeating: "tasks", count: driver.hierarchies.count))
+        let writes = driver.joinFiles(g).map { "echo 0 > '\($0)'" }.joined(separator: " && ")
+        let pid = try CgroupTestSupport.shell(writes + " || exit 99\nexec sleep 100")
+        spawned.append(pid)
+        for procs in driver.procsFiles(g) {
+            XCTAssertTrue(CgroupTestSupport.eventually { CgroupTestSupport.read(procs) == "\(pid)" }, procs)
+        }
+    }
+
     func testCreateMakesTheGroupInEveryHierarchyOnce() throws {
         let g = group("web")
         XCTAssertFalse(driver.exists(g))

@@ -59,6 +59,7 @@ final class CgroupV2DriverTests: XCTestCase {
                        "only the controllers not yet enabled are written")
         XCTAssertTrue(driver.exists(CgroupPath("corral/web")))
         XCTAssertEqual(driver.procsFiles(CgroupPath("corral/web")), [root + "/corral/web/cgroup.procs"])
+        XCTAssertEqual(driver.joinFiles(CgroupPath("corral/web")), [root + "/corral/web/cgroup.procs"])
 
         XCTAssertThrowsError(try driver.create(CgroupPath("corral/web"))) { err in
             XCTAssertEqual(err as? EngineError, .system(step: "mkdir", path: root + "/corral/web", errno: EEXIST))

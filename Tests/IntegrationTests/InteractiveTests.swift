@@ -88,8 +88,11 @@ final class InteractiveTests: XCTestCase {
     }
 
     /// A trap that outlives the Ctrl-C by a moment: if corral ended on the Ctrl-C, "still-here"
-    /// would never be printed and the code would not be 5.
-    static let trapScript = "trap 'echo got-int; sleep 0.5; echo still-here; exit 5' INT; echo ready; sleep 100"
+    /// would never be printed and the code would not be 5. `sleep & wait`, not `sleep`: a Ctrl-C
+    /// landing between the shell's fork and the child's exec hits the child while it still has
+    /// the shell's handler (lost at exec), and the shell runs its trap only after a foreground
+    /// child ends — 100 s later (seen once in a full run); `wait` is cut short by the trap.
+    static let trapScript = "trap 'echo got-int; sleep 0.5; echo still-here; exit 5' INT; echo ready; sleep 100 & wait"
 
     func testCtrlCReachesTheContainerNotCorral() throws {
         let t = try onTerminal(["run", "-t", "--rm", "busybox", "--", "sh", "-c", Self.trapScript])

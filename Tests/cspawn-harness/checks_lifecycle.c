@@ -35,7 +35,7 @@ void check_cgroup(void) {
     }
     snprintf(procs, sizeof procs, "%s/cgroup.procs", h_cgroup);
     snprintf(want, sizeof want, ":cpu:/corral-test-%d\n", (int)getpid());
-    c.cgroup_procs = list;
+    c.cgroup_join = list;
     r = h_run(&c, out, sizeof out, &st, &err);
     CHECK(r == 0, "start: %s %s: %s", err.step, err.path, strerror(err.err));
     CHECK(strstr(out, want), "not in the cgroup from the start:\n%s", out);
@@ -92,7 +92,7 @@ void check_start_gate(void) {
     snprintf(procs, sizeof procs, "%s/cgroup.procs", h_cgroup);
     snprintf(want, sizeof want, ":cpu:/corral-test-%d\n", (int)getpid());
     rmdir(h_cgroup);
-    c.cgroup_procs = list;
+    c.cgroup_join = list;
     r = run_gated(&c, &g, out, sizeof out, &st, &err);
     CHECK(r < 0, "started before its cgroup existed");
     CHECK(g.result < 0, "the gate opened onto a cgroup that was not made");
@@ -110,7 +110,7 @@ void check_start_gate(void) {
     g.call_off = 0;
     g.procs = none;
     r = run_gated(&c, &g, out, sizeof out, &st, &err);
-    CHECK(r < 0 && err.err == EPROTO, "a gate short of cgroup.procs files: got r=%d (%s, \"%s\")", r,
+    CHECK(r < 0 && err.err == EPROTO, "a gate short of cgroup files: got r=%d (%s, \"%s\")", r,
           strerror(err.err), err.step);
     CHECK(waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD, "a child is left");
     CHECK(rmdir(h_cgroup) == 0, "rmdir %s: %s", h_cgroup, strerror(errno));
@@ -158,8 +158,8 @@ void check_errors(void) {
     c.workdir = "/proc/self/fd/0/out";   // CVE-2024-21626's way out, refused before any mkdir
     EXPECT_ERROR(c, ELOOP, "mkdir", "/proc/self/fd/0");
     c = h_config(sh);
-    c.cgroup_procs = bad_cg;
-    EXPECT_ERROR(c, ENOENT, "open cgroup.procs", "/nonexistent-corral-test/cgroup.procs");
+    c.cgroup_join = bad_cg;
+    EXPECT_ERROR(c, ENOENT, "open cgroup file", "/nonexistent-corral-test/cgroup.procs");
 
     // A rootfs whose /proc points at a host directory: refused, the target untouched.
     snprintf(bad_root, sizeof bad_root, "%s/bad-rootfs", h_base);
@@ -332,7 +332,7 @@ static pid_t start_sleeper(const char *const *cgroups, cspawn_error *err) {
     static const char *argv[] = {"sleep", "30", NULL};
     cspawn_config c = h_config(argv);
     c.hostname = "corral-test-exec";
-    c.cgroup_procs = cgroups;
+    c.cgroup_join = cgroups;
     return cspawn_start(&c, NULL, err);
 }
 
@@ -357,7 +357,7 @@ void check_exec(void) {
 
     CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe");
     c.stdout_fd = c.stderr_fd = p[1];
-    c.cgroup_procs = list;
+    c.cgroup_join = list;
     pid = cspawn_exec(target, &c, NULL, &err);
     close(p[1]);
     if (pid > 0) h_read_all(p[0], out, sizeof out);

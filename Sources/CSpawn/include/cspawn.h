@@ -26,7 +26,7 @@ extern "C" {
 // Where a failed start broke: the step names the kernel call, err its errno.
 typedef struct cspawn_error {
     int err;              // errno of the failing call (0 = no error)
-    char step[64];        // e.g. "pivot_root", "mount /proc", "write cgroup.procs"
+    char step[64];        // e.g. "pivot_root", "mount /proc", "enter cgroup"
     char path[256];       // the path involved, if any ("" otherwise)
 } cspawn_error;
 
@@ -48,13 +48,16 @@ typedef struct cspawn_config {
     int ncaps;
     int tty;                         // 1: the container gets a new pty as its controlling terminal
 
-    // --- the cgroup(s): the child writes itself into each before it sets anything up ---
-    const char *const *cgroup_procs; // NULL-terminated list of ".../cgroup.procs" paths
+    // --- the cgroup(s): the child writes "0" (itself) into each before it sets anything up ---
+    // NULL-terminated: v1 ".../tasks" (a single-threaded process moved by its one thread skips
+    // the kernel's threadgroup lock and so the RCU grace period its first taker waits for, ~7 ms
+    // after a quiet spell), v2 ".../cgroup.procs".
+    const char *const *cgroup_join;
 
     // --- a start whose cgroups are still being made (cspawn_start only; see cspawn_gate_open) ---
     int gate;                        // 1: set up the namespaces, then wait at gate_fd and enter
-                                     //    the cgroups whose cgroup.procs arrive there, instead
-                                     //    of entering cgroup_procs before anything else
+                                     //    the cgroups whose cgroup_join files arrive there open,
+                                     //    instead of entering cgroup_join before anything else
     int gate_fd;                     // with gate: the child's end of cspawn_gate_pair
     int gate_peer_fd;                // with gate: the caller's end (the child closes its copy)
 
@@ -75,7 +78,7 @@ typedef struct cspawn_config {
 } cspawn_config;
 
 // Clones the container init with new UTS, PID, mount, IPC (and NET unless share_host_net)
-// namespaces; it enters every cgroup.procs path, sets itself up and execs, the caller suspended
+// namespaces; it enters every cgroup_join path, sets itself up and execs, the caller suspended
 // meanwhile (CLONE_VFORK). Returns the container's pid (in the caller's pid namespace) once execve has
 // succeeded, or -1 with *error filled in (setup failures in the child are reported back over
 // a CLOEXEC socket whose EOF means execve succeeded: known, not assumed). If cfg->tty,
@@ -93,12 +96,12 @@ pid_t cspawn_start(const cspawn_config *cfg, int *pty_master, cspawn_error *erro
 // one did in turn), then waits for them before anything it runs can use CPU or fork.
 // cspawn_gate_pair makes the two ends (a CLOEXEC seqpacket socketpair: [0] the caller's, [1]
 // the child's), 0 or -1 with errno. cspawn_gate_open, on the caller's end once the cgroups
-// exist: opens each cgroup.procs path and sends them (SCM_RIGHTS) with the go-ahead; the child
+// exist: opens each cgroup_join path and sends them (SCM_RIGHTS) with the go-ahead; the child
 // writes itself into each. 0, or -1 with *error filled in and the start called off. To call a
 // start off without opening: shutdown(gate_fd, SHUT_RDWR); the child then ends with ECANCELED
 // ("start called off").
 int cspawn_gate_pair(int fds[2]);
-int cspawn_gate_open(int gate_fd, const char *const *cgroup_procs, cspawn_error *error);
+int cspawn_gate_open(int gate_fd, const char *const *cgroup_join, cspawn_error *error);
 
 // Waits for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH
 // (as a window-size copy when pty_master >= 0) to it. When pty_master >= 0 it also relays
@@ -130,7 +133,7 @@ void cspawn_supervise(const cspawn_config *cfg, int notify_fd);
 int cspawn_read_notify(int notify_fd, pid_t *pid, cspawn_error *error);
 
 // For `corral exec`: joins the namespaces of target_pid (user, mnt, uts, ipc, net, pid, cgroup
-// where they differ from ours), its cgroup (cfg->cgroup_procs), applies cfg's user, caps,
+// where they differ from ours), its cgroup (cfg->cgroup_join), applies cfg's user, caps,
 // no_new_privs, env and workdir and execs cfg->argv in a child. The joining process is made
 // non-dumpable first so the container cannot open /proc/<pid>/exe of it. The final process is
 // cloned with CLONE_PARENT, so it is the CALLER's child: waitpid / cspawn_wait_foreground on

@@ -54,8 +54,11 @@ public protocol CgroupDriver: Sendable {
     /// +memory in the parents' cgroup.subtree_control). Creating an existing group is an error
     /// (`EEXIST`), so two containers never share one.
     func create(_ group: CgroupPath) throws
-    /// The cgroup.procs files a new container's pid must be written to, one per hierarchy.
+    /// The cgroup.procs files of the group, one per hierarchy.
     func procsFiles(_ group: CgroupPath) -> [String]
+    /// The files a new container's process writes "0" (itself) to, to enter the group, one per
+    /// hierarchy (cspawn_config.cgroup_join).
+    func joinFiles(_ group: CgroupPath) -> [String]
     /// Removes the group in every hierarchy; a missing group is fine. Retries EBUSY briefly
     /// (the kernel empties a cgroup a moment after its last task dies).
     func remove(_ group: CgroupPath) throws

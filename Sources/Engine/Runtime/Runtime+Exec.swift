@@ -36,7 +36,7 @@ extension Runtime {
             try Self.checkExecWorkdir(workdir)
             record.workdir = workdir
         }
-        let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup), argv: command)
+        let spawn = SpawnConfig(record: record, joinFiles: cgroups.joinFiles(record.cgroup), argv: command)
         if !interactive && !tty { spawn.c.stdin_fd = -1 }
         var err = cspawn_error()
         var pty: Int32 = -1

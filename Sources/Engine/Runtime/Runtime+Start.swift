@@ -43,7 +43,7 @@ extension Runtime {
     }
 
     private func runForeground(_ record: ContainerRecord, creating plan: Plan?) throws -> Int32 {
-        let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
+        let spawn = SpawnConfig(record: record, joinFiles: cgroups.joinFiles(record.cgroup))
         if !record.interactive && !record.tty { spawn.c.stdin_fd = -1 }
         let netns = joinSpareNetns(spawn, record)
         defer { if let netns { close(netns) } }
@@ -88,7 +88,7 @@ extension Runtime {
         spawn.c.gate_fd = gate[1]
         spawn.c.gate_peer_fd = gate[0]
         // Read here, not on the thread: `spawn.c` is in use by cspawn_start meanwhile.
-        let procs = spawn.c.cgroup_procs
+        let joinFiles = spawn.c.cgroup_join
         let creating = try JoinableThread { [self] () -> Result<ContainerRecord, Error> in
             let made = Result { try create(plan) }
             guard case .success(let record) = made else {
@@ -96,7 +96,7 @@ extension Runtime {
                 return made
             }
             var openError = cspawn_error()
-            guard cspawn_gate_open(gate[0], procs, &openError) == 0 else {
+            guard cspawn_gate_open(gate[0], joinFiles, &openError) == 0 else {
                 try? removeAfterFailedStart(record)
                 return .failure(openError.engineError)
             }
@@ -118,7 +118,7 @@ extension Runtime {
     /// and a caller's own `waitpid(-1, ...)` may too.
     @discardableResult
     public func startDetached(_ record: ContainerRecord, removeOnFailure: Bool = true) throws -> pid_t {
-        let spawn = SpawnConfig(record: record, procsFiles: cgroups.procsFiles(record.cgroup))
+        let spawn = SpawnConfig(record: record, joinFiles: cgroups.joinFiles(record.cgroup))
         spawn.c.stdin_fd = -1
         spawn.c.hold_stdin = record.interactive && !record.tty ? 1 : 0   // a pty is stdin with -t
         let onExit = record.autoRemove

@@ -9,7 +9,7 @@ final class SpawnConfig {
     let pool = CStringPool()
     var c = cspawn_config()
 
-    init(record: ContainerRecord, procsFiles: [String], argv: [String]? = nil) {
+    init(record: ContainerRecord, joinFiles: [String], argv: [String]? = nil) {
         c.rootfs = pool.string(record.rootfs)
         c.hostname = pool.string(record.hostname)
         c.share_host_net = record.network == .host ? 1 : 0
@@ -25,7 +25,7 @@ final class SpawnConfig {
         c.caps = pool.values(caps)
         c.ncaps = Int32(caps.count)
         c.tty = record.tty ? 1 : 0
-        c.cgroup_procs = pool.array(procsFiles)
+        c.cgroup_join = pool.array(joinFiles)
         c.stdin_fd = 0
         c.stdout_fd = 1
         c.stderr_fd = 2

@@ -27,6 +27,11 @@ public struct CgroupV2Driver: CgroupDriver {
         [directory(group) + "/" + V2Core.procsFile]
     }
 
+    /// cgroup.procs: v2's `cgroup.threads` moves a thread only within its domain.
+    public func joinFiles(_ group: CgroupPath) -> [String] {
+        procsFiles(group)
+    }
+
     public func remove(_ group: CgroupPath) throws {
         try CgroupTree.check(group.relative)
         try CgroupTree.removeGroup(directory(group), deadlineNs: Clock.monotonicNs() + CgroupTree.removeWaitNs)
