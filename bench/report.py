@@ -134,7 +134,7 @@ if "corral" in med:
         ax.text(med[n], i, f" {fmt_ms(med[n])}", va="bottom", fontsize=8)
     save_plot(fig, "startup.png", "start-up times")
 
-cold = json.loads(load("cold-start.json", "{}") or "{}")
+cold = load("cold-start.json", {}) or {}
 if cold.get("corral"):
     cm = {n: statistics.median(v) for n, v in cold.items() if v}
     md.append("## A lone start after a quiet spell\n")
