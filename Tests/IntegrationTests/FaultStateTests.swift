@@ -318,6 +318,9 @@ final class FaultStateTests: XCTestCase {
         stats.finish()
         fg.finish()
 
+        // PDEATHSIG reaches the foreground container as its CLI dies, but it ends when it next
+        // runs: on a loaded machine a listing right after can still find it running.
+        XCTAssertTrue(fx.wait { (try? fx.container("fg")?["state"] as? String) == "exited" }, "the foreground container outlived its CLI")
         let all = try fx.psJSON()
         XCTAssertEqual(Set(all.compactMap { $0["name"] as? String }), ["up", "frozen", "done", "fg"])
         let byName = Dictionary(uniqueKeysWithValues: all.map { ($0["name"] as! String, $0) })
