@@ -95,9 +95,10 @@ int cs_container_init(void *arg) {
         cs_loopback_up(p->sock);
     }
     cs_setup_rootfs(p);
-    make_workdir(p->sock, cfg->workdir);
     cs_setup_masks(p->sock);
     if (cfg->tty) slave = cs_open_pty(p, 1);
     if (cfg->gate) cs_child_pass_gate(p);
+    // After the gate: a start called off there leaves no directory made in the rootfs.
+    make_workdir(p->sock, cfg->workdir);
     cs_launch(p, slave);
 }

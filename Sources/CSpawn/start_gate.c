@@ -50,7 +50,8 @@ int cspawn_gate_open(int gate_fd, const char *const *procs, cspawn_error *error)
             c->cmsg_len = CMSG_LEN(sizeof(int) * n);
             memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
         }
-        // MSG_NOSIGNAL: a child that has already failed and ended must not SIGPIPE us.
+        // MSG_NOSIGNAL: with the child's end closed everywhere (the child ended, the caller
+        // closed its copy), an error, not SIGPIPE.
         do sent = sendmsg(gate_fd, &msg, MSG_NOSIGNAL);
         while (sent < 0 && errno == EINTR);
         if (sent < 0) {
@@ -86,7 +87,8 @@ void cs_child_pass_gate(const cs_plan *p) {
         n = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
         memcpy(fds, CMSG_DATA(c), sizeof(int) * n);
     }
-    // EOF: the caller could not make the record or the cgroups and has undone them.
+    // EOF: the caller could not make the record or the cgroups, or open them, and calls the
+    // start off.
     if (got == 0 || byte != go_ahead) cs_child_fail(p->sock, ECANCELED, "start called off", "");
     while (cfg->cgroup_join && cfg->cgroup_join[want]) want++;
     if ((msg.msg_flags & MSG_CTRUNC) || n != want) cs_child_fail(p->sock, EPROTO, "start gate", "cgroup files");

@@ -71,9 +71,11 @@ final class BadInputTests: XCTestCase {
         // In the foreground the new container is set up while the name is checked: it ends at
         // the start gate, in none of the first one's cgroups, and nothing of it is left.
         let first = try XCTUnwrap(try fx.container("dup")?["pid"] as? Int)
-        let foreground = try fx.corral(["run", "--rm", "--name", "dup", "--rootfs", CorralFixture.rootfs, "--", "sleep", "5"])
+        let workdir = "/made-by-a-refused-start-\(fx.id)"
+        let foreground = try fx.corral(["run", "--rm", "--name", "dup", "-w", workdir, "--rootfs", CorralFixture.rootfs, "--", "sleep", "5"])
         XCTAssertEqual(foreground.code, 125, foreground.stderr)
         XCTAssertEqual(foreground.stderr, "corral: error: a container named dup already exists\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: CorralFixture.rootfs + workdir), "a refused start made its workdir in the rootfs")
         XCTAssertEqual(Set(fx.processesInOurCgroups()), [Int32(first)], "a process other than the first container's in our cgroups")
         XCTAssertEqual(try fx.container("dup")?["state"] as? String, "running")
 

@@ -226,6 +226,24 @@ final class FaultStateTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// A foreground run from a rootfs sets its container up while it waits for the store lock
+    /// (the start gate): a Ctrl-C then ends it as it always did, and what it began goes too.
+    func testCtrlCEndsAForegroundRunWaitingForTheLock() throws {
+        let empty = CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: [])
+        try FileManager.default.createDirectory(atPath: fx.stateRoot, withIntermediateDirectories: true)
+        let lock = open(fx.stateRoot + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        defer { close(lock) }
+        XCTAssertEqual(flock(lock, LOCK_EX), 0)
+        let run = try fx.spawnCorral(["run", "--rm", "--name", "waiting", "--rootfs", CorralFixture.rootfs, "--", "true"])
+        usleep(300_000)
+        run.kill(SIGINT)
+        let out = run.finish(timeout: 5)
+        XCTAssertTrue(out.signaled && out.code == 128 + SIGINT, "not ended by the Ctrl-C: \(out.code) \(out.stderr)")
+        flock(lock, LOCK_UN)
+        let left = fx.waitForFootprint(empty)
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     /// What `ps` sweeps: only the leftovers publish and discard name (`.new-`/`.gone-NAME.PID.NS`),
     /// and only while nobody holds the store lock (its holder may be making or removing one).
     func testPsSweepsOnlyItsOwnLeftoversAndOnlyWhenTheLockIsFree() throws {

@@ -48,10 +48,11 @@ typedef struct cspawn_config {
     int ncaps;
     int tty;                         // 1: the container gets a new pty as its controlling terminal
 
-    // --- the cgroup(s): the child writes "0" (itself) into each before it sets anything up ---
-    // NULL-terminated: v1 ".../tasks" (a single-threaded process moved by its one thread skips
-    // the kernel's threadgroup lock and so the RCU grace period its first taker waits for, ~7 ms
-    // after a quiet spell), v2 ".../cgroup.procs".
+    // --- the cgroup(s): the child writes "0" (itself) into each before it sets anything up
+    // (with `gate`: after, at the gate) ---
+    // NULL-terminated: v1 ".../tasks" (a process of one thread moving itself: kernels that skip
+    // the threadgroup lock for that, as 6.18 does, skip the RCU grace period its first taker
+    // waits for, ~7 ms after a quiet spell), v2 ".../cgroup.procs".
     const char *const *cgroup_join;
 
     // --- a start whose cgroups are still being made (cspawn_start only; see cspawn_gate_open) ---

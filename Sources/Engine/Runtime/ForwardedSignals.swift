@@ -15,6 +15,7 @@ enum ForwardedSignals {
         return old
     }
 
+    /// The calling thread's mask (sigprocmask is per thread in a threaded process).
     static func restore(_ old: sigset_t) {
         var old = old
         sigprocmask(SIG_SETMASK, &old, nil)

@@ -39,6 +39,11 @@ extension Runtime {
     public func runForeground(_ spec: ContainerSpec) throws -> Int32 {
         let plan = try plan(spec)
         guard plan.imageRootfs == nil else { return try runForeground(create(plan)) }
+        // The usual refusal, before the container touches the rootfs (it makes missing mount
+        // points there); `create` checks again under the lock.
+        guard !store.exists(plan.name) else {
+            throw EngineError.conflict("a container named \(plan.name) already exists")
+        }
         return try runForeground(plan.record, creating: plan)
     }
 
@@ -58,7 +63,7 @@ extension Runtime {
         // listing removes an --rm container (removeAbandonedAutoRemovals).
         let pid: pid_t
         if let plan {
-            pid = try startThroughGate(spawn, plan, &pty, &err)
+            pid = try startThroughGate(spawn, plan, signalMask: saved, &pty, &err)
         } else {
             pid = cspawn_start(&spawn.c, &pty, &err)
         }
@@ -77,10 +82,13 @@ extension Runtime {
 
     /// cspawn_start with the start gate, `create(plan)` on another thread meanwhile (this one
     /// waits in clone until the container has exec'd or failed). Throws what `create` threw —
-    /// it has undone its own work, and the container ended at the gate; -1 when the container
-    /// failed after `create` succeeded (`err` says why; the caller removes the container).
-    private func startThroughGate(_ spawn: SpawnConfig, _ plan: Plan, _ pty: inout Int32,
-                                  _ err: inout cspawn_error) throws -> pid_t {
+    /// it has undone its own work, and the container ended at the gate or before it; -1 when
+    /// the container failed after `create` succeeded (`err` says why; the caller removes the
+    /// container). `signalMask`: the mask before this thread blocked the forwarded signals —
+    /// `create` runs under it, so a Ctrl-C while it waits for the lock ends corral as it did
+    /// before the container existed.
+    private func startThroughGate(_ spawn: SpawnConfig, _ plan: Plan, signalMask: sigset_t,
+                                  _ pty: inout Int32, _ err: inout cspawn_error) throws -> pid_t {
         var gate: [Int32] = [-1, -1]
         guard cspawn_gate_pair(&gate) == 0 else { throw EngineError.fromErrno("socketpair") }
         defer { close(gate[0]); close(gate[1]) }
@@ -90,6 +98,7 @@ extension Runtime {
         // Read here, not on the thread: `spawn.c` is in use by cspawn_start meanwhile.
         let joinFiles = spawn.c.cgroup_join
         let creating = try JoinableThread { [self] () -> Result<ContainerRecord, Error> in
+            ForwardedSignals.restore(signalMask)   // this thread's mask only
             let made = Result { try create(plan) }
             guard case .success(let record) = made else {
                 shutdown(gate[0], Int32(SHUT_RDWR))   // calls the start off
@@ -104,8 +113,8 @@ extension Runtime {
         }
         let pid = cspawn_start(&spawn.c, &pty, &err)
         if case .failure(let error) = creating.join() {
-            // The container ended at the gate (cspawn_start has reaped it): it gets no further
-            // without the go-ahead, which only a made record and cgroups send.
+            // The container ended at the gate or before it (cspawn_start has reaped it): it gets
+            // no further without the go-ahead, which only a made record and cgroups send.
             if pid > 0 { _ = Glibc.kill(pid, SIGKILL); _ = waitpid(pid, nil, 0) }
             throw error
         }
@@ -163,8 +172,13 @@ extension Runtime {
         return (128 + sig, sig)
     }
 
+    /// Only while the name is still this record's: a `rm -f` and a new `run` of the same name
+    /// may have come in between.
     func removeAfterFailedStart(_ record: ContainerRecord) throws {
-        try store.withLock { try destroy(record) }
+        try store.withLock {
+            guard (try? store.load(record.name))?.id == record.id else { return }
+            try destroy(record)
+        }
     }
 
     /// pipe(2) with both ends close-on-exec (Glibc's Swift overlay has no pipe2).

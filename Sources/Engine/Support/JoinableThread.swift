@@ -17,7 +17,10 @@ final class JoinableThread<T> {
             me.runOnThread()
             return nil
         }, Unmanaged.passUnretained(self as AnyObject).toOpaque())
-        guard started == 0 else { throw EngineError.system(step: "pthread_create", path: "", errno: started) }
+        guard started == 0 else {
+            joined = true   // no thread to join in deinit
+            throw EngineError.system(step: "pthread_create", path: "", errno: started)
+        }
     }
 
     /// Waits for the closure; its result (the same value on every call).
