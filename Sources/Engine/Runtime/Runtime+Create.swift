@@ -16,9 +16,7 @@ extension Runtime {
     func create(_ plan: Plan) throws -> ContainerRecord {
         func reserveAndBuild() throws -> ContainerRecord {
             try store.withLock {
-                guard !store.exists(plan.name) else {
-                    throw EngineError.conflict("a container named \(plan.name) already exists")
-                }
+                guard !store.exists(plan.name) else { throw Self.nameTaken(plan.name) }
                 // Names are looked up before ids: a name that is another container's whole id
                 // would hide that container from every verb given the id (`rm -f $(ps -aq)`).
                 if plan.name.utf8.count == plan.record.id.utf8.count, Self.isHex(plan.name),
@@ -35,6 +33,10 @@ extension Runtime {
         // state root's: a start that waits for an import must not hold up every other command
         // on the state root meanwhile (nothing takes the two the other way round).
         return try images.withLock(reserveAndBuild)
+    }
+
+    static func nameTaken(_ name: String) -> EngineError {
+        .conflict("a container named \(name) already exists")
     }
 
     /// Everything checked and resolved with no side effects: bad input fails here.

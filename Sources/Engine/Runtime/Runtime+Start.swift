@@ -41,9 +41,7 @@ extension Runtime {
         guard plan.imageRootfs == nil else { return try runForeground(create(plan)) }
         // The usual refusal, before the container touches the rootfs (it makes missing mount
         // points there); `create` checks again under the lock.
-        guard !store.exists(plan.name) else {
-            throw EngineError.conflict("a container named \(plan.name) already exists")
-        }
+        guard !store.exists(plan.name) else { throw Self.nameTaken(plan.name) }
         return try runForeground(plan.record, creating: plan)
     }
 
@@ -112,12 +110,9 @@ extension Runtime {
             return made
         }
         let pid = cspawn_start(&spawn.c, &pty, &err)
-        if case .failure(let error) = creating.join() {
-            // The container ended at the gate or before it (cspawn_start has reaped it): it gets
-            // no further without the go-ahead, which only a made record and cgroups send.
-            if pid > 0 { _ = Glibc.kill(pid, SIGKILL); _ = waitpid(pid, nil, 0) }
-            throw error
-        }
+        // On a failed `create` the container ended at the gate or before it (cspawn_start has
+        // reaped it and returned -1): it gets no further without the go-ahead.
+        if case .failure(let error) = creating.join() { throw error }
         return pid
     }
 

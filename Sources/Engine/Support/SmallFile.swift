@@ -49,14 +49,14 @@ public enum SmallFile {
         guard n == bytes.count else { throw EngineError.fromErrno("write", path) }
     }
 
-    /// Writes to a temporary file in the same directory and renames it over `path`, so readers
-    /// see the old or the new content, never half of it. `durable` fsyncs before the rename (the
-    /// content survives a power cut); run-time state that dies with the machine skips it: one
-    /// fsync costs 0.5-4 ms on the bench machine, more than the rest of a container start.
     /// What writeAtomically puts between a file's name and the writer's pid for its temporary
     /// file (a writer killed in between leaves it: StateStore sweeps the state root's own).
     static let temporaryInfix = ".tmp."
 
+    /// Writes to a temporary file in the same directory and renames it over `path`, so readers
+    /// see the old or the new content, never half of it. `durable` fsyncs before the rename (the
+    /// content survives a power cut); run-time state that dies with the machine skips it: one
+    /// fsync costs 0.5-4 ms on the bench machine, more than the rest of a container start.
     public static func writeAtomically(_ path: String, _ bytes: [UInt8], durable: Bool = true) throws {
         let tmp = path + temporaryInfix + "\(getpid())"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
