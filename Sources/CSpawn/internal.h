@@ -75,7 +75,13 @@ void cs_set_error(cspawn_error *e, int err, const char *step, const char *path);
 size_t cs_copy(char *dst, size_t cap, const char *src);   // bounded, always NUL-terminated
 size_t cs_utoa(char *buf, unsigned long v);              // decimal, NUL-terminated
 int cs_write_all(int fd, const void *buf, size_t n);
-int cs_enter_cgroups(const char *const *files, cspawn_error *error);
+// Cgroup join files (cfg->cgroup_join): one per hierarchy, a dozen v1 controllers at most.
+enum { CS_MAX_CGROUP_FILES = 16 };
+// Opens each for writing: how many, or -1 with *error filled in and none left open.
+int cs_open_cgroup_files(const char *const *files, int fds[CS_MAX_CGROUP_FILES], cspawn_error *error);
+// Writes the caller into each open file and closes them all; a failure names files[i].
+int cs_enter_open_cgroups(const int *fds, int n, const char *const *files, cspawn_error *error);
+int cs_enter_cgroups(const char *const *files, cspawn_error *error);   // both of the above
 pid_t cs_waitpid(pid_t pid, int *status, int flags);     // retries EINTR
 void cs_block_signals(sigset_t *old);
 void cs_restore_signals(const sigset_t *old);

@@ -4,41 +4,30 @@
 #include "internal.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-// One per hierarchy: v1 has a dozen controllers at most, v2 one file.
-enum { GATE_MAX_FILES = 16 };
 static const char go_ahead = 'g';
+
+typedef union {
+    struct cmsghdr align;
+    char buf[CMSG_SPACE(sizeof(int) * CS_MAX_CGROUP_FILES)];
+} gate_control;
 
 int cspawn_gate_pair(int fds[2]) {
     return socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds);
 }
 
-int cspawn_gate_open(int gate_fd, const char *const *procs, cspawn_error *error) {
-    union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int) * GATE_MAX_FILES)]; } control;
+int cspawn_gate_open(int gate_fd, const char *const *files, cspawn_error *error) {
+    gate_control control;
     struct iovec iov = {.iov_base = (void *)&go_ahead, .iov_len = 1};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    int fds[GATE_MAX_FILES];
-    int n = 0, i, err = 0;
-    ssize_t sent;
+    int fds[CS_MAX_CGROUP_FILES];
+    int n = cs_open_cgroup_files(files, fds, error), i;
+    ssize_t sent = -1;
 
-    for (; procs && procs[n]; n++) {
-        if (n == GATE_MAX_FILES) {
-            err = E2BIG;
-            cs_set_error(error, err, "open cgroup file", procs[n]);
-            break;
-        }
-        fds[n] = open(procs[n], O_WRONLY | O_CLOEXEC);
-        if (fds[n] < 0) {
-            err = errno;
-            cs_set_error(error, err, "open cgroup file", procs[n]);
-            break;
-        }
-    }
-    if (!err) {
+    if (n >= 0) {
         memset(&control, 0, sizeof control);
         if (n > 0) {
             struct cmsghdr *c;
@@ -54,29 +43,27 @@ int cspawn_gate_open(int gate_fd, const char *const *procs, cspawn_error *error)
         // closed its copy), an error, not SIGPIPE.
         do sent = sendmsg(gate_fd, &msg, MSG_NOSIGNAL);
         while (sent < 0 && errno == EINTR);
-        if (sent < 0) {
-            err = errno;
-            cs_set_error(error, err, "open the start gate", "");
-        }
+        if (sent < 0) cs_set_error(error, errno, "open the start gate", "");
+        for (i = 0; i < n; i++) close(fds[i]);
     }
-    for (i = 0; i < n; i++) close(fds[i]);
-    if (!err) return 0;
+    if (sent >= 0) return 0;
     // Nothing was sent: the waiting child must not wait on.
     shutdown(gate_fd, SHUT_RDWR);
     return -1;
 }
 
-// Child side. The files arrive in cfg->cgroup_join' order, so a failure names its path.
+// Child side. The files arrive in cfg->cgroup_join's order, so a failure names its path.
 void cs_child_pass_gate(const cs_plan *p) {
     const cspawn_config *cfg = p->cfg;
-    union { struct cmsghdr align; char buf[CMSG_SPACE(sizeof(int) * GATE_MAX_FILES)]; } control;
+    gate_control control;
     char byte = 0;
     struct iovec iov = {.iov_base = &byte, .iov_len = 1};
     struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
                          .msg_control = control.buf, .msg_controllen = sizeof control.buf};
     struct cmsghdr *c;
-    int fds[GATE_MAX_FILES];
-    int n = 0, want = 0, i;
+    cspawn_error e;
+    int fds[CS_MAX_CGROUP_FILES];
+    int n = 0, want = 0;
     ssize_t got;
 
     do got = recvmsg(cfg->gate_fd, &msg, MSG_CMSG_CLOEXEC);
@@ -92,10 +79,6 @@ void cs_child_pass_gate(const cs_plan *p) {
     if (got == 0 || byte != go_ahead) cs_child_fail(p->sock, ECANCELED, "start called off", "");
     while (cfg->cgroup_join && cfg->cgroup_join[want]) want++;
     if ((msg.msg_flags & MSG_CTRUNC) || n != want) cs_child_fail(p->sock, EPROTO, "start gate", "cgroup files");
-    for (i = 0; i < n; i++) {
-        // "0": the writer itself, as cs_enter_cgroups writes it.
-        if (cs_write_all(fds[i], "0", 1) < 0) cs_child_fail(p->sock, errno, "enter cgroup", cfg->cgroup_join[i]);
-        close(fds[i]);
-    }
+    if (cs_enter_open_cgroups(fds, n, cfg->cgroup_join, &e) < 0) cs_child_fail(p->sock, e.err, e.step, e.path);
     close(cfg->gate_fd);
 }

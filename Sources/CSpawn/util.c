@@ -54,25 +54,44 @@ int cs_write_all(int fd, const void *buf, size_t n) {
     return 0;
 }
 
-// Called by the container init and by the exec helper, each single-threaded: the process must
-// be in every hierarchy before it may run user code. "0" is the writer itself (see cgroup_join).
-int cs_enter_cgroups(const char *const *files, cspawn_error *error) {
-    if (!files) return 0;
-    for (; *files; files++) {
-        int fd = open(*files, O_WRONLY | O_CLOEXEC);
-        if (fd < 0) {
-            cs_set_error(error, errno, "open cgroup file", *files);
-            return -1;
+int cs_open_cgroup_files(const char *const *files, int fds[CS_MAX_CGROUP_FILES], cspawn_error *error) {
+    int n = 0, err = 0;
+    for (; files && files[n]; n++) {
+        if (n == CS_MAX_CGROUP_FILES) {
+            err = E2BIG;
+            break;
         }
-        if (cs_write_all(fd, "0", 1) < 0) {
-            int err = errno;
-            close(fd);
-            cs_set_error(error, err, "enter cgroup", *files);
-            return -1;
+        fds[n] = open(files[n], O_WRONLY | O_CLOEXEC);
+        if (fds[n] < 0) {
+            err = errno;
+            break;
         }
-        close(fd);
     }
-    return 0;
+    if (!err) return n;
+    cs_set_error(error, err, "open cgroup file", files[n]);
+    while (n > 0) close(fds[--n]);
+    return -1;
+}
+
+int cs_enter_open_cgroups(const int *fds, int n, const char *const *files, cspawn_error *error) {
+    int i, failed = -1;
+    for (i = 0; i < n; i++) {
+        // "0": the writer itself (see cgroup_join).
+        if (failed < 0 && cs_write_all(fds[i], "0", 1) < 0) {
+            cs_set_error(error, errno, "enter cgroup", files[i]);
+            failed = i;
+        }
+        close(fds[i]);
+    }
+    return failed < 0 ? 0 : -1;
+}
+
+// Called by the container init and by the exec helper, each single-threaded: the process must
+// be in every hierarchy before it may run user code.
+int cs_enter_cgroups(const char *const *files, cspawn_error *error) {
+    int fds[CS_MAX_CGROUP_FILES];
+    int n = cs_open_cgroup_files(files, fds, error);
+    return n < 0 ? -1 : cs_enter_open_cgroups(fds, n, files, error);
 }
 
 pid_t cs_waitpid(pid_t pid, int *status, int flags) {
