@@ -14,13 +14,13 @@ enum ContentDigest {
         var out = [UInt8](repeating: 0, count: 32)
         let rc = cdigest_sha256_fd(fd, &out)
         guard rc == 0 else { throw EngineError.system(step: "read", path: path, errno: -rc) }
-        return "sha256:" + hex(out)
+        return "sha256:" + Hex.string(out)
     }
 
     static func sha256(of bytes: [UInt8]) -> String {
         var out = [UInt8](repeating: 0, count: 32)
         cdigest_sha256(bytes, UInt(bytes.count), &out)
-        return "sha256:" + hex(out)
+        return "sha256:" + Hex.string(out)
     }
 
     /// Throws unless the file's content has the `sha256:` digest `expected`. Other algorithms
@@ -34,11 +34,4 @@ enum ContentDigest {
         }
     }
 
-    private static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
-    }
 }

@@ -169,13 +169,7 @@ extension Runtime {
     /// 12 hex digits from the system's CSPRNG (getrandom), like a short docker id.
     static func randomID() throws -> String {
         var rng = SystemRandomNumberGenerator()
-        let hex = Array("0123456789abcdef".utf8)
-        var digits: [UInt8] = []
-        for _ in 0..<6 {
-            let byte = UInt8.random(in: 0...255, using: &rng)
-            digits += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-        }
-        return String(decoding: digits, as: UTF8.self)
+        return Hex.string((0..<6).map { _ in UInt8.random(in: 0...255, using: &rng) })
     }
 
     static func resolveRootfs(_ dir: String) throws -> String {

@@ -100,15 +100,13 @@ struct PrettyJSONWriter {
             case 0x0C: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
             case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
             case 0..<0x20:
-                let hex = Self.hexDigits
+                let hex = Hex.digits
                 bytes += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 0xF)]]
             default: bytes.append(b)
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private mutating func open(_ byte: UInt8) {
         bytes.append(byte)
