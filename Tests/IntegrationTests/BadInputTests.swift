@@ -68,8 +68,9 @@ final class BadInputTests: XCTestCase {
         XCTAssertNotEqual(r.code, 0)
         XCTAssertTrue(r.stderr.contains("already exists"), r.stderr)
         XCTAssertEqual(try fx.container("dup")?["state"] as? String, "running")
-        // In the foreground the new container is set up while the name is checked: it ends at
-        // the start gate, in none of the first one's cgroups, and nothing of it is left.
+        // In the foreground too: refused before the new container touches the rootfs (its
+        // workdir is not made), in none of the first one's cgroups, nothing of it left. (The
+        // gate's own refusal, past that check, is driven by LifecycleTests' shared parent.)
         let first = try XCTUnwrap(try fx.container("dup")?["pid"] as? Int)
         let workdir = "/made-by-a-refused-start-\(fx.id)"
         let foreground = try fx.corral(["run", "--rm", "--name", "dup", "-w", workdir, "--rootfs", CorralFixture.rootfs, "--", "sleep", "5"])
