@@ -50,7 +50,7 @@ cleanup() {
     fi
     runc --root "$RUNC_ROOT" delete -f "cb-runc-$$" >/dev/null 2>&1
     for h in /sys/fs/cgroup/*/ /sys/fs/cgroup/; do
-        rmdir "$h/corral-bench-mp-$$" "$h/corral-bench-floor-$$" 2>/dev/null
+        rmdir "$h/corral-bench-mp-$$" "$h/corral-bench-floor-$$" "$h/$CORRAL_CGROUP_PARENT" 2>/dev/null
     done
     rm -rf "$WORK"
 }

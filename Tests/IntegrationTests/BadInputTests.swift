@@ -9,6 +9,7 @@ final class BadInputTests: XCTestCase {
     override func tearDown() { fx?.tearDown() }
 
     func assertRefused(_ args: [String], contains: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
+        let parentsBefore = fx.parentCgroupDirs()
         let r = try fx.corral(args)
         XCTAssertNotEqual(r.code, 0, "accepted: \(args)", file: file, line: line)
         XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), "stderr for \(args): \(r.stderr)", file: file, line: line)
@@ -16,6 +17,7 @@ final class BadInputTests: XCTestCase {
         if let contains { XCTAssertTrue(r.stderr.contains(contains), "\(r.stderr) lacks \(contains)", file: file, line: line) }
         XCTAssertEqual(fx.stateEntries(), [], "state left by \(args)", file: file, line: line)
         XCTAssertEqual(fx.cgroupDirs(), [], "cgroup dirs left by \(args)", file: file, line: line)
+        XCTAssertEqual(fx.parentCgroupDirs(), parentsBefore, "cgroup parent made by \(args)", file: file, line: line)
         XCTAssertEqual(fx.mounts(), [], "mounts left by \(args)", file: file, line: line)
     }
 
@@ -140,6 +142,7 @@ final class BadInputTests: XCTestCase {
             XCTAssertTrue(r.stderr.hasPrefix("corral: error: exec "), r.stderr)
             XCTAssertEqual(fx.stateEntries(), [], "state left by \(command)")
             XCTAssertEqual(fx.cgroupDirs(), [])
+            XCTAssertEqual(fx.parentCgroupDirs(), [], "the cgroup parent the failed start made is left")
         }
         try fx.detached("target", ["sleep", "1000"])
         XCTAssertEqual(try fx.corral(["exec", "target", "--", "nosuch"]).code, 127)

@@ -162,18 +162,22 @@ final class CorralFixture {
 
     static let hierarchies = ["cpu", "cpuacct", "freezer", "pids", "memory", "unified", "systemd"]
 
-    /// This fixture's cgroup dirs that exist in any hierarchy (the parent and below).
+    /// This fixture's cgroup dirs below its cgroup parent, in any hierarchy: what containers
+    /// left. The parent itself stays once a container was made under it, as docker's does.
     func cgroupDirs() -> [String] {
         var found: [String] = []
-        for h in Self.hierarchies {
-            let base = "/sys/fs/cgroup/\(h)/\(cgroupParent)"
-            guard FileManager.default.fileExists(atPath: base), let e = FileManager.default.enumerator(atPath: base) else { continue }
-            found.append(base)
+        for base in parentCgroupDirs() {
+            guard let e = FileManager.default.enumerator(atPath: base) else { continue }
             while let sub = e.nextObject() as? String {
                 if FileManager.default.fileExists(atPath: base + "/" + sub + "/cgroup.procs") { found.append(base + "/" + sub) }
             }
         }
         return found
+    }
+
+    /// This fixture's cgroup parent, in each hierarchy where it exists.
+    func parentCgroupDirs() -> [String] {
+        Self.hierarchies.map { "/sys/fs/cgroup/\($0)/\(cgroupParent)" }.filter { FileManager.default.fileExists(atPath: $0) }
     }
 
     func cgroupDir(_ hierarchy: String, _ name: String) -> String {
@@ -213,7 +217,7 @@ final class CorralFixture {
             let fields = m.split(separator: " ")
             if fields.count > 4 { umount2(String(fields[4]), Int32(MNT_DETACH)) }
         }
-        for dir in cgroupDirs().sorted(by: { $0.count > $1.count }) {
+        for dir in (cgroupDirs() + parentCgroupDirs()).sorted(by: { $0.count > $1.count }) {
             let procs = (try? String(contentsOfFile: dir + "/cgroup.procs", encoding: .utf8)) ?? ""
             for p in procs.split(separator: "\n").compactMap({ Int32($0) }) { kill(p, SIGKILL) }
             for _ in 0..<100 where rmdir(dir) != 0 && errno == EBUSY { usleep(10_000) }

@@ -93,8 +93,11 @@ final class FaultStateTests: XCTestCase {
         XCTAssertEqual(rm.code, 0, rm.stderr)
         XCTAssertTrue(fx.wait { kill(pid, 0) != 0 }, "rm -f said it removed moved, but its init still runs")
         XCTAssertFalse(FileManager.default.fileExists(atPath: group), "its cgroup is left")
-        let left = fx.waitForFootprint(empty)
-        XCTAssertTrue(left.isEmpty, "left: \(left)")
+        // The other parent stays, empty, as every cgroup parent does.
+        var expected = empty
+        expected.cgroupDirs = ["cpu", "cpuacct", "freezer", "memory", "pids"].map { fx.cgroupDir($0, "elsewhere") }
+        let left = fx.waitForFootprint(expected)
+        XCTAssertEqual(left, expected, "left: \(left)")
     }
 
     /// What a `run` leaves when it is killed after making the container and before starting it:
@@ -242,6 +245,27 @@ final class FaultStateTests: XCTestCase {
         flock(lock, LOCK_UN)
         let left = fx.waitForFootprint(empty)
         XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
+    /// A foreground `--rm` removal, after pid 1 is reaped, skips `rm -f`'s checks (the pid
+    /// namespace ended with pid 1) unless the cgroup won't go: a process moved into it from
+    /// outside is then killed as `rm -f` kills it, and nothing is left.
+    func testForegroundRmRemovesAProcessMovedIntoItsCgroup() throws {
+        let run = try fx.spawnCorral(["run", "--rm", "--name", "host", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1"])
+        XCTAssertTrue(fx.wait { (try? self.fx.container("host")?["state"] as? String) == "running" }, "never ran")
+        let outsider = Process()
+        outsider.executableURL = URL(fileURLWithPath: "/bin/sleep")
+        outsider.arguments = ["100"]
+        try outsider.run()
+        defer { if outsider.isRunning { outsider.terminate() } }
+        for h in ["cpu", "cpuacct", "freezer", "pids", "memory"] {
+            try Data("\(outsider.processIdentifier)".utf8).write(to: URL(fileURLWithPath: fx.cgroupDir(h, "host") + "/cgroup.procs"))
+        }
+        let out = run.finish(timeout: 15)
+        XCTAssertEqual(out.code, 0, out.stderr)
+        XCTAssertTrue(fx.wait { !outsider.isRunning }, "the process moved into the cgroup outlived the removal")
+        XCTAssertEqual(fx.cgroupDirs(), [])
+        XCTAssertEqual(fx.stateEntries(), [])
     }
 
     /// What `ps` sweeps: only the leftovers publish and discard name (`.new-`/`.gone-NAME.PID.NS`),

@@ -420,6 +420,27 @@ final class LifecycleTests: XCTestCase {
         assertNothingLeft("byid")
     }
 
+    /// The cgroup parent stays once made, empty, as docker's does (making and removing it around
+    /// each lone container cost every `run` ~0.3 ms); a start that fails removes only a parent
+    /// it made itself.
+    func testCgroupParentStaysAfterItsLastContainer() throws {
+        let run = ["run", "--rm", "--rootfs", CorralFixture.rootfs, "--"]
+        XCTAssertEqual(fx.parentCgroupDirs(), [])
+        XCTAssertEqual(try fx.corral(run + ["nosuch"]).code, 127)
+        XCTAssertEqual(fx.parentCgroupDirs(), [], "a failed start left the parent it made")
+        XCTAssertEqual(try fx.corral(run + ["true"]).code, 0)
+        let parents = fx.parentCgroupDirs()
+        XCTAssertEqual(parents.count, 5, "\(parents)")
+        XCTAssertEqual(fx.cgroupDirs(), [])
+        XCTAssertEqual(try fx.corral(run + ["nosuch"]).code, 127)
+        XCTAssertEqual(fx.parentCgroupDirs(), parents, "a failed start removed a parent it did not make")
+        XCTAssertEqual(try fx.corral(["run", "-d", "--name", "again", "--rootfs", CorralFixture.rootfs, "--", "sleep", "100"]).code, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fx.cgroupDir("cpu", "again")))
+        XCTAssertEqual(try fx.corral(["rm", "-f", "again"]).code, 0)
+        XCTAssertEqual(fx.cgroupDirs(), [])
+        XCTAssertEqual(fx.parentCgroupDirs(), parents)
+    }
+
     /// A cgroup parent spelled with extra slashes is the same group, shown one way.
     func testCgroupParentWithExtraSlashesIsOneGroup() throws {
         let r = try fx.corral(["run", "-d", "--cgroup-parent", "/\(fx.cgroupParent)//sub/", "--name", "slashes",
@@ -429,7 +450,9 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cpu/\(fx.cgroupParent)/sub/slashes"))
         XCTAssertEqual(try fx.corral(["--version"]).stdout, "corral 0.1.0\n")
         XCTAssertEqual(try fx.corral(["rm", "-f", "slashes"]).code, 0)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cpu/\(fx.cgroupParent)/sub"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cpu/\(fx.cgroupParent)/sub/slashes"))
+        XCTAssertEqual(fx.cgroupDirs(), [fx.cgroupDir("cpu", "sub"), fx.cgroupDir("cpuacct", "sub"), fx.cgroupDir("freezer", "sub"),
+                                         fx.cgroupDir("pids", "sub"), fx.cgroupDir("memory", "sub")], "the parent stays, empty")
     }
 
     func testKillWithSignal() throws {

@@ -52,8 +52,10 @@ public protocol CgroupDriver: Sendable {
 
     /// Creates the group in every hierarchy (parents as needed; on v2 it enables +cpu +pids
     /// +memory in the parents' cgroup.subtree_control). Creating an existing group is an error
-    /// (`EEXIST`), so two containers never share one.
-    func create(_ group: CgroupPath) throws
+    /// (`EEXIST`), so two containers never share one. Returns the directories it made, the
+    /// group's own and any parents, outermost first in each hierarchy.
+    @discardableResult
+    func create(_ group: CgroupPath) throws -> [String]
     /// The cgroup.procs files of the group, one per hierarchy.
     func procsFiles(_ group: CgroupPath) -> [String]
     /// The files a new container's process writes "0" (itself) to, to enter the group, one per
@@ -101,5 +103,12 @@ extension String {
         while s.hasPrefix("/") { s = s.dropFirst() }
         while s.hasSuffix("/") { s = s.dropLast() }
         return String(s)
+    }
+}
+
+extension CgroupDriver {
+    /// The group's directory in each hierarchy.
+    public func directories(_ group: CgroupPath) -> [String] {
+        procsFiles(group).map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) }
     }
 }

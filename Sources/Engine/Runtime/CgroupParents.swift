@@ -2,62 +2,48 @@
 import Glibc
 #endif
 
-/// The cgroup parent dirs corral itself made ("corral", or a test's own parent), listed in
-/// `<state root>/.cgroup-parents`, so that removing the last container under one removes it
-/// too — and a parent a person made (perhaps with limits of its own) is never touched.
-/// Changed only under the store lock.
-struct CgroupParents {
-    let store: StateStore
-    let cgroups: CgroupDriver
+/// The cgroup parent directories ("corral", or a test's own parent) this process made for the
+/// containers it created.
+///
+/// corral leaves its cgroup parent in place once it has made it, as runc and docker do; it is
+/// empty while no container exists. Making it before and removing it after each lone container
+/// cost a `run --rm` ~0.3 ms (ten `mkdir`/`rmdir`s of cgroups and a list of them kept on disk;
+/// bench/FINDINGS.md, ninth round). A start that fails removes what it made, so bad input
+/// leaves nothing that was not there before.
+final class CgroupParents: @unchecked Sendable {
+    /// The list an older corral kept in the state root; its temporary file, from a write cut
+    /// short, is still swept as a leftover.
+    static let legacyListName = ".cgroup-parents"
 
-    static let listName = ".cgroup-parents"
-    private var listPath: String { store.root + "/" + Self.listName }
+    private let mutex = Mutex()
+    private var made: Set<String> = []
 
-    private func created() -> [String] {
-        let text = (try? SmallFile.readIfPresent(listPath)) ?? nil
-        return (text ?? "").split(separator: "\n").map(String.init)
+    /// `dirs` were made by creating a group whose own directories are `leafDirs` (one per
+    /// hierarchy): the others are its parents.
+    func note(_ dirs: [String], leafDirs: [String]) {
+        let parents = dirs.filter { !leafDirs.contains($0) }
+        guard !parents.isEmpty else { return }
+        mutex.locked { made.formUnion(parents) }
     }
 
-    private func save(_ list: [String]) {
-        guard !list.isEmpty else {
-            unlink(listPath)
-            return
-        }
-        var text = ""
-        for parent in list { text += parent + "\n" }
-        try? SmallFile.writeAtomically(listPath, Array(text.utf8), durable: false)
-    }
-
-    /// Call before creating a group under `parent`: notes the topmost missing ancestor.
-    func noteBeforeCreate(parent: String) {
-        let parts = parent.split(separator: "/")
-        for i in 1...parts.count {
-            let prefix = PathParts.join(parts[0..<i])
-            if !cgroups.exists(CgroupPath(prefix)) {
-                var list = created()
-                if !list.contains(prefix) { list.append(prefix); save(list) }
-                return
+    /// After the group in `leafDirs` was removed: removes the parents of it this process made,
+    /// innermost first, while they are empty (another container may be using one).
+    func removeEmpty(above leafDirs: [String]) {
+        mutex.locked {
+            guard !made.isEmpty else { return }
+            let ancestors = leafDirs.flatMap { leaf -> [String] in
+                var dir = Substring(leaf), found: [String] = []
+                while let slash = dir.lastIndex(of: "/"), slash > dir.startIndex {
+                    dir = dir[..<slash]
+                    found.append(String(dir))
+                }
+                return found
+            }
+            // Innermost first: each leaf's ancestors come out deepest first.
+            for dir in ancestors where made.contains(dir) {
+                guard rmdir(dir) == 0 || errno == ENOENT else { continue }
+                made.remove(dir)
             }
         }
-    }
-
-    /// Call after removing `group`: removes its now-empty parents up to the one corral made.
-    func removeEmpty(after group: CgroupPath) {
-        let list = created()
-        let parents = Array(group.relative.split(separator: "/").dropLast())
-        guard let top = (1...max(parents.count, 1)).map({ PathParts.join(parents.prefix($0)) })
-            .first(where: list.contains) else { return }
-        let topDepth = top.split(separator: "/").count
-        for procs in cgroups.procsFiles(group) {
-            let suffix = "/" + group.relative + "/cgroup.procs"
-            guard procs.hasSuffix(suffix) else { continue }
-            let root = String(procs.dropLast(suffix.count))
-            var depth = parents.count
-            while depth >= topDepth {
-                if rmdir(root + "/" + PathParts.join(parents.prefix(depth))) != 0 && errno != ENOENT { break }
-                depth -= 1
-            }
-        }
-        if !cgroups.exists(CgroupPath(top)) { save(list.filter { $0 != top }) }
     }
 }

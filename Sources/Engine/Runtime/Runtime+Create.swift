@@ -129,23 +129,23 @@ extension Runtime {
                               holder: (getpid(), cspawn_process_starttime(getpid())))
             records.remember(record, in: store)
             undo.append { [store] in try? store.discard(record.name) }
-            let parents = CgroupParents(store: store, cgroups: cgroups)
-            parents.noteBeforeCreate(parent: config.cgroupParent)
-            undo.append { parents.removeEmpty(after: record.cgroup) }
             if let lower = plan.imageRootfs {
                 try EtcFiles.write(intoUpper: dir + "/upper", record: record)
                 try Overlay.mount(lower: lower, upper: dir + "/upper", work: dir + "/work", target: record.rootfs)
                 undo.append { try? Overlay.unmount(record.rootfs) }
             }
             do {
-                try cgroups.create(record.cgroup)
+                cgroupParents.note(try cgroups.create(record.cgroup), leafDirs: cgroups.directories(record.cgroup))
             } catch let EngineError.system(_, path, err) where err == EEXIST {
                 // Not ours (ours would have a record under this name): another state root, or
                 // another tool, uses the same cgroup parent.
                 throw EngineError.conflict("cgroup \(path) already exists and is not this state root's container; "
                     + "another corral state root (or another tool) uses cgroup parent \(config.cgroupParent): give this one its own with --cgroup-parent")
             }
-            undo.append { [cgroups] in try? cgroups.remove(record.cgroup) }
+            undo.append { [self] in
+                try? cgroups.remove(record.cgroup)
+                cgroupParents.removeEmpty(above: cgroups.directories(record.cgroup))
+            }
             // A cgroup the kernel has just made is unlimited (no quota in a 100 ms period, pids
             // and memory "max"): only what differs is written (by default the pids limit alone).
             let cpu = record.limits.cpu

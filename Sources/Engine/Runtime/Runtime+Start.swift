@@ -74,7 +74,7 @@ extension Runtime {
         if pty >= 0 { close(pty) }
         let (code, sig) = Self.exitCode(waitStatus: status)
         try? store.writeExit(record.name, code: code, signal: sig)
-        if record.autoRemove { try? remove(record.name, force: true, onlyID: record.id) }
+        if record.autoRemove { try? removeReaped(record) }
         return code
     }
 
@@ -173,6 +173,7 @@ extension Runtime {
         try store.withLock {
             guard (try? store.load(record.name))?.id == record.id else { return }
             try destroy(record)
+            cgroupParents.removeEmpty(above: cgroups.directories(record.cgroup))
         }
     }
 

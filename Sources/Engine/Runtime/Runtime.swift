@@ -38,6 +38,8 @@ public final class Runtime {
     /// not tried again at every refresh of a long-running lister, each try holding the lock.
     var failedRemovals: Set<String> = []
     let failedRemovalsLock = Mutex()
+    /// The cgroup parents this process made, removed again only by a failed start.
+    let cgroupParents = CgroupParents()
     /// Supervisors started by this process, collected when they end.
     let supervisors = SupervisorReaper()
     /// A network namespace made ahead for the next `--net none` start.

@@ -82,7 +82,7 @@ public struct StateStore: Sendable {
     static func isHiddenLeftover(_ entry: String) -> Bool {
         // The parents list's temporary file, from a write cut short (it is written under the
         // lock, and leftovers are swept only while the lock is free).
-        let parentsTemporary = CgroupParents.listName + SmallFile.temporaryInfix
+        let parentsTemporary = CgroupParents.legacyListName + SmallFile.temporaryInfix
         if entry.hasPrefix(parentsTemporary) {
             let pid = entry.dropFirst(parentsTemporary.count)
             return !pid.isEmpty && pid.allSatisfy { $0 >= "0" && $0 <= "9" }

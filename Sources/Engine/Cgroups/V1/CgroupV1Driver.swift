@@ -43,12 +43,14 @@ public struct CgroupV1Driver: CgroupDriver {
         return root + "/" + group.relative
     }
 
-    public func create(_ group: CgroupPath) throws {
+    @discardableResult
+    public func create(_ group: CgroupPath) throws -> [String] {
         var made: [String] = []
         do {
             for root in hierarchies {
                 made += try CgroupTree.makeGroup(root: root, relative: group.relative)
             }
+            return made
         } catch {
             // All or nothing: a group in some hierarchies but not others would be a leak.
             CgroupTree.unmake(made)

@@ -17,7 +17,8 @@ public struct CgroupV2Driver: CgroupDriver {
     /// A child only gets the files of controllers its parent enabled in cgroup.subtree_control,
     /// so every ancestor, from the root down, hands down cpu, pids and memory before the next
     /// directory is made.
-    public func create(_ group: CgroupPath) throws {
+    @discardableResult
+    public func create(_ group: CgroupPath) throws -> [String] {
         try CgroupTree.makeGroup(root: root, relative: group.relative) { parent in
             _ = try V2Core.enableControllers(in: parent)
         }
