@@ -177,7 +177,7 @@ if all(n in med for n in ["corral", "floor", "floor-hostnet", "swift-hello", "c-
               f"leave that front end "
               + ", ".join(f"{fmt_ms(max(0.0, b - hidden))} ms ({n}, ≤ {fmt_ms(b)} ms)" for n, b in budget)
               + f" for everything it adds; corral adds {fmt_ms(med['corral'] - hidden)} ms (its record, "
-              f"parsing, cgroup limits and parent, removal, and loading a binary far larger than the "
+              f"parsing, cgroup limits, removal, and loading a binary far larger than the "
               f"hello's).\n")
 
 if "corral-detach" in med and "corral" in med:
