@@ -190,10 +190,10 @@ final class CorralFixture {
         return info.split(separator: "\n").filter { $0.contains("/tmp/corral-test-\(id)") }.map(String.init)
     }
 
-    /// Processes whose cgroup is one of ours.
+    /// Processes whose cgroup is one of ours, the parent's included (an escape would land there).
     func processesInOurCgroups() -> [Int32] {
         var pids: [Int32] = []
-        for dir in cgroupDirs() {
+        for dir in parentCgroupDirs() + cgroupDirs() {
             let procs = (try? String(contentsOfFile: dir + "/cgroup.procs", encoding: .utf8)) ?? ""
             pids += procs.split(separator: "\n").compactMap { Int32($0) }
         }

@@ -251,8 +251,9 @@ final class FaultStateTests: XCTestCase {
     /// namespace ended with pid 1) unless the cgroup won't go: a process moved into it from
     /// outside is then killed as `rm -f` kills it, and nothing is left.
     func testForegroundRmRemovesAProcessMovedIntoItsCgroup() throws {
-        let run = try fx.spawnCorral(["run", "--rm", "--name", "host", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1"])
+        let run = try fx.spawnCorral(["run", "--rm", "--name", "host", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
         XCTAssertTrue(fx.wait { (try? self.fx.container("host")?["state"] as? String) == "running" }, "never ran")
+        let pid1 = try XCTUnwrap(try fx.container("host")?["pid"] as? Int)
         let outsider = Process()
         outsider.executableURL = URL(fileURLWithPath: "/bin/sleep")
         outsider.arguments = ["100"]
@@ -261,8 +262,9 @@ final class FaultStateTests: XCTestCase {
         for h in ["cpu", "cpuacct", "freezer", "pids", "memory"] {
             try Data("\(outsider.processIdentifier)".utf8).write(to: URL(fileURLWithPath: fx.cgroupDir(h, "host") + "/cgroup.procs"))
         }
+        XCTAssertEqual(kill(pid_t(pid1), SIGKILL), 0)
         let out = run.finish(timeout: 15)
-        XCTAssertEqual(out.code, 0, out.stderr)
+        XCTAssertEqual(out.code, 128 + SIGKILL, out.stderr)
         XCTAssertTrue(fx.wait { !outsider.isRunning }, "the process moved into the cgroup outlived the removal")
         XCTAssertEqual(fx.cgroupDirs(), [])
         XCTAssertEqual(fx.stateEntries(), [])

@@ -182,6 +182,7 @@ final class HostileEscapeTests: XCTestCase {
                 try FileManager.default.removeItem(atPath: bad + "/" + dir)
                 try FileManager.default.createSymbolicLink(atPath: bad + "/" + dir, withDestinationPath: target)
                 for detach in [false, true] {
+                    let parentsBefore = fx.parentCgroupDirs()
                     let r = try fx.corralRaw(["run"] + (detach ? ["-d"] : ["--rm"]) + ["--name", "sym", "--rootfs", bad, "--", "true"])
                     let what = "\(detach ? "run -d" : "run") with /\(dir) -> \(target)"
                     XCTAssertNotEqual(r.code, 0, "\(what) was accepted")
@@ -191,6 +192,7 @@ final class HostileEscapeTests: XCTestCase {
                     XCTAssertEqual(fx.stateEntries(), [], "\(what) left state")
                     XCTAssertEqual(fx.processesInOurCgroups(), [], "\(what) left processes")
                     XCTAssertEqual(fx.mounts(), [], "\(what) left mounts")
+                    XCTAssertEqual(fx.parentCgroupDirs(), parentsBefore, "\(what) left the cgroup parent it made")
                     XCTAssertEqual(hostMounts(), hostMountsBefore, "\(what) changed the host's mounts")
                 }
                 XCTAssertEqual(fx.cgroupDirs(), [], "/\(dir) -> \(target) left cgroups")

@@ -48,6 +48,7 @@ final class HostileInputTests: XCTestCase {
     /// Refused with one error line; nothing changed on the machine.
     func assertRefused(_ args: [Arg], env: [String: String] = [:], file: StaticString = #filePath, line: UInt = #line) throws {
         let before = fx.footprint()
+        let parentsBefore = fx.parentCgroupDirs()
         let images = imagesEntries
         let r = try fx.corralRaw(args.map(\.raw), env: env, timeout: 30)
         let what = "corral " + args.map(\.shown).joined(separator: " ") + (env.isEmpty ? "" : " with \(env)")
@@ -59,6 +60,7 @@ final class HostileInputTests: XCTestCase {
         XCTAssertEqual(r.stdout, "", "\(what) printed to stdout", file: file, line: line)
         let after = fx.waitForFootprint(before, timeout: 2)
         XCTAssertEqual(after, before, "left behind by \(what)", file: file, line: line)
+        XCTAssertEqual(fx.parentCgroupDirs(), parentsBefore, "cgroup parent made by \(what)", file: file, line: line)
         XCTAssertEqual(imagesEntries, images, "images store changed by \(what)", file: file, line: line)
     }
 

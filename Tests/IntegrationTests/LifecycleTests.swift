@@ -285,8 +285,8 @@ final class LifecycleTests: XCTestCase {
         let r = try fx.corral(["--root", otherRoot, "run", "-d", "--name", "twin", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
         fx.assertOneLineError(r, containing: "--cgroup-parent")
         XCTAssertTrue(r.stderr.contains("already exists"), r.stderr)
-        // Everything but the lock and the cgroup-parent note, hidden leftovers included.
-        let left = ((try? FileManager.default.contentsOfDirectory(atPath: otherRoot)) ?? []).filter { $0 != ".lock" && $0 != ".cgroup-parents" }
+        // Everything but the lock, hidden leftovers included.
+        let left = ((try? FileManager.default.contentsOfDirectory(atPath: otherRoot)) ?? []).filter { $0 != ".lock" }
         XCTAssertEqual(left, [], "state left in the second root")
         XCTAssertEqual(try fx.container("twin")?["state"] as? String, "running")
         let pid = try XCTUnwrap(try fx.container("twin")?["pid"] as? Int)
@@ -298,7 +298,7 @@ final class LifecycleTests: XCTestCase {
         let foreground = try fx.corral(["--root", otherRoot, "run", "--rm", "--name", "twin", "--rootfs", CorralFixture.rootfs, "--", "sleep", "5"])
         fx.assertOneLineError(foreground, containing: "--cgroup-parent")
         XCTAssertEqual(foreground.code, 125)
-        let leftAfter = ((try? FileManager.default.contentsOfDirectory(atPath: otherRoot)) ?? []).filter { $0 != ".lock" && $0 != ".cgroup-parents" }
+        let leftAfter = ((try? FileManager.default.contentsOfDirectory(atPath: otherRoot)) ?? []).filter { $0 != ".lock" }
         XCTAssertEqual(leftAfter, [], "state left in the second root by the foreground run")
         XCTAssertEqual(try String(contentsOfFile: fx.cgroupDir("cpu", "twin") + "/cgroup.procs", encoding: .utf8), "\(pid)\n")
         XCTAssertEqual(try fx.container("twin")?["state"] as? String, "running")

@@ -16,14 +16,17 @@ final class CgroupParents: @unchecked Sendable {
     static let legacyListName = ".cgroup-parents"
 
     private let mutex = Mutex()
-    private var made: Set<String> = []
+    /// Each directory made, with its identity then: removed and made again by someone else
+    /// (a person's `rmdir`, another corral), it is no longer ours.
+    private var made: [String: FileIdentity] = [:]
 
     /// `dirs` were made by creating a group whose own directories are `leafDirs` (one per
     /// hierarchy): the others are its parents.
     func note(_ dirs: [String], leafDirs: [String]) {
         let parents = dirs.filter { !leafDirs.contains($0) }
         guard !parents.isEmpty else { return }
-        mutex.locked { made.formUnion(parents) }
+        let identities = parents.compactMap { dir in FileIdentity(of: dir).map { (dir, $0) } }
+        mutex.locked { for (dir, identity) in identities { made[dir] = identity } }
     }
 
     /// After the group in `leafDirs` was removed: removes the parents of it this process made,
@@ -40,10 +43,24 @@ final class CgroupParents: @unchecked Sendable {
                 return found
             }
             // Innermost first: each leaf's ancestors come out deepest first.
-            for dir in ancestors where made.contains(dir) {
-                guard rmdir(dir) == 0 || errno == ENOENT else { continue }
-                made.remove(dir)
+            for dir in ancestors {
+                guard let identity = made[dir] else { continue }
+                if FileIdentity(of: dir) == identity, rmdir(dir) != 0, errno != ENOENT { continue }
+                made[dir] = nil
             }
         }
+    }
+}
+
+/// A file's device and inode.
+struct FileIdentity: Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    init?(of path: String) {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
     }
 }

@@ -90,12 +90,17 @@ extension Runtime {
     /// The `--rm` removal by the holder that has just reaped the container's pid 1 — and with it
     /// every process of its pid namespace, which the kernel ends before pid 1 can be reaped. So
     /// it skips what `remove` asks first (state, freezer, the processes left in the cgroup, pid
-    /// and supervisor files; ~0.1 ms a `run --rm`) unless the cgroup won't go: then `destroy`
-    /// as `rm -f` does (a process moved into the cgroup from outside). Acts only while the name
-    /// is still this container's, as `remove(onlyID:)`.
+    /// files, `/proc/<pid>/stat`; ~0.1 ms a `run --rm`) unless the cgroup won't go, or a
+    /// `start` has given the container another holder meanwhile: then `destroy` as `rm -f` does
+    /// (a process moved into the cgroup from outside is killed). Acts only while the name is
+    /// still this container's, as `remove(onlyID:)`.
     func removeReaped(_ record: ContainerRecord) throws {
         try store.withLock {
             guard (try? records.load(record.name, from: store))?.id == record.id else { return }
+            guard store.readSupervisor(record.name)?.pid == getpid() else {
+                try destroy(record)
+                return
+            }
             if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
             do {
                 try cgroups.remove(record.cgroup)

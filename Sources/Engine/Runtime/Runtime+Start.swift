@@ -171,9 +171,11 @@ extension Runtime {
     /// may have come in between.
     func removeAfterFailedStart(_ record: ContainerRecord) throws {
         try store.withLock {
+            // Also when the container is gone already (a tidying `ps` or an `rm -f` got the
+            // lock first): the parents this process made go if empty.
+            defer { cgroupParents.removeEmpty(above: cgroups.directories(record.cgroup)) }
             guard (try? store.load(record.name))?.id == record.id else { return }
             try destroy(record)
-            cgroupParents.removeEmpty(above: cgroups.directories(record.cgroup))
         }
     }
 

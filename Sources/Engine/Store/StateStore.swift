@@ -80,8 +80,9 @@ public struct StateStore: Sendable {
     /// `.new-<name>.<pid>.<ns>` or `.gone-<name>.<pid>.<ns>` with a valid container name: only
     /// what publish and discard make is ever swept.
     static func isHiddenLeftover(_ entry: String) -> Bool {
-        // The parents list's temporary file, from a write cut short (it is written under the
-        // lock, and leftovers are swept only while the lock is free).
+        // The cgroup parents list an older corral kept, and its temporary file from a write
+        // cut short: no longer used.
+        if entry == CgroupParents.legacyListName { return true }
         let parentsTemporary = CgroupParents.legacyListName + SmallFile.temporaryInfix
         if entry.hasPrefix(parentsTemporary) {
             let pid = entry.dropFirst(parentsTemporary.count)
