@@ -61,9 +61,10 @@ struct RunRequest: Equatable {
         LockWaitNotice.install()
         var spec = try container.spec()
         // Made on the other core while this one reads the cgroup layout, writes the record and
-        // makes the cgroups (a bad input below ends it unused: closed, nothing left).
-        let spareNetns = SpareNetns()
-        if spec.network == .none { spareNetns.prepare() }
+        // makes the cgroups (a bad input below ends it unused: closed, nothing left); begun
+        // before main when the command line did not ask for the host's network (early_netns.c).
+        let spareNetns = SpareNetns.adoptingEarlyStart()
+        if spec.network == .none { spareNetns.prepare() } else { spareNetns.discard() }
         var rest = imageAndCommand
         if let first = rest.first, first != "--" {
             // Where the image goes: an option ArgumentParser did not know lands here.

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define RUN(argv_, cfgp, out, status) do {                                              \
@@ -250,6 +251,66 @@ void check_net_prepared(void) {
     CHECK(strstr(out, "<LOOPBACK,UP"), "lo is not up:\n%s", out);
     // 0-2 and ls's own directory fd, nothing else.
     CHECK(strlen(out) >= 9 && strcmp(out + strlen(out) - 9, "\n0 1 2 3 ") == 0, "fds inside:\n%s", out);
+}
+
+// What the harness does when run as "harness run ...": early_netns.c's constructor has run
+// with that command line. Exit 0 when what it started (or not) matches `--net host`'s absence:
+// a namespace of its own, not this thread's, made on the constructor's thread.
+int h_early_netns_child(int argc, char **argv) {
+    char self[64], made[64];
+    struct stat ns;
+    pthread_t t;
+    int32_t *result = cspawn_claim_early_netns(&t);
+    int host = argc > 3 && strcmp(argv[2], "--net") == 0 && strcmp(argv[3], "host") == 0;
+    ssize_t n;
+    if (host) return result == NULL ? 0 : 3;
+    if (result == NULL) return 4;
+    if (cspawn_claim_early_netns(&t) != NULL) return 5;   // handed over once
+    if (pthread_join(t, NULL) != 0 || *result < 0 || fstat(*result, &ns) != 0) return 6;
+    n = readlink("/proc/thread-self/ns/net", self, sizeof self - 1);
+    self[n > 0 ? n : 0] = 0;
+    snprintf(made, sizeof made, "net:[%lu]", (unsigned long)ns.st_ino);
+    return strcmp(made, self) != 0 ? 0 : 7;
+}
+
+// `corral run` begins its network namespace from a constructor, before main (early_netns.c):
+// which command lines do, and that the thread it starts makes one and hands it over once.
+void check_net_early(void) {
+    static const struct { const char *args[8]; int wanted; } cases[] = {
+        {{"corral", "run", "--rm", "--rootfs", "r", "--", "true"}, 1},
+        {{"corral", "--root", "/x", "run", "busybox"}, 1},
+        {{"corral", "--root=/x", "--cgroup-parent", "p", "run", "-d", "busybox"}, 1},
+        {{"corral", "run", "--net", "none", "busybox"}, 1},
+        {{"corral", "run", "--rm", "--", "sh", "--net", "host"}, 1},
+        {{"corral", "run", "--net", "host", "busybox"}, 0},
+        {{"corral", "run", "--net=host", "busybox"}, 0},
+        {{"corral", "run", "-d", "--network", "host", "busybox"}, 0},
+        {{"corral", "--root", "run", "ps"}, 0},
+        {{"corral", "ps"}, 0},
+        {{"corral", "top"}, 0},
+        {{"corral"}, 0},
+    };
+    char *const *args;
+    int argc, st;
+    pid_t pid;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        args = (char *const *)cases[i].args;
+        for (argc = 0; argc < 8 && args[argc]; argc++) {}
+        CHECK(cspawn_early_netns_wanted(argc, args) == cases[i].wanted, "case %zu (%s %s ...): wanted should be %d",
+              i, args[1] ? args[1] : "", argc > 2 ? args[2] : "", cases[i].wanted);
+    }
+    CHECK(cspawn_claim_early_netns(&(pthread_t){0}) == NULL, "started for the harness's own command line");
+    for (int host = 0; host <= 1; host++) {
+        char *const child[] = {"harness", "run", host ? "--net" : "--rm", host ? "host" : "x", NULL};
+        pid = fork();
+        CHECK(pid >= 0, "fork");
+        if (pid == 0) {
+            execv("/proc/self/exe", child);
+            _exit(127);
+        }
+        CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st), "harness run did not exit");
+        CHECK(WEXITSTATUS(st) == 0, "harness run %s: exit %d", host ? "--net host" : "", WEXITSTATUS(st));
+    }
 }
 
 void check_net_host(void) {

@@ -247,6 +247,7 @@ int main(int argc, char **argv) {
         {"net none: own netns, lo up", check_net_none},
         {"net none: a netns prepared ahead is joined", check_net_prepared},
         {"net host", check_net_host},
+        {"net none: begun by a constructor for `corral run`", check_net_early},
         {"workdir, env", check_workdir_env},
         {"no mount propagates to the host", check_no_propagation},
         {"cgroup before exec", check_cgroup},
@@ -268,6 +269,7 @@ int main(int argc, char **argv) {
     int mounts_before, mounts_after;
     size_t i;
 
+    if (argc > 1 && strcmp(argv[1], "run") == 0) return h_early_netns_child(argc, argv);
     if (argc < 2 || geteuid() != 0) {
         fprintf(stderr, "usage (as root): %s DIR_WITH_STATIC_TEST_BINARIES\n", argv[0]);
         return 2;

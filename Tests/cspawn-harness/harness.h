@@ -46,6 +46,8 @@ void check_seccomp(void);
 void check_net_none(void);
 void check_net_prepared(void);
 void check_net_host(void);
+void check_net_early(void);
+int h_early_netns_child(int argc, char **argv);
 void check_workdir_env(void);
 void check_no_propagation(void);
 

@@ -184,6 +184,14 @@ int cspawn_make_netns(void);
 // on another CPU than the caller's when one is allowed. 0, or -1 if no thread could be made.
 int cspawn_start_netns_thread(pthread_t *thread, int32_t *result);
 
+// 1 when a command line is a `corral run` that may want a network namespace made ahead (not
+// `--net host`): a constructor then starts making one at program start (early_netns.c).
+int cspawn_early_netns_wanted(int argc, char *const argv[]);
+
+// The thread that constructor started, handed over once: *thread, and where its result (an
+// fd or -errno) is once it is joined; NULL when none was started or it was claimed already.
+int32_t *cspawn_claim_early_netns(pthread_t *thread);
+
 #ifdef __cplusplus
 }
 #endif

@@ -17,15 +17,36 @@ public final class SpareNetns {
     private var thread: pthread_t?
     /// Make the next one as each is taken (a long-running caller: the TUI).
     private var keepsOneReady = false
-    /// The thread's result: an fd, or -errno. Heap memory the thread writes before it ends.
-    private let result = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    /// Where the threads this object starts put their result, an fd or -errno, before they end.
+    private let ownResult = UnsafeMutablePointer<Int32>.allocate(capacity: 1)
+    /// The running thread's result: `ownResult`, or the early start's (kept by CSpawn).
+    private var result: UnsafeMutablePointer<Int32>
 
-    public init() {}
+    public init() {
+        result = ownResult
+    }
+
+    /// With the thread the program's first constructor started for a `corral run`
+    /// (early_netns.c), if it did: the start then takes that one's namespace.
+    public static func adoptingEarlyStart() -> SpareNetns {
+        let spare = SpareNetns()
+        var t = pthread_t()
+        if let early = cspawn_claim_early_netns(&t) {
+            spare.thread = t
+            spare.result = early
+        }
+        return spare
+    }
 
     deinit {
         mutex.locked { keepsOneReady = false }
+        discard()
+        ownResult.deallocate()
+    }
+
+    /// Closes the one being made or ready, if any (for a start that won't use it).
+    public func discard() {
         if let fd = take() { close(fd) }
-        result.deallocate()
     }
 
     /// Starts making one unless one is already being made or ready; with `keepingOneReady`,
@@ -39,6 +60,7 @@ public final class SpareNetns {
 
     private func startLocked() {
         guard thread == nil else { return }
+        result = ownResult
         result.pointee = -EAGAIN
         var t = pthread_t()
         if cspawn_start_netns_thread(&t, result) == 0 { thread = t }
