@@ -30,6 +30,7 @@ release: deps
 
 # Every test: unit tests, then real containers against this kernel (needs root).
 test: deps
+	@scripts/install-deps.sh strace
 	$(SWIFT) build --build-tests
 	CORRAL_BIN=$(CURDIR)/$(DEBUG_BIN) $(SWIFT) test --skip-build
 	$(MAKE) -C Tests/cspawn-harness run

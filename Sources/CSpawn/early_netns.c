@@ -41,8 +41,9 @@ int cspawn_early_netns_wanted(int argc, char *const argv[]) {
     return 1;
 }
 
-// glibc passes a program's own constructors its argc and argv. Priority 101: before the
-// Swift runtime's and the libraries' constructors, which take most of the time it overlaps.
+// glibc passes a program's own constructors its argc and argv. Priority 101: in the static
+// release binary, before the Swift runtime's and the libraries' constructors, which take most
+// of the time it overlaps (linked as shared libraries, theirs run first).
 __attribute__((constructor(101))) static void start_early_netns(int argc, char **argv, char **envp) {
     (void)envp;
     if (argv == NULL || !cspawn_early_netns_wanted(argc, argv)) return;

@@ -61,7 +61,7 @@ func hoistGlobalOptions(_ args: [String]) -> [String] {
     // the first "run" anywhere: a container may be called that).
     var rest = args[...]
     while let first = rest.first, first.hasPrefix("--") {
-        let parts = first.split(separator: "=", maxSplits: 1).map(String.init)
+        let parts = first.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         guard let variable = environmentVariable(for: parts[0]) else { break }
         let value: String
         if parts.count == 2 {

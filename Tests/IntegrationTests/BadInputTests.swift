@@ -126,6 +126,8 @@ final class BadInputTests: XCTestCase {
         let before = try FileManager.default.contentsOfDirectory(atPath: cwd)
         let storeAtSlash = FileManager.default.fileExists(atPath: "/images-store")
         try assertRefused(["--root", "", "run", "--rootfs", CorralFixture.rootfs, "--", "true"], contains: "--root")
+        try assertRefused(["--root=", "run", "--rootfs", CorralFixture.rootfs, "--", "true"], contains: "--root")
+        try assertRefused(["--cgroup-parent=", "ps"], contains: "--cgroup-parent")
         try assertRefused(["ps", "--root", ""], contains: "--root")
         try assertRefused(["image", "ls", "--root", ""], contains: "--root")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: cwd), before)

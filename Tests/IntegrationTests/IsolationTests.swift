@@ -141,6 +141,28 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(network.stdout, host.stdout)
     }
 
+    /// `corral run` makes one network namespace, begun by a constructor on a thread of its own
+    /// and joined by the container (early_netns.c, SpareNetns), and none with --net host:
+    /// counted with strace, as the network namespaces corral unshares and the container setns'.
+    func testRunMakesOneNetworkNamespaceOffTheMainThread() throws {
+        let trace = fx.scratch + "/netns.trace"
+        for (net, unshares) in [("none", 1), ("host", 0)] {
+            let run = ["-f", "-e", "trace=execve,unshare,setns", "-o", trace, fx.binary, "run", "--rm", "--net", net,
+                       "--rootfs", CorralFixture.rootfs, "--", "true"]
+            let r = try Host.run("/usr/bin/strace", run, env: fx.environment)
+            XCTAssertEqual(r.code, 0, r.stderr)
+            let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n")
+            let made = lines.filter { $0.contains("unshare(CLONE_NEWNET") }
+            XCTAssertEqual(made.count, unshares, "--net \(net): \(lines)")
+            let joined = lines.filter { $0.contains("setns(") && $0.contains("CLONE_NEWNET") && $0.hasSuffix("= 0") }
+            XCTAssertEqual(joined.count, unshares, "--net \(net): \(lines)")
+            // The first line is corral's own execve, by its main thread.
+            let mainPid = lines.first { $0.contains("execve(\"\(fx.binary)\"") }?.split(separator: " ").first
+            XCTAssertNotNil(mainPid, "\(lines)")
+            for line in made { XCTAssertNotEqual(line.split(separator: " ").first, mainPid, "made on the main thread: \(line)") }
+        }
+    }
+
     /// docker's rule: a working directory the image lacks is made (root's, 0755), also for a
     /// user who could not make it.
     func testMissingWorkdirIsMade() throws {

@@ -268,7 +268,8 @@ int h_early_netns_child(int argc, char **argv) {
     if (cspawn_claim_early_netns(&t) != NULL) return 5;   // handed over once
     if (pthread_join(t, NULL) != 0 || *result < 0 || fstat(*result, &ns) != 0) return 6;
     n = readlink("/proc/thread-self/ns/net", self, sizeof self - 1);
-    self[n > 0 ? n : 0] = 0;
+    if (n <= 0) return 8;
+    self[n] = 0;
     snprintf(made, sizeof made, "net:[%lu]", (unsigned long)ns.st_ino);
     return strcmp(made, self) != 0 ? 0 : 7;
 }
