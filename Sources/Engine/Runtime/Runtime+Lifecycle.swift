@@ -201,6 +201,12 @@ extension Runtime {
             try? cgroups.killAll(group, signal: SIGKILL)
             try cgroups.remove(group)
         }
+        // As `destroy` does: a supervisor writes `exit` once it has reaped pid 1, and must not
+        // write it into the directory being removed (its temporary file, made after the
+        // directory was listed, failed the removal: "Directory not empty").
+        if let s = store.readSupervisor(name), s.pid != getpid() {
+            waitForProcess(s.pid, startTime: s.startTime, seconds: 2) { store.readExit(name) != nil }
+        }
         try Overlay.unmountIfMounted(store.directory(name) + "/rootfs")
         try store.discard(name)
     }
