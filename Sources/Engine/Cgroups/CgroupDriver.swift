@@ -56,8 +56,8 @@ public protocol CgroupDriver: Sendable {
     /// group's own and any parents, outermost first in each hierarchy.
     @discardableResult
     func create(_ group: CgroupPath) throws -> [String]
-    /// The cgroup.procs files of the group, one per hierarchy.
-    func procsFiles(_ group: CgroupPath) -> [String]
+    /// The group's directory in each hierarchy.
+    func directories(_ group: CgroupPath) -> [String]
     /// The files a new container's process writes "0" (itself) to, to enter the group, one per
     /// hierarchy (cspawn_config.cgroup_join).
     func joinFiles(_ group: CgroupPath) -> [String]
@@ -107,8 +107,8 @@ extension String {
 }
 
 extension CgroupDriver {
-    /// The group's directory in each hierarchy.
-    public func directories(_ group: CgroupPath) -> [String] {
-        procsFiles(group).map { String($0[..<($0.lastIndex(of: "/") ?? $0.endIndex)]) }
+    /// The cgroup.procs files of the group, one per hierarchy.
+    public func procsFiles(_ group: CgroupPath) -> [String] {
+        directories(group).map { $0 + "/cgroup.procs" }
     }
 }

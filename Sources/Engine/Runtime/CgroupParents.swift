@@ -52,15 +52,3 @@ final class CgroupParents: @unchecked Sendable {
     }
 }
 
-/// A file's device and inode.
-struct FileIdentity: Equatable {
-    let device: UInt64
-    let inode: UInt64
-
-    init?(of path: String) {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        device = UInt64(st.st_dev)
-        inode = UInt64(st.st_ino)
-    }
-}

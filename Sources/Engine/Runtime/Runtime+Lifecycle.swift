@@ -97,19 +97,19 @@ extension Runtime {
     func removeReaped(_ record: ContainerRecord) throws {
         try store.withLock {
             guard (try? records.load(record.name, from: store))?.id == record.id else { return }
-            guard store.readSupervisor(record.name)?.pid == getpid() else {
+            guard store.readSupervisor(record.name)?.pid == getpid(), (try? removeEnded(record)) != nil else {
                 try destroy(record)
                 return
             }
-            if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
-            do {
-                try cgroups.remove(record.cgroup)
-            } catch {
-                try destroy(record)
-                return
-            }
-            try store.discard(record.name)
         }
+    }
+
+    /// The end of every removal, once nothing of the container runs: its layer's mount, its
+    /// cgroups, its state directory.
+    private func removeEnded(_ record: ContainerRecord) throws {
+        if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
+        try cgroups.remove(record.cgroup)
+        try store.discard(record.name)
     }
 
     /// Removes a container: its processes (with `force`), its writable layer and mount, its
@@ -169,9 +169,7 @@ extension Runtime {
         if let s = store.readSupervisor(record.name), s.pid != getpid() {
             waitForProcess(s.pid, startTime: s.startTime, seconds: 2) { store.readExit(record.name) != nil }
         }
-        if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
-        try cgroups.remove(record.cgroup)
-        try store.discard(record.name)
+        try removeEnded(record)
     }
 
     /// A container's directory is removed whole: it must not be (or hold) the image store,

@@ -8,9 +8,9 @@ import Glibc
 /// file, and a state file is only ever replaced by rename (a new inode), so a change is seen
 /// at the next load.
 final class RecordCache {
+    /// The file and its content's version: a state file is replaced by rename (another inode).
     private struct Identity: Equatable {
-        var device: UInt64
-        var inode: UInt64
+        var file: FileIdentity
         var size: Int64
         var mtimeSeconds: Int
         var mtimeNanoseconds: Int
@@ -42,7 +42,7 @@ final class RecordCache {
     private static func identity(of path: String) -> Identity? {
         var st = stat()
         guard stat(path, &st) == 0 else { return nil }
-        return Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino), size: Int64(st.st_size),
+        return Identity(file: FileIdentity(st), size: Int64(st.st_size),
                         mtimeSeconds: Int(st.st_mtim.tv_sec), mtimeNanoseconds: Int(st.st_mtim.tv_nsec))
     }
 

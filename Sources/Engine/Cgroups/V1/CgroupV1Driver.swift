@@ -58,8 +58,8 @@ public struct CgroupV1Driver: CgroupDriver {
         }
     }
 
-    public func procsFiles(_ group: CgroupPath) -> [String] {
-        hierarchies.map { $0 + "/" + group.relative + "/cgroup.procs" }
+    public func directories(_ group: CgroupPath) -> [String] {
+        hierarchies.map { $0 + "/" + group.relative }
     }
 
     /// `tasks`, not `cgroup.procs`: a process of one thread that writes "0" there moves whole,
@@ -67,7 +67,7 @@ public struct CgroupV1Driver: CgroupDriver {
     /// spell waits out an RCU grace period: 7.3 ms against 0.16 ms for five writes here
     /// (bench/FINDINGS.md, eighth round) — the better part of a lone `corral run`.
     public func joinFiles(_ group: CgroupPath) -> [String] {
-        hierarchies.map { $0 + "/" + group.relative + "/tasks" }
+        directories(group).map { $0 + "/tasks" }
     }
 
     public func remove(_ group: CgroupPath) throws {

@@ -24,8 +24,8 @@ public struct CgroupV2Driver: CgroupDriver {
         }
     }
 
-    public func procsFiles(_ group: CgroupPath) -> [String] {
-        [directory(group) + "/" + V2Core.procsFile]
+    public func directories(_ group: CgroupPath) -> [String] {
+        [directory(group)]
     }
 
     /// cgroup.procs: v2's `cgroup.threads` moves a thread only within its domain.
