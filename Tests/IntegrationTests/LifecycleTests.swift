@@ -441,6 +441,34 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(fx.parentCgroupDirs(), parents)
     }
 
+    /// In a long-running process (the TUI), a failed start removes a parent only while it is
+    /// the directory that process made: one a person removed and made again is theirs.
+    func testAFailedStartKeepsAParentMadeAgainByAPerson() throws {
+        let rt = try fx.runtime()
+        func spec(_ name: String, _ command: String) -> ContainerSpec {
+            var spec = ContainerSpec()
+            spec.name = name
+            spec.rootfs = CorralFixture.rootfs
+            spec.command = [command]
+            spec.detached = true
+            return spec
+        }
+        XCTAssertThrowsError(try rt.startDetached(try rt.create(spec("first", "nosuch"))))
+        XCTAssertEqual(fx.parentCgroupDirs(), [], "the parent this process made, left by a failed start")
+        try rt.startDetached(try rt.create(spec("second", "true")))
+        try rt.remove("second", force: true)
+        let parents = fx.parentCgroupDirs()
+        XCTAssertEqual(parents.count, 5, "\(parents)")
+        for dir in parents {
+            XCTAssertEqual(rmdir(dir), 0, dir)
+            XCTAssertEqual(mkdir(dir, 0o755), 0, dir)   // a person's, now
+        }
+        XCTAssertThrowsError(try rt.startDetached(try rt.create(spec("third", "nosuch"))))
+        XCTAssertEqual(fx.parentCgroupDirs(), parents, "a failed start removed a parent a person made")
+        XCTAssertEqual(fx.cgroupDirs(), [])
+        XCTAssertEqual(fx.stateEntries(), [])
+    }
+
     /// A cgroup parent spelled with extra slashes is the same group, shown one way.
     func testCgroupParentWithExtraSlashesIsOneGroup() throws {
         let r = try fx.corral(["run", "-d", "--cgroup-parent", "/\(fx.cgroupParent)//sub/", "--name", "slashes",
