@@ -10,12 +10,16 @@ final class BadInputTests: XCTestCase {
 
     func assertRefused(_ args: [String], contains: String? = nil, file: StaticString = #filePath, line: UInt = #line) throws {
         let parentsBefore = fx.parentCgroupDirs()
+        let spareBefore = FileManager.default.fileExists(atPath: fx.stateRoot + "/.spare")
         let r = try fx.corral(args)
         XCTAssertNotEqual(r.code, 0, "accepted: \(args)", file: file, line: line)
         XCTAssertTrue(r.stderr.hasPrefix("corral: error: "), "stderr for \(args): \(r.stderr)", file: file, line: line)
         XCTAssertEqual(r.stderr.split(separator: "\n").count, 1, "not one line for \(args): \(r.stderr)", file: file, line: line)
         if let contains { XCTAssertTrue(r.stderr.contains(contains), "\(r.stderr) lacks \(contains)", file: file, line: line) }
         XCTAssertEqual(fx.stateEntries(), [], "state left by \(args)", file: file, line: line)
+        if !spareBefore {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/.spare"), "spare directory left by \(args)", file: file, line: line)
+        }
         XCTAssertEqual(fx.cgroupDirs(), [], "cgroup dirs left by \(args)", file: file, line: line)
         XCTAssertEqual(fx.parentCgroupDirs(), parentsBefore, "cgroup parent made by \(args)", file: file, line: line)
         XCTAssertEqual(fx.mounts(), [], "mounts left by \(args)", file: file, line: line)

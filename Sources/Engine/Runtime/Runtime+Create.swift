@@ -128,7 +128,7 @@ extension Runtime {
             try store.publish(record, subdirectories: plan.imageRootfs == nil ? [] : ["upper", "work", "rootfs"],
                               holder: (getpid(), cspawn_process_starttime(getpid())))
             records.remember(record, in: store)
-            undo.append { [store] in try? store.discard(record.name) }
+            undo.append { [store] in try? store.discard(record.name, keepingSpare: false) }
             if let lower = plan.imageRootfs {
                 try EtcFiles.write(intoUpper: dir + "/upper", record: record)
                 try Overlay.mount(lower: lower, upper: dir + "/upper", work: dir + "/work", target: record.rootfs)

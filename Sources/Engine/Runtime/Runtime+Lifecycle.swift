@@ -106,10 +106,11 @@ extension Runtime {
 
     /// The end of every removal, once nothing of the container runs: its layer's mount, its
     /// cgroups, its state directory.
-    private func removeEnded(_ record: ContainerRecord) throws {
+    /// `keepingSpare`: see `StateStore.discard`.
+    private func removeEnded(_ record: ContainerRecord, keepingSpare: Bool = true) throws {
         if record.rootfsIsOverlay { try Overlay.unmountIfMounted(record.rootfs) }
         try cgroups.remove(record.cgroup)
-        try store.discard(record.name)
+        try store.discard(record.name, keepingSpare: keepingSpare)
     }
 
     /// Removes a container: its processes (with `force`), its writable layer and mount, its
@@ -153,7 +154,7 @@ extension Runtime {
 
     /// Kills whatever is left, waits for the supervisor, unmounts, removes cgroup and state.
     /// Runs under the store lock.
-    func destroy(_ record: ContainerRecord) throws {
+    func destroy(_ record: ContainerRecord, keepingSpare: Bool = true) throws {
         if cgroups.exists(record.cgroup) {
             try? cgroups.thaw(record.cgroup)
             try? cgroups.killAll(record.cgroup, signal: SIGKILL)
@@ -169,7 +170,7 @@ extension Runtime {
         if let s = store.readSupervisor(record.name), s.pid != getpid() {
             waitForProcess(s.pid, startTime: s.startTime, seconds: 2) { store.readExit(record.name) != nil }
         }
-        try removeEnded(record)
+        try removeEnded(record, keepingSpare: keepingSpare)
     }
 
     /// A container's directory is removed whole: it must not be (or hold) the image store,

@@ -175,7 +175,7 @@ extension Runtime {
             // lock first): the parents this process made go if empty.
             defer { cgroupParents.removeEmpty(above: cgroups.directories(record.cgroup)) }
             guard (try? store.load(record.name))?.id == record.id else { return }
-            try destroy(record)
+            try destroy(record, keepingSpare: false)
         }
     }
 

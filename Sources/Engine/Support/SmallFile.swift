@@ -105,6 +105,25 @@ public enum SmallFile {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
+    /// A directory itself (not a symlink to one) with nothing in it, of that owner and mode.
+    public static func isEmptyDirectory(_ path: String, owner: uid_t, mode: mode_t) -> Bool {
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_uid == owner, st.st_mode & 0o7777 == mode, let dir = fdopendir(fd) else {
+            close(fd)
+            return false
+        }
+        defer { closedir(dir) }
+        while let ent = readdir(dir) {
+            let isDots = withUnsafePointer(to: ent.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { strcmp($0, ".") == 0 || strcmp($0, "..") == 0 }
+            }
+            if !isDots { return false }
+        }
+        return true
+    }
+
     /// `mkdir -p`; existing directories are fine.
     public static func makeDirectories(_ path: String, mode: mode_t = 0o755) throws {
         var prefix = path.hasPrefix("/") ? "" : "."
@@ -124,7 +143,10 @@ public enum SmallFile {
     /// host's files with it). Entries are handled by their raw name bytes relative to an open
     /// directory: a name that isn't UTF-8 (an extracted archive may hold any bytes) is removed
     /// like any other, and a directory swapped for a symlink meanwhile is not followed.
-    public static func removeTree(_ path: String) throws {
+    ///
+    /// `keepingEmptyAs`: the emptied directory is renamed to that path instead of removed, unless
+    /// a non-empty directory is there (an empty one is replaced).
+    public static func removeTree(_ path: String, keepingEmptyAs keep: String? = nil) throws {
         var st = stat()
         guard lstat(path, &st) == 0 else {
             if errno == ENOENT { return }
@@ -137,6 +159,7 @@ public enum SmallFile {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw EngineError.fromErrno("open", path) }
         try removeEntries(of: fd, path: path, device: st.st_dev)
+        if let keep, rename(path, keep) == 0 { return }
         guard rmdir(path) == 0 || errno == ENOENT else { throw EngineError.fromErrno("rmdir", path) }
     }
 
