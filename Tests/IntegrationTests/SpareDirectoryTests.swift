@@ -71,6 +71,7 @@ final class SpareDirectoryTests: XCTestCase {
     func testWhatIsNotAnEmptyPrivateDirectoryIsNotFilled() throws {
         let outside = fx.scratch + "/outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        XCTAssertEqual(chmod(outside, 0o700), 0)   // refused as a symlink, not for its mode
         let plant: [(String, () throws -> Void)] = [
             ("a symlink", { try FileManager.default.createSymbolicLink(atPath: self.spare, withDestinationPath: outside) }),
             ("a file", { XCTAssertTrue(FileManager.default.createFile(atPath: self.spare, contents: Data("x".utf8))) }),
@@ -82,6 +83,10 @@ final class SpareDirectoryTests: XCTestCase {
                 XCTAssertEqual(mkdir(self.spare, 0o700), 0)
                 XCTAssertEqual(chmod(self.spare, 0o777), 0)
             }),
+            ("a directory of another user", {
+                XCTAssertEqual(mkdir(self.spare, 0o700), 0)
+                XCTAssertEqual(chown(self.spare, 65534, 65534), 0)
+            }),
         ]
         for (what, make) in plant {
             _ = try? FileManager.default.removeItem(atPath: spare)
@@ -92,6 +97,7 @@ final class SpareDirectoryTests: XCTestCase {
             XCTAssertEqual(lstat(fx.stateRoot + "/planted", &st), 0, what)
             XCTAssertEqual(st.st_mode & S_IFMT, S_IFDIR, "\(what) was filled")
             XCTAssertEqual(st.st_mode & 0o7777, 0o700, "\(what) was filled")
+            XCTAssertEqual(st.st_uid, 0, "\(what) was filled")
             XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/planted/exit"), "\(what) was filled")
             XCTAssertEqual(try fx.container("planted")?["state"] as? String, "running", what)
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "written through \(what)")
@@ -99,5 +105,38 @@ final class SpareDirectoryTests: XCTestCase {
             XCTAssertEqual(try fx.corral(["rm", "-f", "planted"]).code, 0)
             assertSpareIsAnEmptyPrivateDirectory()
         }
+    }
+
+    /// Several removals keep one spare (the second replaces the first); a removal that finds a
+    /// spare someone filled removes its own directory instead; neither leaves a `.gone-`.
+    func testRemovalsBesideASpareLeaveOneAndNothingHalfRemoved() throws {
+        try fx.detached("a", ["sleep", "1000"])
+        try fx.detached("b", ["sleep", "1000"])
+        XCTAssertEqual(try fx.corral(["rm", "-f", "a", "b"]).code, 0)
+        assertSpareIsAnEmptyPrivateDirectory()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: fx.stateRoot).sorted(), [".lock", ".spare"])
+
+        try fx.detached("c", ["sleep", "1000"])
+        XCTAssertNil(inode(spare))
+        XCTAssertEqual(mkdir(spare, 0o700), 0)
+        XCTAssertTrue(FileManager.default.createFile(atPath: spare + "/kept", contents: Data()))
+        XCTAssertEqual(try fx.corral(["rm", "-f", "c"]).code, 0)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spare), ["kept"], "someone's file in it was removed")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: fx.stateRoot).sorted(), [".lock", ".spare"])
+    }
+
+    /// An image container's directory holds its writable layer: the next one to get that
+    /// directory starts from an empty layer, not the last one's files.
+    func testAnImageContainerInTheSpareStartsWithAnEmptyLayer() throws {
+        XCTAssertEqual(try fx.corral(["run", "--rm", "busybox", "--", "sh", "-c", "touch /left-behind"]).code, 0)
+        assertSpareIsAnEmptyPrivateDirectory()
+        let kept = try XCTUnwrap(inode(spare))
+        XCTAssertEqual(try fx.corral(["run", "-d", "--name", "layered", "busybox", "--", "sleep", "1000"]).code, 0)
+        XCTAssertEqual(inode(fx.stateRoot + "/layered"), kept)
+        let look = try fx.corral(["exec", "layered", "sh", "-c", "test -e /left-behind && echo found || echo clean"])
+        XCTAssertEqual(look.stdout, "clean\n", look.stderr)
+        XCTAssertEqual(try fx.corral(["rm", "-f", "layered"]).code, 0)
+        assertSpareIsAnEmptyPrivateDirectory()
+        XCTAssertEqual(fx.mounts(), [])
     }
 }

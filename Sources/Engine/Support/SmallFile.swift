@@ -105,23 +105,25 @@ public enum SmallFile {
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// A directory itself (not a symlink to one) with nothing in it, of that owner and mode.
+    /// A directory itself (not a symlink to one) with nothing in it, of that owner and
+    /// permission bits (set-group-ID, which a directory may inherit, aside).
     public static func isEmptyDirectory(_ path: String, owner: uid_t, mode: mode_t) -> Bool {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { return false }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_uid == owner, st.st_mode & 0o7777 == mode, let dir = fdopendir(fd) else {
+        guard fstat(fd, &st) == 0, st.st_uid == owner, st.st_mode & 0o5777 == mode, let dir = fdopendir(fd) else {
             close(fd)
             return false
         }
         defer { closedir(dir) }
+        errno = 0
         while let ent = readdir(dir) {
             let isDots = withUnsafePointer(to: ent.pointee.d_name) {
                 $0.withMemoryRebound(to: CChar.self, capacity: 256) { strcmp($0, ".") == 0 || strcmp($0, "..") == 0 }
             }
             if !isDots { return false }
         }
-        return true
+        return errno == 0   // not read to its end: not known to be empty
     }
 
     /// `mkdir -p`; existing directories are fine.
@@ -145,7 +147,8 @@ public enum SmallFile {
     /// like any other, and a directory swapped for a symlink meanwhile is not followed.
     ///
     /// `keepingEmptyAs`: the emptied directory is renamed to that path instead of removed, unless
-    /// a non-empty directory is there (an empty one is replaced).
+    /// a non-empty directory is there (an empty one is replaced). Whoever takes it checks that it
+    /// is still empty: a writer that had the directory's path open may add a file after this.
     public static func removeTree(_ path: String, keepingEmptyAs keep: String? = nil) throws {
         var st = stat()
         guard lstat(path, &st) == 0 else {
