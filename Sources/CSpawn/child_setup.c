@@ -86,7 +86,8 @@ int cs_container_init(void *arg) {
     umask(0);   // modes below are meant exactly as written; launch sets 022 again
     if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)) < 0)
         cs_child_fail(p->sock, errno, "sethostname", cfg->hostname);
-    if (cfg->share_host_net) {
+    if (cfg->share_host_net || cfg->netns_at_gate) {
+        // The host's; or one that comes through the gate (mounts.c, before sysfs).
     } else if (cfg->join_netns) {
         // Made ahead by the caller (a fresh namespace is ~1 ms of kernel work); before sysfs
         // is mounted, which shows the devices of the mounter's netns.

@@ -89,6 +89,7 @@ void cs_restore_signals(const sigset_t *old);
 // --- child side ---
 int cs_container_init(void *plan);                          // child_setup.c: clone() entry
 void cs_child_pass_gate(const cs_plan *p);                  // start_gate.c: waits, enters cgroups
+void cs_child_take_netns(const cs_plan *p);                 // start_gate.c: joins or makes its netns
 void cs_loopback_up(int sock);                              // netns.c
 void cs_setup_rootfs(const cs_plan *p);                     // mounts.c: bind, proc, sys, pivot
 void cs_setup_masks(int sock);                              // mounts.c: masked + read-only paths

@@ -53,6 +53,7 @@ static void mount_sys(const cs_plan *p) {
     int sock = p->sock;
     if (!p->cfg->share_host_net) {
         // sysfs shows the network devices of the mounter's netns: the new one.
+        if (p->cfg->netns_at_gate) cs_child_take_netns(p);
         if (mount("sysfs", "sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
             cs_child_fail(sock, errno, "mount sysfs", "/sys");
         return;

@@ -34,6 +34,10 @@ int cs_plan_prepare(cs_plan *p, const cspawn_config *cfg, cspawn_error *error) {
         cs_set_error(error, EINVAL, "no environment", "");
         return -1;
     }
+    if (cfg->netns_at_gate && (!cfg->gate || cfg->share_host_net || cfg->join_netns)) {
+        cs_set_error(error, EINVAL, "network namespace at the gate without a gate, or with another namespace", "");
+        return -1;
+    }
     if ((p->stdio[0] = stdio_fd(p, cfg->stdin_fd, error)) < 0 ||
         (p->stdio[1] = stdio_fd(p, cfg->stdout_fd, error)) < 0 ||
         (p->stdio[2] = stdio_fd(p, cfg->stderr_fd, error)) < 0)

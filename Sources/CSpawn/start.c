@@ -61,7 +61,7 @@ pid_t cspawn_start(const cspawn_config *cfg, int *pty_master, cspawn_error *erro
     // syscalls where glibc would act for the whole process (caps.c), and its fd table, signal
     // handlers and cwd are its own (no CLONE_FILES, CLONE_SIGHAND, CLONE_FS).
     flags = CLONE_VM | CLONE_VFORK | CLONE_NEWUTS | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | SIGCHLD;
-    if (!cfg->share_host_net && !cfg->join_netns) flags |= CLONE_NEWNET;
+    if (!cfg->share_host_net && !cfg->join_netns && !cfg->netns_at_gate) flags |= CLONE_NEWNET;
 
     cs_block_signals(&old);
     pid = clone(cs_container_init, (char *)stack + CHILD_STACK, flags, &plan);

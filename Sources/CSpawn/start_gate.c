@@ -1,14 +1,17 @@
 // The start gate (cspawn.h): the caller's side sends the open cgroup_join files of cgroups it
 // has just made; the child's side, after its namespaces are set up, takes them and enters each.
+// Before that, with netns_at_gate, the network namespace: sent once made, taken before /sys.
 #define _GNU_SOURCE
 #include "internal.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 static const char go_ahead = 'g';
+static const char netns_follows = 'n';
 
 typedef union {
     struct cmsghdr align;
@@ -50,6 +53,64 @@ int cspawn_gate_open(int gate_fd, const char *const *files, cspawn_error *error)
     // Nothing was sent: the waiting child must not wait on.
     shutdown(gate_fd, SHUT_RDWR);
     return -1;
+}
+
+int cspawn_gate_send_netns(int gate_fd, int netns_fd, cspawn_error *error) {
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    struct iovec iov = {.iov_base = (void *)&netns_follows, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    ssize_t sent;
+    if (netns_fd >= 0) {
+        struct cmsghdr *c;
+        memset(&control, 0, sizeof control);
+        msg.msg_control = control.buf;
+        msg.msg_controllen = sizeof control.buf;
+        c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &netns_fd, sizeof(int));
+    }
+    do sent = sendmsg(gate_fd, &msg, MSG_NOSIGNAL);
+    while (sent < 0 && errno == EINTR);
+    if (sent >= 0) return 0;
+    cs_set_error(error, errno, "send the network namespace", "");
+    return -1;
+}
+
+// Child side of cspawn_gate_send_netns: joins the namespace that came, or makes its own (and
+// brings lo up) when the caller had none ready.
+void cs_child_take_netns(const cs_plan *p) {
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(int))];
+    } control;
+    char byte = 0;
+    struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1,
+                         .msg_control = control.buf, .msg_controllen = sizeof control.buf};
+    struct cmsghdr *c = NULL;
+    int fd = -1;
+    ssize_t got;
+
+    do got = recvmsg(p->cfg->gate_fd, &msg, MSG_CMSG_CLOEXEC);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) cs_child_fail(p->sock, errno, "wait for the network namespace", "");
+    for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+            memcpy(&fd, CMSG_DATA(c), sizeof(int));
+    if (got == 0) cs_child_fail(p->sock, ECANCELED, "start called off", "network namespace");
+    if (byte != netns_follows || (msg.msg_flags & MSG_CTRUNC)) cs_child_fail(p->sock, EPROTO, "start gate", "network namespace");
+    if (fd < 0) {
+        if (unshare(CLONE_NEWNET) < 0) cs_child_fail(p->sock, errno, "unshare", "network namespace");
+        cs_loopback_up(p->sock);
+        return;
+    }
+    if (setns(fd, CLONE_NEWNET) < 0) cs_child_fail(p->sock, errno, "setns", "prepared netns");
+    close(fd);
 }
 
 // Child side. The files arrive in cfg->cgroup_join's order, so a failure names its path.

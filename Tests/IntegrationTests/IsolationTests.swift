@@ -134,6 +134,10 @@ final class IsolationTests: XCTestCase {
         XCTAssertEqual(ifs.first, "lo")
         XCTAssertTrue(ifs.contains("lo-ok"), r.stdout + r.stderr)
         XCTAssertEqual(ifs.filter { $0 != "lo-ok" }.count, 1, "interfaces: \(ifs)")
+        // /sys is mounted once the container has its namespace (it comes through the start
+        // gate after the clone): sysfs shows the devices of the namespace it was mounted in.
+        let sys = try sh("ls /sys/class/net; cat /sys/class/net/lo/flags")
+        XCTAssertEqual(sys.stdout, "lo\n0x9\n", sys.stderr)
         let host = try sh("cat /proc/net/dev | wc -l", options: ["--net", "host"])
         let hostIfs = (try String(contentsOfFile: "/proc/net/dev", encoding: .utf8)).split(separator: "\n").count
         XCTAssertEqual(Int(host.stdout.trimmingCharacters(in: .whitespacesAndNewlines)), hostIfs)

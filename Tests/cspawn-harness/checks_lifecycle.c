@@ -50,14 +50,23 @@ struct gate_opener {
     int call_off;
     const char *const *procs;
     int result;
+    int sends_netns;   // with cfg->netns_at_gate: first send netns_fd (-1: "make your own")
+    int netns_fd;
 };
 
 static void *open_gate(void *arg) {
     struct gate_opener *g = arg;
     cspawn_error err;
     usleep(g->delay_ms * 1000);
-    if (g->call_off) g->result = shutdown(g->fd, SHUT_RDWR);
-    else g->result = cspawn_gate_open(g->fd, g->procs, &err);
+    if (g->call_off) {
+        g->result = shutdown(g->fd, SHUT_RDWR);
+        return NULL;
+    }
+    if (g->sends_netns && cspawn_gate_send_netns(g->fd, g->netns_fd, &err) < 0) {
+        g->result = -1;
+        return NULL;
+    }
+    g->result = cspawn_gate_open(g->fd, g->procs, &err);
     return NULL;
 }
 
@@ -112,6 +121,68 @@ void check_start_gate(void) {
     r = run_gated(&c, &g, out, sizeof out, &st, &err);
     CHECK(r < 0 && err.err == EPROTO, "a gate short of cgroup files: got r=%d (%s, \"%s\")", r,
           strerror(err.err), err.step);
+    CHECK(waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD, "a child is left");
+    CHECK(rmdir(h_cgroup) == 0, "rmdir %s: %s", h_cgroup, strerror(errno));
+}
+
+static void *make_netns_for_gate(void *fd) {
+    *(int *)fd = cspawn_make_netns();
+    return NULL;
+}
+
+// With netns_at_gate the container is cloned without a network namespace of its own and waits
+// for one at the gate, before /sys is mounted: the one sent (its /sys shows that namespace's
+// devices), or, sent none, one it makes with lo up; called off before it, it ends.
+void check_gate_netns(void) {
+    char procs[300], out[2048], want[64], host[64];
+    const char *list[] = {procs, NULL};
+    const char *argv[] = {"sh", "-c", "readlink /proc/self/ns/net; ls /sys/class/net; ip link show lo", NULL};
+    cspawn_config c = h_config(argv);
+    cspawn_error err;
+    struct gate_opener g = {.delay_ms = 50, .procs = list, .sends_netns = 1};
+    struct stat ns;
+    pthread_t t;
+    int st, r, fd = -1;
+    ssize_t n;
+
+    snprintf(procs, sizeof procs, "%s/cgroup.procs", h_cgroup);
+    CHECK(mkdir(h_cgroup, 0755) == 0 || errno == EEXIST, "mkdir %s: %s", h_cgroup, strerror(errno));
+    c.cgroup_join = list;
+    c.netns_at_gate = 1;
+    n = readlink("/proc/self/ns/net", host, sizeof host - 1);
+    host[n > 0 ? n : 0] = 0;
+
+    CHECK(pthread_create(&t, NULL, make_netns_for_gate, &fd) == 0 && pthread_join(t, NULL) == 0, "thread");
+    CHECK(fd >= 0, "cspawn_make_netns: %s", strerror(-fd));
+    CHECK(fstat(fd, &ns) == 0, "fstat");
+    snprintf(want, sizeof want, "net:[%lu]\n", (unsigned long)ns.st_ino);
+    g.netns_fd = fd;
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    CHECK(r == 0 && g.result == 0, "start with the netns through the gate: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(strncmp(out, want, strlen(want)) == 0, "not the netns sent (%s):\n%s", want, out);
+    // /sys lists `lo` alone: mounted in the namespace sent, not the host's.
+    CHECK(strstr(out, "]\nlo\n1: lo: <LOOPBACK,UP"), "/sys or lo not of the namespace sent:\n%s", out);
+
+    // Kept open meanwhile: a namespace freed could give its inode number to the next one.
+    g.netns_fd = -1;
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    close(fd);
+    CHECK(r == 0 && g.result == 0, "start making its own netns: %s %s: %s", err.step, err.path, strerror(err.err));
+    CHECK(strncmp(out, "net:[", 5) == 0 && strncmp(out, host, strlen(host)) != 0 && strncmp(out, want, strlen(want)) != 0,
+          "not a netns of its own (host %s):\n%s", host, out);
+    CHECK(strstr(out, "]\nlo\n1: lo: <LOOPBACK,UP"), "its own netns: /sys or lo:\n%s", out);
+
+    g.call_off = 1;
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    CHECK(r < 0 && err.err == ECANCELED && strcmp(err.path, "network namespace") == 0,
+          "called off before the netns: got r=%d (%s, \"%s\" \"%s\")", r, strerror(err.err), err.step, err.path);
+    g.call_off = 0;
+
+    // Only with a gate, and no other namespace asked for.
+    c.share_host_net = 1;
+    r = run_gated(&c, &g, out, sizeof out, &st, &err);
+    CHECK(r < 0 && err.err == EINVAL, "netns_at_gate with the host's network: got r=%d (%s)", r, strerror(err.err));
+    c.share_host_net = 0;
     CHECK(waitpid(-1, &st, WNOHANG) < 0 && errno == ECHILD, "a child is left");
     CHECK(rmdir(h_cgroup) == 0, "rmdir %s: %s", h_cgroup, strerror(errno));
 }

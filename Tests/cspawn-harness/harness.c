@@ -252,6 +252,7 @@ int main(int argc, char **argv) {
         {"no mount propagates to the host", check_no_propagation},
         {"cgroup before exec", check_cgroup},
         {"start gate: cgroups made while the container sets up", check_start_gate},
+        {"start gate: the network namespace follows the clone", check_gate_netns},
         {"errors", check_errors},
         {"supervise: pid, log, exit, on-exit", check_supervise},
         {"supervise: killed container", check_supervise_killed},

@@ -53,6 +53,7 @@ void check_no_propagation(void);
 
 void check_cgroup(void);
 void check_start_gate(void);
+void check_gate_netns(void);
 void check_errors(void);
 void check_supervise(void);
 void check_supervise_killed(void);

@@ -61,6 +61,9 @@ typedef struct cspawn_config {
                                      //    instead of entering cgroup_join before anything else
     int gate_fd;                     // with gate: the child's end of cspawn_gate_pair
     int gate_peer_fd;                // with gate: the caller's end (the child closes its copy)
+    int netns_at_gate;               // with gate (share_host_net and join_netns 0): the network
+                                     //    namespace arrives at the gate before /sys is mounted
+                                     //    (see cspawn_gate_send_netns), not made by the clone
 
     // --- stdio given to the container (fds in the caller); -1 means /dev/null ---
     int stdin_fd;
@@ -103,6 +106,11 @@ pid_t cspawn_start(const cspawn_config *cfg, int *pty_master, cspawn_error *erro
 // ("start called off").
 int cspawn_gate_pair(int fds[2]);
 int cspawn_gate_open(int gate_fd, const char *const *cgroup_join, cspawn_error *error);
+// With cfg->netns_at_gate, first: the network namespace the child joins (netns_fd, made ahead
+// with lo up), or, with netns_fd < 0, word that it makes its own. The child waits for it just
+// before it mounts /sys, so the caller need not have the namespace ready when it clones. 0, or
+// -1 with *error filled in (the caller then calls the start off).
+int cspawn_gate_send_netns(int gate_fd, int netns_fd, cspawn_error *error);
 
 // Waits for pid, forwarding SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2 and SIGWINCH
 // (as a window-size copy when pty_master >= 0) to it. When pty_master >= 0 it also relays

@@ -48,7 +48,8 @@ extension Runtime {
     private func runForeground(_ record: ContainerRecord, creating plan: Plan?) throws -> Int32 {
         let spawn = SpawnConfig(record: record, joinFiles: cgroups.joinFiles(record.cgroup))
         if !record.interactive && !record.tty { spawn.c.stdin_fd = -1 }
-        let netns = joinSpareNetns(spawn, record)
+        // Through the gate the namespace follows the clone (startThroughGate).
+        let netns = plan == nil ? joinSpareNetns(spawn, record) : nil
         defer { if let netns { close(netns) } }
         var err = cspawn_error()
         var pty: Int32 = -1
@@ -85,6 +86,11 @@ extension Runtime {
     /// container). `signalMask`: the mask before this thread blocked the forwarded signals —
     /// `create` runs under it, so a Ctrl-C while it waits for the lock ends corral as it did
     /// before the container existed.
+    ///
+    /// A `--net none` container's namespace (SpareNetns, begun at program start) goes through
+    /// the gate too, first: the container waits for it only before it mounts /sys, not this
+    /// thread before it clones (back to back, the namespace was often still being made, the
+    /// kernel busy tearing down the previous run's).
     private func startThroughGate(_ spawn: SpawnConfig, _ plan: Plan, signalMask: sigset_t,
                                   _ pty: inout Int32, _ err: inout cspawn_error) throws -> pid_t {
         var gate: [Int32] = [-1, -1]
@@ -93,10 +99,23 @@ extension Runtime {
         spawn.c.gate = 1
         spawn.c.gate_fd = gate[1]
         spawn.c.gate_peer_fd = gate[0]
+        let sendsNetns = plan.record.network == .none
+        spawn.c.netns_at_gate = sendsNetns ? 1 : 0
         // Read here, not on the thread: `spawn.c` is in use by cspawn_start meanwhile.
         let joinFiles = spawn.c.cgroup_join
         let creating = try JoinableThread { [self] () -> Result<ContainerRecord, Error> in
             ForwardedSignals.restore(signalMask)   // this thread's mask only
+            if sendsNetns {
+                // None ready (none prepared, or it could not be made): the container makes its own.
+                let netns = spareNetns.take()
+                var sendError = cspawn_error()
+                let sent = cspawn_gate_send_netns(gate[0], netns ?? -1, &sendError)
+                if let netns { close(netns) }
+                guard sent == 0 else {
+                    shutdown(gate[0], Int32(SHUT_RDWR))   // calls the start off; nothing made yet
+                    return .failure(sendError.engineError)
+                }
+            }
             let made = Result { try create(plan) }
             guard case .success(let record) = made else {
                 shutdown(gate[0], Int32(SHUT_RDWR))   // calls the start off
