@@ -101,7 +101,9 @@ goals = []
 if "corral" in med:
     c = med["corral"]
     md.append("## Start-up: one container running `/bin/true`, whole process\n")
-    md.append(f"{len(times['corral'])} runs of each (hyperfine, `-N`, 3 warm-up runs per round).\n")
+    rounds = len(glob.glob(os.path.join(RES, "startup-*.json")))
+    md.append(f"{len(times['corral'])} runs of each in {rounds} rounds (hyperfine, `-N`, 3 warm-up runs per "
+              "round; each round in another order, so no runtime always follows the same one).\n")
     md.append("| runtime | command | median ms | min ms | max ms | corral ÷ it |\n|---|---|---|---|---|---|")
     for n in ["corral", "runc", "bwrap", "unshare"]:
         if n in med:

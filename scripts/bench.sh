@@ -8,13 +8,13 @@
 # 3 minutes here.
 #
 # Environment: CORRAL_BIN (default .build/release/corral), BENCH_ROUNDS (startup rounds,
-# default 5), BENCH_RUNS (runs per command per round, default 15), BENCH_TOP_SECONDS (default
+# default 10), BENCH_RUNS (runs per command per round, default 15), BENCH_TOP_SECONDS (default
 # 20), BENCH_CONTAINERS (default 200).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$PWD
 BIN=${CORRAL_BIN:-$REPO/.build/release/corral}
-ROUNDS=${BENCH_ROUNDS:-5}
+ROUNDS=${BENCH_ROUNDS:-10}
 RUNS=${BENCH_RUNS:-15}
 COLD_RUNS=${BENCH_COLD_RUNS:-10}   # lone starts of each runtime, every one after COLD_IDLE s idle
 COLD_IDLE=0.5
@@ -158,13 +158,19 @@ for c in "$CMD_CORRAL" "$CMD_RUNC" "$CMD_BWRAP" "$CMD_UNSHARE" "$CMD_FLOOR" "$CM
 } >"$RES/commands.txt"
 log "start-up: $ROUNDS rounds x $RUNS runs of corral, runc, bwrap, unshare, corral run -d, the floors"
 cat /proc/stat | head -1 >"$RES/startup-hoststat-before.txt"
+# Each round in another order (shuffled, seeded by the round's number, so a run can be
+# repeated): a command's first runs pay for what the one before it left the kernel to finish
+# (namespaces and cgroups torn down; runc leaves the most), so none always follows the same one.
+STARTUP_NAMES=(corral runc bwrap unshare corral-detach floor floor-hostnet swift-hello c-true)
+STARTUP_CMDS=("$CMD_CORRAL" "$CMD_RUNC" "$CMD_BWRAP" "$CMD_UNSHARE" "$CMD_DETACH" "$CMD_FLOOR" "$CMD_FLOOR_HOSTNET" "$CMD_SWIFT_HELLO" "$CMD_C_TRUE")
 for r in $(seq 1 "$ROUNDS"); do
-    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RES/startup-$r.json" \
-        --prepare true --prepare true --prepare true --prepare true --prepare "$PREP_DETACH" \
-        --prepare true --prepare true --prepare true --prepare true \
-        -n corral "$CMD_CORRAL" -n runc "$CMD_RUNC" -n bwrap "$CMD_BWRAP" -n unshare "$CMD_UNSHARE" \
-        -n corral-detach "$CMD_DETACH" -n floor "$CMD_FLOOR" -n floor-hostnet "$CMD_FLOOR_HOSTNET" -n swift-hello "$CMD_SWIFT_HELLO" \
-        -n c-true "$CMD_C_TRUE" >/dev/null
+    args=()
+    order=$($PY -c "import random; o = list(range(${#STARTUP_NAMES[@]})); random.Random($r).shuffle(o); print(*o)")
+    for j in $order; do
+        if [ "${STARTUP_NAMES[$j]}" = corral-detach ]; then args+=(--prepare "$PREP_DETACH"); else args+=(--prepare true); fi
+    done
+    for j in $order; do args+=(-n "${STARTUP_NAMES[$j]}" "${STARTUP_CMDS[$j]}"); done
+    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RES/startup-$r.json" "${args[@]}" >/dev/null
 done
 cat /proc/stat | head -1 >"$RES/startup-hoststat-after.txt"
 "$BIN" rm -f cb-detach >/dev/null

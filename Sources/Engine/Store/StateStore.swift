@@ -96,7 +96,7 @@ public struct StateStore: Sendable {
 
     /// One emptied container directory, kept by the removal of a container for the next create
     /// to fill. On a disk file system making a directory allocates a block and removing one
-    /// frees it: on this project's VM (ext4 mounted `discard`, /run not a tmpfs) that was 0.5 to
+    /// frees it: on this project's VM (ext4 mounted `discard`, /run not a tmpfs) that was 0.2 to
     /// 0.7 ms of a `run --rm`, the `rmdir` waiting for the device to discard the block.
     static let spareName = ".spare"
     var spareDirectory: String { root + "/" + Self.spareName }
