@@ -69,6 +69,9 @@ int cs_send_pid(int sock, pid_t pid);
 // error filled when the socket itself failed.
 int cs_collect(int sock, cs_result *r, cspawn_error *error);
 int cs_socketpair(int sv[2], cspawn_error *error);
+// One seqpacket message of `len` bytes, with `fd` passed along (SCM_RIGHTS) when >= 0; retried
+// on EINTR, never raises SIGPIPE. 0, or -1 with errno.
+int cs_send_with_fd(int sock, const void *buf, size_t len, int fd);
 
 // --- small async-signal-safe helpers (util.c) ---
 void cs_set_error(cspawn_error *e, int err, const char *step, const char *path);

@@ -19,8 +19,8 @@ int cs_socketpair(int sv[2], cspawn_error *error) {
     return 0;
 }
 
-static int send_msg(int sock, const cs_msg *m, int fd) {
-    struct iovec iov = {.iov_base = (void *)m, .iov_len = sizeof *m};
+int cs_send_with_fd(int sock, const void *buf, size_t len, int fd) {
+    struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
@@ -44,6 +44,10 @@ static int send_msg(int sock, const cs_msg *m, int fd) {
         if (sendmsg(sock, &mh, MSG_NOSIGNAL) >= 0) return 0;
         if (errno != EINTR) return -1;
     }
+}
+
+static int send_msg(int sock, const cs_msg *m, int fd) {
+    return cs_send_with_fd(sock, m, sizeof *m, fd);
 }
 
 void cs_child_fail(int sock, int err, const char *step, const char *path) {

@@ -56,27 +56,7 @@ int cspawn_gate_open(int gate_fd, const char *const *files, cspawn_error *error)
 }
 
 int cspawn_gate_send_netns(int gate_fd, int netns_fd, cspawn_error *error) {
-    union {
-        struct cmsghdr align;
-        char buf[CMSG_SPACE(sizeof(int))];
-    } control;
-    struct iovec iov = {.iov_base = (void *)&netns_follows, .iov_len = 1};
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    ssize_t sent;
-    if (netns_fd >= 0) {
-        struct cmsghdr *c;
-        memset(&control, 0, sizeof control);
-        msg.msg_control = control.buf;
-        msg.msg_controllen = sizeof control.buf;
-        c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &netns_fd, sizeof(int));
-    }
-    do sent = sendmsg(gate_fd, &msg, MSG_NOSIGNAL);
-    while (sent < 0 && errno == EINTR);
-    if (sent >= 0) return 0;
+    if (cs_send_with_fd(gate_fd, &netns_follows, 1, netns_fd) == 0) return 0;
     cs_set_error(error, errno, "send the network namespace", "");
     return -1;
 }
