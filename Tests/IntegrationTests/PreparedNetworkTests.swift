@@ -82,4 +82,47 @@ final class PreparedNetworkTests: XCTestCase {
         }
         XCTAssertEqual(netnsFDs("self"), before, "the spare goes with its Runtime")
     }
+
+    /// A foreground start from a rootfs (the start gate; what `corral run --rm` does): the
+    /// namespace made ahead reaches the container after its clone, before it mounts /sys; with
+    /// none made ahead the container makes its own. Either way /sys shows that namespace.
+    func testAForegroundStartGetsItsNamespaceThroughTheGate() throws {
+        let host = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        func runForeground(_ rt: Runtime, _ name: String) throws -> [String] {
+            var spec = ContainerSpec()
+            spec.name = name
+            spec.rootfs = CorralFixture.rootfs
+            spec.command = ["sh", "-c", "readlink /proc/self/ns/net; ls /sys/class/net; cat /sys/class/net/lo/flags"]
+            spec.autoRemove = true
+            // The container writes to this process's stdout: a file for the while.
+            let path = fx.scratch + "/\(name).out"
+            let file = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            XCTAssertGreaterThanOrEqual(file, 0)
+            fflush(stdout)
+            let saved = dup(1)
+            dup2(file, 1)
+            close(file)
+            let code: Int32
+            do {
+                defer { fflush(stdout); dup2(saved, 1); close(saved) }
+                code = try rt.runForeground(spec)
+            }
+            XCTAssertEqual(code, 0, name)
+            return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+        }
+
+        let prepared = try runtime()
+        prepared.prepareNetwork()
+        XCTAssertTrue(fx.wait { spare() != nil }, "none made ahead")
+        let ready = try XCTUnwrap(spare())
+        let joined = try runForeground(prepared, "gate-ready")
+        XCTAssertEqual(joined, [ready, "lo", "0x9"], "not the namespace made ahead, or /sys not of it")
+        XCTAssertNil(spare(), "the namespace made ahead is still held here")
+
+        let own = try runForeground(try runtime(), "gate-own")
+        XCTAssertEqual(own.count, 3, "\(own)")
+        XCTAssertTrue(own.first?.hasPrefix("net:[") == true && own.first != host && own.first != ready, "\(own) host \(host)")
+        XCTAssertEqual(Array(own.dropFirst()), ["lo", "0x9"], "its own namespace: /sys or lo")
+        XCTAssertEqual(fx.stateEntries(), [])
+    }
 }
