@@ -6,15 +6,13 @@ import Glibc
 /// decides which thread waits and where the result lands).
 final class JoinableThread<T> {
     private var thread = pthread_t()
-    private let body: () -> T
     private var result: T?
     private var joined = false
 
     init(_ body: @escaping () -> T) throws {
-        self.body = body
         // Unretained, as the pointer the thread was given before: `deinit` joins the thread
         // before this object goes.
-        let entry = ThreadEntry { [unowned(unsafe) self] in self.result = self.body() }
+        let entry = ThreadEntry { [unowned(unsafe) self] in self.result = body() }
         let arg = Unmanaged.passRetained(entry).toOpaque()
         let started = pthread_create(&thread, nil, { arg in
             // A concrete class, not a cast to a protocol: the cast to one looked for the
