@@ -89,11 +89,13 @@ final class CorralFixture {
     }
 
     /// Runs `corral ARGS` to completion (stdin from /dev/null) and captures its output.
+    /// `launcher`: a program and its first arguments that exec corral (given next) with ARGS.
     @discardableResult
-    func corral(_ args: [String], timeout: TimeInterval = 60, extraEnvironment: [String: String] = [:]) throws -> Result {
+    func corral(_ args: [String], timeout: TimeInterval = 60, extraEnvironment: [String: String] = [:],
+                launcher: [String] = []) throws -> Result {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
-        p.arguments = args
+        p.executableURL = URL(fileURLWithPath: launcher.first ?? binary)
+        p.arguments = launcher.isEmpty ? args : launcher.dropFirst() + [binary] + args
         p.environment = environment.merging(extraEnvironment) { $1 }
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -174,7 +174,13 @@ extension Runtime {
         let ok = cspawn_read_notify(fds[0], &pid, &startError) == 0
         close(fds[0])
         if ok { return pid }
-        // The supervisor reported (or died with) a failed start; it exits by itself.
+        // The supervisor reported (or died with) a failed start and is ending. Reaped here, not
+        // left to whoever inherits it: a parent that is a subreaper and doesn't reap (a test
+        // runner) kept each one a zombie, counted against its pids limit. Killed first, in case
+        // what it sent was not a report it ends after.
+        Glibc.kill(supervisor, SIGKILL)
+        while waitpid(supervisor, nil, 0) < 0 && errno == EINTR {}
+        supervisors.reap()
         if removeOnFailure { try? removeAfterFailedStart(record) }
         throw startError.engineError
     }
