@@ -41,7 +41,7 @@ struct Globals: Equatable {
     /// --root keeps its images to itself), else /var/lib/corral.
     var imagesRoot: String {
         if let images = Self.setting("CORRAL_IMAGES") { return images }
-        if root != nil || Self.setting("CORRAL_ROOT") != nil { return stateRoot + "/images-store" }
+        if root != nil || Self.setting("CORRAL_ROOT") != nil { return stateRoot + "/" + RuntimeConfig.imageStoreInStateRoot }
         return RuntimeConfig.defaultImagesRoot
     }
 

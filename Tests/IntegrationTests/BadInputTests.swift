@@ -120,6 +120,16 @@ final class BadInputTests: XCTestCase {
             XCTAssertTrue(r.stderr.hasPrefix("corral: error: ") && r.stderr.contains("image store"), "\(args): \(r.stderr)")
             XCTAssertTrue(FileManager.default.fileExists(atPath: image), "\(args) removed the image store")
         }
+        // Nor with the images elsewhere for this one command: the next command, without
+        // $CORRAL_IMAGES, would put its images in that container's directory (and an `rm`
+        // with it would remove them).
+        for args in [["run", "-d", "--name", "images-store", "--rootfs", CorralFixture.rootfs, "--", "sleep", "100"],
+                     ["run", "--rm", "--name", "images-store", "--rootfs", CorralFixture.rootfs, "--", "true"]] {
+            let r = try fx.corral(args)
+            XCTAssertNotEqual(r.code, 0, "\(args) with $CORRAL_IMAGES set")
+            XCTAssertEqual(r.stderr, "corral: error: container name images-store is kept for the image store of a moved state root\n", "\(args)")
+            XCTAssertEqual(fx.stateEntries(), [], "\(args)")
+        }
         XCTAssertEqual(fx.cgroupDirs(), [])
         XCTAssertEqual(fx.mounts(), [])
     }

@@ -50,6 +50,11 @@ extension Runtime {
         let name = try spec.name ?? generatedName()
         try ContainerName.validate(name)
         try checkNotImageStore(name)
+        // Also where this command's images are elsewhere ($CORRAL_IMAGES): the next command,
+        // without it, would keep its images in that container's directory.
+        guard name != RuntimeConfig.imageStoreInStateRoot else {
+            throw EngineError.invalid("container name \(name) is kept for the image store of a moved state root")
+        }
         try spec.limits.cpu.validate()
         if let p = spec.limits.pidsMax, p < 1 { throw EngineError.invalid("--pids-limit must be ≥ 1, or 0 or -1 (unlimited), got \(p)") }
         if let m = spec.limits.memoryBytes, m < 4 << 20 {

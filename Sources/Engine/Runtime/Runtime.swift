@@ -14,6 +14,9 @@ public struct RuntimeConfig: Sendable {
 
     public static let defaultStateRoot = "/run/corral"
     public static let defaultImagesRoot = "/var/lib/corral"
+    /// Where a moved state root keeps its images unless $CORRAL_IMAGES says otherwise: inside
+    /// the state root, so this is never a container's name there.
+    public static let imageStoreInStateRoot = "images-store"
     public static let defaultCgroupParent = "corral"
 
     public init(stateRoot: String, imagesRoot: String, cgroupParent: String, selfExecutable: String) {
