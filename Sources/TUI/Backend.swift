@@ -59,7 +59,10 @@ public struct ContainerSample: Equatable, Sendable {
     public var pid: Int32?
     /// The command line, for display.
     public var command: String
+    /// The image it was made from; "" for one run on a directory (`rootfs`).
     public var image: String
+    /// The directory it runs on, for one made without an image; "" otherwise.
+    public var rootfs: String
     /// CPU quota in cores (0.5 = half a core); nil = unlimited.
     public var quotaCores: Double?
     /// CPU used over the last interval; 100 = one full core (a 2-core machine tops out at 200).
@@ -83,7 +86,7 @@ public struct ContainerSample: Equatable, Sendable {
     public var exitReason: String?
 
     public init(name: String, id: String, state: ContainerState, pid: Int32? = nil,
-                command: String = "", image: String = "", quotaCores: Double? = nil,
+                command: String = "", image: String = "", rootfs: String = "", quotaCores: Double? = nil,
                 cpuPercent: Double = 0, throttledPercent: Double = 0, ratesKnown: Bool = true,
                 throttledTimeNs: UInt64 = 0, uptimeSeconds: Double? = nil, exitCode: Int32? = nil,
                 exitReason: String? = nil) {
@@ -93,6 +96,7 @@ public struct ContainerSample: Equatable, Sendable {
         self.pid = pid
         self.command = command
         self.image = image
+        self.rootfs = rootfs
         self.quotaCores = quotaCores
         self.cpuPercent = cpuPercent
         self.throttledPercent = throttledPercent

@@ -51,7 +51,7 @@ final class EngineTopBackend: TopBackend {
             if commandTexts[c.record.id] == nil { commandTexts[c.record.id] = command }
             return ContainerSample(
                 name: c.name, id: c.record.id, state: Self.state(c.state), pid: c.pid,
-                command: command, image: c.record.image ?? c.record.rootfs,
+                command: command, image: c.record.image ?? "", rootfs: c.record.image == nil ? c.record.rootfs : "",
                 quotaCores: c.record.limits.cpu.cores, cpuPercent: rate?.cpuPercent ?? 0,
                 throttledPercent: rate?.throttledPercent ?? 0, ratesKnown: rate != nil,
                 throttledTimeNs: cpu[c.name]?.counters.throttledTimeNs ?? 0,

@@ -121,7 +121,7 @@ final class KeyMapTests: XCTestCase {
     }
 
     func testPromptAndConfirmKeys() {
-        let filter = Overlay.filter(TextField(), previous: "")
+        let filter = Overlay.filter(TextField())
         XCTAssertEqual(action(.char("w"), overlay: filter), .type("w"))
         XCTAssertEqual(action(.enter, overlay: filter), .submit)
         XCTAssertEqual(action(.escape, overlay: filter), .back)

@@ -147,6 +147,28 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(state.status, .info("stopped half"))
     }
 
+    func testTheGraphsOfAContainerThatEndedDropToZero() throws {
+        var (state, backend, clock) = sampledState()
+        for _ in 0..<5 {
+            clock.advance(1)
+            _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        }
+        let burner = try XCTUnwrap(state.container(named: "burner"))
+        let last = { (s: TopState) in s.history[burner.id]?.resample(buckets: 60, now: s.now) { $0.cpuPercent }.last ?? nil }
+        XCTAssertGreaterThan(try XCTUnwrap(last(state)), 50, "the burner was not burning: the test proves nothing")
+        try backend.stop(name: "burner")
+        for _ in 0..<3 {
+            clock.advance(1)
+            _ = state.apply(.snapshot(try backend.sample(), at: clock.now))
+        }
+        XCTAssertEqual(state.container(named: "burner")?.state, .exited)
+        XCTAssertEqual(last(state), 0, "an ended container's graph holds its last rate")
+        XCTAssertEqual(state.history[burner.id]?.resample(buckets: 60, now: state.now) { $0.throttledPercent }.last ?? nil, 0)
+        // One that never ran has no line at all.
+        let oneshot = try XCTUnwrap(state.container(named: "oneshot"))
+        XCTAssertTrue(state.history[oneshot.id]?.points.isEmpty ?? true)
+    }
+
     func testALaterMessageIsNotOverwrittenWhenAStoppingContainerEnds() throws {
         var (state, backend, clock) = sampledState()
         _ = state.apply(.stopSent("burner"))
@@ -222,7 +244,7 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(try ShellWords.split("''").get(), [""])
     }
 
-    func testFilterAsYouTypeAndEscRestores() {
+    func testFilterAsYouTypeAndEscClears() {
         var state = sampledState().state
         _ = state.apply(.openFilter)
         _ = state.run(.type("H"), .type("A"))
@@ -238,11 +260,54 @@ final class ReducerTests: XCTestCase {
         _ = state.apply(.back)
         XCTAssertEqual(state.filter, "", "Esc in the table clears the filter")
 
+        // Esc in the prompt clears a filter kept from before, as its hint says.
+        _ = state.run(.openFilter, .type("h"), .type("a"), .submit)
+        XCTAssertEqual(state.rows.map(\.name), ["half"])
+        _ = state.run(.openFilter, .back)
+        XCTAssertEqual(state.filter, "", "Esc in the prompt kept the filter")
+        XCTAssertEqual(state.rows.count, 6)
+        XCTAssertEqual(state.status, .info("filter cleared"))
+        XCTAssertTrue(render(state, 100, 30).text.contains("filter cleared"))
+
         _ = state.run(.openFilter, .type("z"), .submit)
         XCTAssertTrue(state.rows.isEmpty)
         XCTAssertNil(state.selectedName)
         XCTAssertEqual(state.apply(.stepQuota(0.05)), [], "no row, no target")
         XCTAssertTrue(render(state, 100, 30).text.contains("No container matches \"z\". Esc clears the filter."))
+    }
+
+    /// The filter looks at what the table shows and at the id's start — not at the directory a
+    /// container runs on, which every container made from one directory shares.
+    func testFilterMatchesTheIdButNotTheRootfsPath() {
+        var state = TopState(title: "corral test", refreshInterval: 1)
+        let host = HostSample(cores: 2, cpuPercent: 0, cgroupMode: "v1")
+        _ = state.apply(.snapshot(TopSnapshot(host: host, containers: [
+            ContainerSample(name: "web", id: "25b81f00aa", state: .running, command: "httpd", rootfs: "/tmp/explore/rootfs"),
+            ContainerSample(name: "db", id: "9c0d11ee42", state: .running, command: "sleep 100", image: "busybox"),
+        ]), at: 1))
+        _ = state.run(.openFilter, .type("t"), .type("m"), .type("p"), .submit)
+        XCTAssertEqual(state.rows.map(\.name), [], "the rootfs path matched")
+        _ = state.run(.openFilter, .back, .openFilter, .type("2"), .type("5"), .type("B"), .submit)
+        XCTAssertEqual(state.rows.map(\.name), ["web"], "an id prefix (any case)")
+        _ = state.run(.openFilter, .back, .openFilter, .type("b"), .type("u"), .type("s"), .submit)
+        XCTAssertEqual(state.rows.map(\.name), ["db"], "the image")
+        _ = state.run(.openFilter, .back, .openFilter, .type("d"), .type("1"), .type("1"), .submit)
+        XCTAssertEqual(state.rows.map(\.name), [], "the middle of an id")
+    }
+
+    func testTheDetailViewSaysRootfsOrImage() throws {
+        var state = TopState(title: "corral test", refreshInterval: 1)
+        let host = HostSample(cores: 2, cpuPercent: 0, cgroupMode: "v1")
+        _ = state.apply(.snapshot(TopSnapshot(host: host, containers: [
+            ContainerSample(name: "web", id: "25b81f00aa", state: .exited, command: "httpd", rootfs: "/srv/web"),
+            ContainerSample(name: "db", id: "9c0d11ee42", state: .exited, command: "sleep 100", image: "busybox"),
+        ]), at: 1))
+        _ = state.run(.select("web"), .openDetail)
+        XCTAssertNotNil(render(state, 120, 30).row(containing: "rootfs /srv/web"))
+        XCTAssertFalse(render(state, 120, 30).text.contains("image"))
+        _ = state.run(.back, .select("db"), .openDetail)
+        XCTAssertNotNil(render(state, 120, 30).row(containing: "image busybox"))
+        XCTAssertFalse(render(state, 120, 30).text.contains("rootfs"))
     }
 
     /// An error or notice leaves the status line after a while; the kernel writes of the last

@@ -72,14 +72,16 @@ extension ContainerState {
 /// Sorting and filtering of the table's rows: pure, so the reducer and the view agree on the order.
 enum RowOrder {
     /// The containers matching `filter` (case-insensitive substring of name, image, command or
-    /// state), sorted by `column` (reversed when `reversed`), ties broken by name so rows never
-    /// swap places between refreshes.
+    /// state, or the start of the id; not the rootfs path, which the table doesn't show and
+    /// which all containers run on one directory share), sorted by `column` (reversed when
+    /// `reversed`), ties broken by name so rows never swap places between refreshes.
     static func rows(_ containers: [ContainerSample], filter: String, column: SortColumn,
                      reversed: Bool) -> [ContainerSample] {
         let needle = filter.trimmingSpaces().lowercased()
         let kept = needle.isEmpty ? containers : containers.filter { c in
             c.name.lowercased().contains(needle) || c.image.lowercased().contains(needle)
                 || c.command.lowercased().contains(needle) || c.state.rawValue.contains(needle)
+                || c.id.hasPrefix(needle)
         }
         let descending = column.descendingByDefault != reversed
         return kept.sorted { a, b in

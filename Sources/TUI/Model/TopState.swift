@@ -14,8 +14,8 @@ public enum Overlay: Equatable, Sendable {
     case form(NewContainerForm)
     /// "Remove <name>? y/N"
     case confirmRemove(String)
-    /// The `/` prompt; `previous` is the filter to go back to on Esc.
-    case filter(TextField, previous: String)
+    /// The `/` prompt (the table filters as it is typed in).
+    case filter(TextField)
     /// The `=` prompt for the named container.
     case quota(name: String, TextField)
 }

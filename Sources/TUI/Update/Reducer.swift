@@ -85,7 +85,7 @@ extension TopState {
             overlay = .form(NewContainerForm())
             return []
         case .openFilter:
-            overlay = .filter(TextField(filter), previous: filter)
+            overlay = .filter(TextField(filter))
             return []
         case .back:
             return back()
@@ -269,6 +269,10 @@ extension TopState {
             var h = history[c.id] ?? History()
             if c.showsRates {
                 h.record(time: time, cpuPercent: c.cpuPercent, throttledPercent: c.throttledPercent)
+            } else if !c.state.isLive && !h.points.isEmpty {
+                // Ended: it uses no CPU. Without a point the graphs held its last rate for the
+                // rest of the minute, as if it still ran at its quota.
+                h.record(time: time, cpuPercent: 0, throttledPercent: 0)
             }
             kept[c.id] = h
         }
@@ -378,8 +382,11 @@ extension TopState {
 
     private mutating func back() -> [Effect] {
         switch overlay {
-        case let .filter(_, previous):
-            filter = previous
+        case .filter:
+            // As its hint says, and as htop's: Esc in the prompt clears the filter, also one
+            // kept from before (Enter keeps what is typed).
+            if !filter.isEmpty { status = .info("filter cleared") }
+            filter = ""
             overlay = .none
             keepSelectionVisible()
             return []
@@ -423,9 +430,9 @@ extension TopState {
         case var .form(form):
             form.edit(change)
             overlay = .form(form)
-        case .filter(var field, let previous):
+        case .filter(var field):
             change(&field)
-            overlay = .filter(field, previous: previous)
+            overlay = .filter(field)
             filter = field.text  // the table filters as you type
             keepSelectionVisible()
         case .quota(let name, var field):
@@ -451,7 +458,7 @@ extension TopState {
                 overlay = .form(form)
                 return []
             }
-        case let .filter(field, _):
+        case let .filter(field):
             filter = field.text.trimmingSpaces()
             clearStatus(keepingAbout: nil)
             overlay = .none

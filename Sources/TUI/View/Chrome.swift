@@ -71,7 +71,7 @@ enum Chrome {
         let y = frame.height - 2
         frame.fill(x: 0, y: y, width: frame.width)
         switch state.overlay {
-        case let .filter(field, _):
+        case let .filter(field):
             prompt("Filter: ", field, hint: "  Enter keep, Esc clear", y: y, into: &frame, glyphs: glyphs)
             return
         case let .quota(name, field):

@@ -15,6 +15,7 @@ enum DetailView {
         if let pid = c.pid { facts.append("pid \(pid)") }
         facts.append("id \(String(c.id.prefix(12)))")
         if !c.image.isEmpty { facts.append("image \(c.image)") }
+        if !c.rootfs.isEmpty { facts.append("rootfs \(c.rootfs)") }
         if live { facts.append("up \(Format.duration(c.uptimeSeconds ?? 0))") }
         let line1: [(String, Role)] = [(" " + c.name, .bold), ("  " + TableView.stateText(c) + (c.exitReason.map { ", " + $0 } ?? ""), TableView.stateRole(c.state)),
                                        ("  " + facts.joined(separator: "  "), .dim), ("  " + c.command, .normal)]
