@@ -125,7 +125,9 @@ struct LimitValues: Equatable {
         var result = current
         result.periodUs = period
         if let c = cpus {
-            guard let f = Double(c), f.isFinite, f >= 0 else {
+            // Decimal only: Double also reads "0x1", "1e0", "inf" and "nan".
+            guard c.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), c.filter({ $0 == "." }).count <= 1,
+                  let f = Double(c), f.isFinite, f >= 0 else {
                 throw EngineError.invalid("invalid --cpus \(ContainerName.quoted(c)): expected a number of cores ≥ 0")
             }
             result = try CPUQuota.cores(f, periodUs: period)
@@ -160,6 +162,9 @@ struct LimitValues: Equatable {
         guard let m = memoryText else { return nil }
         if m == "-1" || m == "0" { return .some(nil) }   // docker's 0 and -1: unlimited
         guard let v = ByteSize.parse(m) else {
+            if ByteSize.parse(m, capped: false) != nil {
+                throw EngineError.invalid("invalid --memory \(ContainerName.quoted(m)): more than the kernel can count (8 EiB)")
+            }
             throw EngineError.invalid("invalid --memory \(ContainerName.quoted(m)): expected bytes, e.g. 64m or 1g")
         }
         if v == 0 { return .some(nil) }   // "0m" as "0"
@@ -171,7 +176,8 @@ struct LimitValues: Equatable {
 enum ByteSize {
     /// "1048576", "512k", "64m", "1g" (also "64MB", "1GiB"), and with a suffix a decimal
     /// ("1.5g"), as docker takes it, rounded down to whole bytes.
-    static func parse(_ text: String) -> Int64? {
+    /// `capped: false`: only whether it is written as a size, however large (a Double).
+    static func parse(_ text: String, capped: Bool = true) -> Int64? {
         var s = text.lowercased()
         for suffix in ["ib", "b"] where s.hasSuffix(suffix) && s.count > suffix.count { s.removeLast(suffix.count); break }
         var mult: Int64 = 1
@@ -186,13 +192,14 @@ enum ByteSize {
         if let n = Int64(s) {
             guard n >= 0 else { return nil }
             let (r, overflow) = n.multipliedReportingOverflow(by: mult)
-            return overflow ? nil : r
+            return overflow ? (capped ? nil : Int64.max) : r
         }
+        if !capped, !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) { return Int64.max }   // past Int64
         // Digits, one point, digits: not "1e3", "inf" or "nan", which Double would also read.
         guard mult > 1, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               s.filter({ $0 == "." }).count == 1, s.count > 1, let d = Double(s) else { return nil }
         // Rounded down, but a positive size never to 0, which would read as "unlimited".
         let bytes = max(d > 0 ? 1 : 0, (d * Double(mult)).rounded(.down))
-        return bytes < 9.2e18 ? Int64(bytes) : nil
+        return bytes < 9.2e18 ? Int64(bytes) : (capped ? nil : Int64.max)
     }
 }

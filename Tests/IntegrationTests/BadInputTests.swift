@@ -59,6 +59,15 @@ final class BadInputTests: XCTestCase {
         try assertRefused(run + ["--pids-limit", "-2", "--", "true"])
         try assertRefused(run + ["--memory", "1k", "--", "true"])
         try assertRefused(run + ["--memory", "12x", "--", "true"])
+        // Numbers only as decimals, and a number too large said to be that, not malformed.
+        for cpus in ["0x1", "1e0", "inf", "1.2.3", " 1"] {
+            try assertRefused(run + ["--cpus", cpus, "--", "true"], contains: "expected a number of cores")
+        }
+        try assertRefused(run + ["--memory", "99999999999g", "--", "true"], contains: "more than the kernel can count")
+        try assertRefused(run + ["--memory", "99999999999999999999", "--", "true"], contains: "more than the kernel can count")
+        try assertRefused(run + ["--user", "99999999999", "--", "true"], contains: "a UID is at most 4294967294")
+        try assertRefused(run + ["--user", "0:99999999999", "--", "true"], contains: "a GID is at most 4294967294")
+        try assertRefused(run + ["--user", "4294967295", "--", "true"], contains: "at most 4294967294")
         try assertRefused(run + ["--bogus-flag", "--", "true"], contains: "unknown option \"--bogus-flag\"")
         try assertRefused(["run", "--bogus", "busybox", "--", "true"], contains: "unknown option \"--bogus\"")
         try assertRefused(run + ["--cpus", "-1", "--", "true"], contains: "number of cores")

@@ -66,6 +66,8 @@ struct UserSpec {
             gid = UInt32(e[3]) ?? 0
             home = String(e[5])
             name = parts[0]
+        } else if parts[0].allSatisfy({ $0.isASCII && $0.isNumber }) {
+            throw EngineError.invalid("invalid --user \(ContainerName.quoted(text)): a UID is at most \(UInt32.max - 1)")
         } else {
             throw EngineError.invalid("invalid --user \(ContainerName.quoted(text)): no such user in the rootfs's /etc/passwd")
         }
@@ -73,6 +75,8 @@ struct UserSpec {
         if parts.count == 2 {
             if let g = UInt32(parts[1]) {
                 gid = g
+            } else if parts[1].allSatisfy({ $0.isASCII && $0.isNumber }) {
+                throw EngineError.invalid("invalid --user \(ContainerName.quoted(text)): a GID is at most \(UInt32.max - 1)")
             } else {
                 let groups = readInsideRootfs(rootfs, "etc/group") ?? ""
                 guard let line = groups.split(separator: "\n").map({ $0.split(separator: ":", omittingEmptySubsequences: false) })
@@ -83,7 +87,10 @@ struct UserSpec {
                 gid = g
             }
         }
-        guard uid != UInt32.max, gid != UInt32.max else { throw EngineError.invalid("invalid --user \(ContainerName.quoted(text))") }
+        // (uid_t)-1 means "unchanged" to setresuid and setresgid.
+        guard uid != UInt32.max, gid != UInt32.max else {
+            throw EngineError.invalid("invalid --user \(ContainerName.quoted(text)): a UID or GID is at most \(UInt32.max - 1)")
+        }
         return UserSpec(uid: uid, gid: gid, home: home, name: name)
     }
 
