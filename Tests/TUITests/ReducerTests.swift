@@ -9,7 +9,11 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(state.container(named: "half")?.quotaCores, 0.55, "shown before the next sweep")
         XCTAssertEqual(state.apply(.stepQuota(-0.5)), [.setQuota(name: "half", cores: 0.05)])
         XCTAssertEqual(state.apply(.stepQuota(-0.05)), [], "already at the minimum: nothing to write")
+        XCTAssertEqual(state.status, .info("half is at the keys' lowest quota (= sets down to 0.01)"))
         XCTAssertEqual(state.apply(.unlimitedQuota), [.setQuota(name: "half", cores: nil)])
+        XCTAssertEqual(state.apply(.stepQuota(0.05)), [], "unlimited has nothing above it")
+        XCTAssertEqual(state.status, .info("half has no quota to raise: h or = sets one"))
+        XCTAssertNotNil(render(state, 100, 30).row(containing: "half has no quota to raise"))
         XCTAssertEqual(state.apply(.stepQuota(-0.05)), [.setQuota(name: "half", cores: 1.95)])
     }
 

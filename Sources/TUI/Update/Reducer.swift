@@ -41,7 +41,14 @@ extension TopState {
 
         case let .stepQuota(delta):
             guard let c = target else { return [] }
-            return changeQuota(c.name, to: QuotaMath.step(c.quotaCores, by: delta, hostCores: snapshot.host.cores))
+            let next = QuotaMath.step(c.quotaCores, by: delta, hostCores: snapshot.host.cores)
+            if next == c.quotaCores {
+                // A key that changes nothing says why, rather than seeming not to work.
+                status = .info(c.quotaCores == nil ? "\(c.name) has no quota to raise: h or = sets one"
+                                                    : "\(c.name) is at the keys' lowest quota (= sets down to \(Format.cores(QuotaMath.minimumExact)))")
+                return []
+            }
+            return changeQuota(c.name, to: next)
         case .unlimitedQuota:
             guard let c = target else { return [] }
             return changeQuota(c.name, to: nil)
