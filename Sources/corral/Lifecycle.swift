@@ -49,12 +49,14 @@ struct Restart: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        var next = Stop.stopAll(names, timeout: grace.time, runtime: runtime).makeIterator()
-        try EachNamed.run(names, verb: "restart") { _ in
-            guard let stopped = next.next() else { return }
-            if let error = stopped.error { throw error }
-            if let name = stopped.name { try runtime.start(name) }
+        var outcomes: [Error?] = names.map { _ in nil }
+        var resolved: [(index: Int, name: String)] = []
+        for (i, given) in names.enumerated() {
+            do { resolved.append((i, try runtime.resolve(given))) } catch { outcomes[i] = error }
         }
+        for (r, error) in zip(resolved, runtime.restart(resolved.map(\.name), timeout: grace.time)) { outcomes[r.index] = error }
+        var next = outcomes.makeIterator()
+        try EachNamed.run(names, verb: "restart") { _ in if let error = next.next() ?? nil { throw error } }
     }
 }
 
@@ -151,7 +153,7 @@ struct Rm: ParsableCommand {
         let runtime = try globals.runtime()
         if let ifID {
             // The supervisor's own removal names the container exactly, and says nothing.
-            for name in names { try runtime.remove(name, force: force, onlyID: ifID) }
+            for name in names { try runtime.remove(name, force: force, onlyID: ifID, unlessRestarting: true) }
             return
         }
         try EachNamed.run(names, verb: "rm") { name in

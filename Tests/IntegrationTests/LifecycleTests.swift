@@ -157,6 +157,61 @@ final class LifecycleTests: XCTestCase {
         XCTAssertFalse(Host.startTime(Int32(before)) != nil && !Host.hasEnded(Int32(before)), "the old pid 1 still runs")
     }
 
+    /// docker's `restart` of a `--rm` container brings it back rather than removing it: the same
+    /// id, a new pid 1 — detached, and one a foreground `run` held (that run ends with the
+    /// stop). Its next stop removes it as --rm says; nothing of the restart stays in its
+    /// directory.
+    func testRestartOfARemoveOnExitContainerBringsItBack() throws {
+        try fx.detached("rmd", ["sleep", "1000"], options: ["--rm"])
+        let cli = try fx.spawnCorral(["run", "--rm", "--name", "fg", "--rootfs", CorralFixture.rootfs, "--", "sleep", "1000"])
+        XCTAssertTrue(fx.wait { (try? fx.container("fg")?["state"] as? String) == "running" })
+        let before = try ["rmd", "fg"].map { try XCTUnwrap(try fx.container($0)) }
+
+        let r = try fx.corral(["restart", "-t", "1", "rmd", "fg"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "rmd\nfg\n")
+        XCTAssertEqual(cli.finish(timeout: 10).code, 137, "the foreground run ends with the stop's SIGKILL")
+        for old in before {
+            let name = try XCTUnwrap(old["name"] as? String)
+            let now = try XCTUnwrap(try fx.container(name), "\(name) was removed instead of restarted")
+            XCTAssertEqual(now["state"] as? String, "running", name)
+            XCTAssertEqual(now["id"] as? String, old["id"] as? String, name)
+            XCTAssertNotEqual(now["pid"] as? Int, old["pid"] as? Int, "\(name): not restarted")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/\(name)/restarting"), name)
+        }
+        // A listing meanwhile does not take it for an abandoned --rm container either.
+        XCTAssertEqual(try fx.psJSON().count, 2)
+
+        let stop = try fx.corral(["stop", "-t", "1", "rmd", "fg"])
+        XCTAssertEqual(stop.code, 0, stop.stderr)
+        XCTAssertTrue(fx.wait { (try? fx.psJSON().count) == 0 }, "a restarted --rm container stayed after its stop")
+        let left = fx.waitForFootprint(CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: []))
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
+    /// A `restarting` file left by a restart that was killed (its process gone) holds nothing
+    /// up: the container's stop removes it as --rm says. And a --rm container that can't start
+    /// again (its rootfs gone) is removed, as its stop would have, with the reason in one line.
+    func testAnInterruptedOrFailedRestartOfARemoveOnExitContainerStillRemovesIt() throws {
+        try fx.detached("stale", ["sleep", "1000"], options: ["--rm"])
+        // A process that is not running: no pid 999999 here, and no process started at tick 12345.
+        try "999999 12345\n".write(toFile: fx.stateRoot + "/stale/restarting", atomically: true, encoding: .utf8)
+        XCTAssertEqual(try fx.corral(["stop", "-t", "1", "stale"]).code, 0)
+        XCTAssertTrue(fx.wait { (try? fx.container("stale")) == nil }, "a dead restart's file kept the container")
+
+        let rootfs = "/tmp/corral-test-\(fx.id)/doomed-rootfs"
+        XCTAssertEqual(try Host.run("/bin/cp", ["-a", CorralFixture.rootfs, rootfs]).code, 0)
+        try fx.detached("doomed", ["sleep", "1000"], options: ["--rm", "--rootfs", rootfs])
+        try FileManager.default.removeItem(atPath: rootfs)
+        let r = try fx.corral(["restart", "-t", "1", "doomed"])
+        XCTAssertNotEqual(r.code, 0)
+        XCTAssertTrue(r.stderr.hasPrefix("corral: error: ") && r.stderr.split(separator: "\n").count == 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains(rootfs), r.stderr)
+        XCTAssertNil(try fx.container("doomed"), "a --rm container that could not start again was kept")
+        let left = fx.waitForFootprint(CorralFixture.Footprint(cgroupDirs: [], mounts: [], containerProcesses: [], corralProcesses: [], stateEntries: []))
+        XCTAssertTrue(left.isEmpty, "left: \(left)")
+    }
+
     /// A `--rm` container whose holder was killed (the foreground CLI, or a detached one's
     /// supervisor) dies with it and can no longer remove itself: the next listing removes it
     /// whole, as docker's daemon would. One without --rm stays, listed as exited.

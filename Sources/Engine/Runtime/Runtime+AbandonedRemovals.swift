@@ -17,6 +17,7 @@ extension Runtime {
         }
         let candidates = listed.filter {
             $0.record.autoRemove && $0.state == .exited && !failed.contains($0.record.id) && holderIsAlive($0.record.name) != true
+                && !isBeingRestarted($0.record.name)
         }
         guard !candidates.isEmpty, let lock = try? FileLock.holdIfFree(store.lockPath) else { return [] }
         defer { close(lock) }
@@ -24,7 +25,8 @@ extension Runtime {
         for c in candidates {
             // Again under the lock: it may have been removed, or started anew, meanwhile.
             guard let record = try? store.load(c.record.name), record.id == c.record.id,
-                  status(of: record).state == .exited, holderIsAlive(record.name) != true else { continue }
+                  status(of: record).state == .exited, holderIsAlive(record.name) != true,
+                  !isBeingRestarted(record.name) else { continue }
             if (try? destroy(record)) != nil {
                 removed.insert(record.name)
             } else {

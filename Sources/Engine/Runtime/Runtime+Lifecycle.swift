@@ -96,7 +96,7 @@ extension Runtime {
     /// still this container's, as `remove(onlyID:)`.
     func removeReaped(_ record: ContainerRecord) throws {
         try store.withLock {
-            guard (try? records.load(record.name, from: store))?.id == record.id else { return }
+            guard (try? records.load(record.name, from: store))?.id == record.id, !isBeingRestarted(record.name) else { return }
             guard store.readSupervisor(record.name)?.pid == getpid(), (try? removeEnded(record)) != nil else {
                 try destroy(record)
                 return
@@ -119,7 +119,9 @@ extension Runtime {
     /// `onlyID`: remove it only while the name still belongs to the container of that id, else
     /// do nothing. For removals that act on a container after it ended (`--rm`): by then a
     /// `rm -f` and a new `run --name` may have given the name to another container.
-    public func remove(_ name: String, force: Bool, onlyID: String? = nil) throws {
+    /// `unlessRestarting`: nor while a `restart` is bringing it back (the removal a `--rm`
+    /// container's supervisor runs when the container has ended).
+    public func remove(_ name: String, force: Bool, onlyID: String? = nil, unlessRestarting: Bool = false) throws {
         try ContainerName.validate(name)
         try checkNotImageStore(name)
         try store.withLock {
@@ -127,6 +129,7 @@ extension Runtime {
             do {
                 record = try records.load(name, from: store)
                 if let onlyID, record.id != onlyID { return }
+                if unlessRestarting && isBeingRestarted(name) { return }
             } catch EngineError.notFound where onlyID != nil {
                 return
             } catch EngineError.invalid where force && onlyID == nil {

@@ -20,6 +20,7 @@ public struct StateStore: Sendable {
     public func logPath(_ name: String) -> String { directory(name) + "/log" }
     public func supervisorPath(_ name: String) -> String { directory(name) + "/supervisor" }
     func oomKillsBeforePath(_ name: String) -> String { directory(name) + "/oom-kills-before" }
+    func restartingPath(_ name: String) -> String { directory(name) + "/restarting" }
 
     /// Creates the root (mode 0700: state files name host paths and pids).
     public func prepare() throws {
@@ -241,6 +242,20 @@ public struct StateStore: Sendable {
     /// supervisor, or the CLI of a foreground run.
     public func writeSupervisor(_ name: String, pid: pid_t, startTime: UInt64) throws {
         try Self.writeProcess(supervisorPath(name), pid: pid, startTime: startTime)
+    }
+
+    /// The process restarting a `--rm` container ("<pid> <starttime>"): while it lives, the
+    /// removal that ends such a container's run is left out (`Runtime.restart`).
+    func writeRestarting(_ name: String, pid: pid_t, startTime: UInt64) throws {
+        try Self.writeProcess(restartingPath(name), pid: pid, startTime: startTime)
+    }
+
+    func readRestarting(_ name: String) -> (pid: pid_t, startTime: UInt64)? {
+        Self.readProcess(restartingPath(name))
+    }
+
+    func clearRestarting(_ name: String) {
+        unlink(restartingPath(name))
     }
 
     public func writeExit(_ name: String, code: Int32, signal: Int32) throws {
