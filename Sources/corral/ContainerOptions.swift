@@ -125,9 +125,7 @@ struct LimitValues: Equatable {
         var result = current
         result.periodUs = period
         if let c = cpus {
-            // Decimal only: Double also reads "0x1", "1e0", "inf" and "nan".
-            guard c.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), c.filter({ $0 == "." }).count <= 1,
-                  let f = Double(c), f.isFinite, f >= 0 else {
+            guard PlainDecimal.matches(c), let f = Double(c), f.isFinite, f >= 0 else {
                 throw EngineError.invalid("invalid --cpus \(ContainerName.quoted(c)): expected a number of cores ≥ 0")
             }
             result = try CPUQuota.cores(f, periodUs: period)
@@ -195,11 +193,18 @@ enum ByteSize {
             return overflow ? (capped ? nil : Int64.max) : r
         }
         if !capped, !s.isEmpty, s.allSatisfy({ $0.isASCII && $0.isNumber }) { return Int64.max }   // past Int64
-        // Digits, one point, digits: not "1e3", "inf" or "nan", which Double would also read.
-        guard mult > 1, s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-              s.filter({ $0 == "." }).count == 1, s.count > 1, let d = Double(s) else { return nil }
+        guard mult > 1, PlainDecimal.matches(s), s.contains("."), let d = Double(s) else { return nil }
         // Rounded down, but a positive size never to 0, which would read as "unlimited".
         let bytes = max(d > 0 ? 1 : 0, (d * Double(mult)).rounded(.down))
         return bytes < 9.2e18 ? Int64(bytes) : (capped ? nil : Int64.max)
+    }
+}
+
+/// Digits with at most one point among or around them: not "0x1", "1e3", "inf" or "nan", which
+/// Double would also read.
+enum PlainDecimal {
+    static func matches(_ s: String) -> Bool {
+        s.contains { $0.isASCII && $0.isNumber } && s.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
+            && s.filter { $0 == "." }.count <= 1
     }
 }

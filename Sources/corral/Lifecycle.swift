@@ -22,19 +22,23 @@ struct Stop: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        var next = Self.stopAll(names, timeout: grace.time, runtime: runtime).makeIterator()
-        try EachNamed.run(names, verb: "stop") { _ in if let error = next.next()?.error { throw error } }
+        // All at once: one grace period for all, as docker's.
+        var next = ResolvedNames.acting(on: names, runtime: runtime) { runtime.stop($0, timeout: grace.time) }.makeIterator()
+        try EachNamed.run(names, verb: "stop") { _ in if let error = next.next() ?? nil { throw error } }
     }
+}
 
-    /// All at once (one grace period for all, as docker's); per name given, in order, its
-    /// container's name or why it could not be stopped.
-    static func stopAll(_ names: [String], timeout: Double, runtime: Runtime) -> [(name: String?, error: Error?)] {
-        var outcomes: [(name: String?, error: Error?)] = names.map { _ in (nil, nil) }
+/// Verbs that act on all their containers in one Engine call (`stop`, `restart`).
+enum ResolvedNames {
+    /// Resolves each name or id given, calls `act` once with the containers found, and returns
+    /// per name given, in order, why it could not be resolved or acted on, or nil.
+    static func acting(on names: [String], runtime: Runtime, _ act: ([String]) -> [Error?]) -> [Error?] {
+        var outcomes: [Error?] = names.map { _ in nil }
         var resolved: [(index: Int, name: String)] = []
         for (i, given) in names.enumerated() {
-            do { resolved.append((i, try runtime.resolve(given))) } catch { outcomes[i] = (nil, error) }
+            do { resolved.append((i, try runtime.resolve(given))) } catch { outcomes[i] = error }
         }
-        for (r, error) in zip(resolved, runtime.stop(resolved.map(\.name), timeout: timeout)) { outcomes[r.index] = (r.name, error) }
+        for (r, error) in zip(resolved, act(resolved.map(\.name))) { outcomes[r.index] = error }
         return outcomes
     }
 }
@@ -49,13 +53,7 @@ struct Restart: ParsableCommand {
 
     func run() throws {
         let runtime = try globals.runtime()
-        var outcomes: [Error?] = names.map { _ in nil }
-        var resolved: [(index: Int, name: String)] = []
-        for (i, given) in names.enumerated() {
-            do { resolved.append((i, try runtime.resolve(given))) } catch { outcomes[i] = error }
-        }
-        for (r, error) in zip(resolved, runtime.restart(resolved.map(\.name), timeout: grace.time)) { outcomes[r.index] = error }
-        var next = outcomes.makeIterator()
+        var next = ResolvedNames.acting(on: names, runtime: runtime) { runtime.restart($0, timeout: grace.time) }.makeIterator()
         try EachNamed.run(names, verb: "restart") { _ in if let error = next.next() ?? nil { throw error } }
     }
 }

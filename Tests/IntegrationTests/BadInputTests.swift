@@ -138,7 +138,13 @@ final class BadInputTests: XCTestCase {
             XCTAssertNotEqual(r.code, 0, "\(args) with $CORRAL_IMAGES set")
             XCTAssertEqual(r.stderr, "corral: error: container name images-store is kept for the image store of a moved state root\n", "\(args)")
             XCTAssertEqual(fx.stateEntries(), [], "\(args)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: fx.stateRoot + "/images-store/state.json"), "\(args)")
         }
+        // Nor is that directory removed as a half-made container's by an `rm -f` whose images
+        // are elsewhere.
+        let rm = try fx.corral(["rm", "-f", "images-store"])
+        XCTAssertNotEqual(rm.code, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: image), "rm -f with $CORRAL_IMAGES set removed the image store")
         XCTAssertEqual(fx.cgroupDirs(), [])
         XCTAssertEqual(fx.mounts(), [])
     }

@@ -189,6 +189,26 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(left.isEmpty, "left: \(left)")
     }
 
+    /// The restart's hold ends when the new run begins: a new run that ends at once is removed
+    /// by its own supervisor as --rm says, even while the same `restart` is still starting the
+    /// next container (watched on disk: a listing would remove it anyway, as abandoned).
+    func testARestartedRemoveOnExitContainerThatEndsAtOnceIsRemovedByItsHolder() throws {
+        // The second run finds the file the first made in its writable layer and exits.
+        let once = ["sh", "-c", "test -e /ran && exit 0; touch /ran; exec sleep 1000"]
+        // Started after it by the same restart, so the restart still runs when it ends.
+        let others = (1...6).map { "slow\($0)" }
+        for (name, cmd) in [("quick", once)] + others.map({ ($0, ["sleep", "1000"]) }) {
+            let r = try fx.corral(["run", "-d", "--rm", "--name", name, "busybox", "--"] + cmd)
+            XCTAssertEqual(r.code, 0, r.stderr)
+        }
+        XCTAssertTrue(fx.wait { FileManager.default.fileExists(atPath: self.fx.stateRoot + "/quick/pid") })
+        let r = try fx.corral(["restart", "-t", "1", "quick"] + others)
+        XCTAssertEqual(r.code, 0, r.stderr)
+        XCTAssertTrue(fx.wait(timeout: 5) { !FileManager.default.fileExists(atPath: self.fx.stateRoot + "/quick") },
+                      "the restarted run ended but its holder left it")
+        for name in others { XCTAssertEqual(try fx.container(name)?["state"] as? String, "running", name) }
+    }
+
     /// A `restarting` file left by a restart that was killed (its process gone) holds nothing
     /// up: the container's stop removes it as --rm says. And a --rm container that can't start
     /// again (its rootfs gone) is removed, as its stop would have, with the reason in one line.

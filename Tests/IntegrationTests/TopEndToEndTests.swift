@@ -171,6 +171,42 @@ final class TopEndToEndTests: XCTestCase {
                       s.lastScreen)
     }
 
+    /// The filter looks at what the table shows and at the id's start, not at the directory a
+    /// container runs on (every container of one directory shares it); the detail view names
+    /// that directory as the rootfs, an image as the image.
+    func testFilterAndDetailOfARootfsContainer() throws {
+        try fx.detached("dir", ["sleep", "1000"])
+        let r = try fx.corral(["run", "-d", "--name", "img", "busybox", "--", "sleep", "1000"])
+        XCTAssertEqual(r.code, 0, r.stderr)
+        let id = try XCTUnwrap(try fx.container("dir")?["id"] as? String)
+        let s = try open("top")
+        XCTAssertTrue(s.waitFor { $0.contains("2 containers: 2 running") }, s.lastScreen)
+        let pathPart = String(CorralFixture.rootfs.split(separator: "/").last ?? "")
+        s.press("/")
+        s.type(pathPart)
+        s.press("Enter")
+        XCTAssertTrue(s.waitFor("No container matches"), "the rootfs path matched: \(s.lastScreen)")
+        s.press("Escape")
+        XCTAssertTrue(s.waitFor("filter cleared"), s.lastScreen)
+        s.press("/")
+        s.type(String(id.prefix(5)))
+        s.press("Enter")
+        XCTAssertTrue(s.waitFor { s.row("dir", in: $0) != nil && s.row("img", in: $0) == nil }, s.lastScreen)
+        s.press("Enter")
+        XCTAssertTrue(s.waitFor("rootfs \(CorralFixture.rootfs)"), s.lastScreen)
+        XCTAssertFalse(s.lastScreen.contains("image "), s.lastScreen)
+        s.press("Escape")
+        XCTAssertTrue(s.waitFor { s.row("dir", in: $0) != nil }, s.lastScreen)
+        s.press("Escape")
+        XCTAssertTrue(s.waitFor("filter cleared"), s.lastScreen)
+        s.press("/")
+        s.type("busy")
+        s.press("Enter")
+        XCTAssertTrue(s.waitFor { s.row("img", in: $0) != nil && s.row("dir", in: $0) == nil }, s.lastScreen)
+        s.press("Enter")
+        XCTAssertTrue(s.waitFor("image busybox"), s.lastScreen)
+    }
+
     /// `s` stops a running container (SIGTERM, SIGKILL after the grace: a busy-looping sh as
     /// pid 1 ignores SIGTERM) without freezing the screen, and `s` again starts it anew in the
     /// same cgroup with the same quota.

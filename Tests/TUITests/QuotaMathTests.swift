@@ -26,7 +26,10 @@ final class QuotaMathTests: XCTestCase {
 
     func testNeverBelowTheMinimum() {
         assertCores(QuotaMath.step(0.05, by: -0.05, hostCores: 2), 0.05)
-        assertCores(QuotaMath.step(0.02, by: -0.05, hostCores: 2), 0.05)
+        // Below it (set with the = prompt), a step down leaves the quota; it never raises it.
+        assertCores(QuotaMath.step(0.02, by: -0.05, hostCores: 2), 0.02)
+        assertCores(QuotaMath.step(0.02, by: -0.5, hostCores: 2), 0.02)
+        assertCores(QuotaMath.step(0.02, by: 0.05, hostCores: 2), 0.05)
     }
 
     func testAboveTheMachineIsUnlimitedAndBackDown() {

@@ -15,6 +15,11 @@ final class ReducerTests: XCTestCase {
         XCTAssertEqual(state.status, .info("half has no quota to raise: h or = sets one"))
         XCTAssertNotNil(render(state, 100, 30).row(containing: "half has no quota to raise"))
         XCTAssertEqual(state.apply(.stepQuota(-0.05)), [.setQuota(name: "half", cores: 1.95)])
+        // Below the keys' lowest (set with =), a step down leaves it, not raises it.
+        XCTAssertEqual(state.apply(.setQuota(name: "half", cores: 0.01)), [.setQuota(name: "half", cores: 0.01)])
+        XCTAssertEqual(state.apply(.stepQuota(-0.05)), [])
+        XCTAssertEqual(state.container(named: "half")?.quotaCores, 0.01)
+        XCTAssertEqual(state.apply(.stepQuota(0.05)), [.setQuota(name: "half", cores: 0.05)])
     }
 
     func testTheKernelWritesGoToTheStatusLine() throws {

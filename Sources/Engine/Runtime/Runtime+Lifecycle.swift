@@ -136,8 +136,10 @@ extension Runtime {
                 // A corrupt state file: clean what the name implies.
                 try destroyByName(name)
                 return
-            } catch EngineError.notFound where force && SmallFile.exists(store.directory(name)) {
-                // A dir without state.json: a create or rm killed half-way.
+            } catch EngineError.notFound where force && SmallFile.exists(store.directory(name))
+                        && name != RuntimeConfig.imageStoreInStateRoot {
+                // A dir without state.json: a create or rm killed half-way. (Not the directory a
+                // moved root keeps its images in, when this command's are elsewhere.)
                 try destroyByName(name)
                 return
             }

@@ -234,6 +234,9 @@ extension Runtime {
                     throw EngineError.conflict("container \(name) is still stopping; try again")
                 }
             }
+            // The old run has ended: this process's restart of it (if any) is over, and the new
+            // run's end must remove a --rm container as usual.
+            endRestarting(name)
             let lastExit = store.readExit(name)
             let lastOOMKillsBefore = store.readOOMKillsBefore(name)
             // This process holds it until the supervisor takes over: killed in between, the

@@ -15,7 +15,8 @@ public enum QuotaMath {
     /// The quota after one step of `delta` cores from `current` (nil = unlimited) on a machine
     /// with `hostCores`. Steps land on the `smallStep` grid, so 0.33 → +0.05 gives 0.35.
     /// Going above the machine's cores means unlimited; stepping down from unlimited starts one
-    /// step below the machine's cores. Never goes below `minimumStep`.
+    /// step below the machine's cores. Never goes below `minimumStep` — nor up, on a step down
+    /// from a quota set below it with the `=` prompt.
     public static func step(_ current: Double?, by delta: Double, hostCores: Int) -> Double? {
         let top = Double(hostCores)
         guard let current else {
@@ -30,6 +31,7 @@ public enum QuotaMath {
         } else {
             let above = (current / grid - epsilon).rounded(.up) * grid
             next = snap(above + delta)
+            return min(current, clampLow(next))
         }
         return clampLow(next)
     }
