@@ -209,6 +209,23 @@ final class LifecycleTests: XCTestCase {
         for name in others { XCTAssertEqual(try fx.container(name)?["state"] as? String, "running", name) }
     }
 
+    /// Two restarts of one container at once would each clear the other's hold: the second is
+    /// refused, in one line, and the container is left as it was.
+    func testARestartOfAContainerBeingRestartedIsRefused() throws {
+        try fx.detached("twice", ["sleep", "1000"], options: ["--rm"])
+        let pid = try XCTUnwrap(try fx.container("twice")?["pid"] as? Int)
+        // Another restart in progress: a live process named in the file as a restart would.
+        let other = try Host.spawn("/bin/sleep", [Array("30".utf8)])
+        defer { other.kill(); _ = other.finish(timeout: 5) }
+        let started = try XCTUnwrap(Host.startTime(other.pid))
+        try "\(other.pid) \(started)\n".write(toFile: fx.stateRoot + "/twice/restarting", atomically: true, encoding: .utf8)
+        let r = try fx.corral(["restart", "-t", "1", "twice"])
+        XCTAssertEqual(r.code, 1)
+        XCTAssertEqual(r.stderr, "corral: error: container twice is being restarted already (pid \(other.pid))\n")
+        XCTAssertEqual(try fx.container("twice")?["pid"] as? Int, pid, "the refused restart stopped it")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: fx.stateRoot + "/twice/restarting"), "the other's hold was cleared")
+    }
+
     /// A `restarting` file left by a restart that was killed (its process gone) holds nothing
     /// up: the container's stop removes it as --rm says. And a --rm container that can't start
     /// again (its rootfs gone) is removed, as its stop would have, with the reason in one line.
