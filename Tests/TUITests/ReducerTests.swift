@@ -287,14 +287,19 @@ final class ReducerTests: XCTestCase {
 
     /// The filter looks at what the table shows and at the id's start — not at the directory a
     /// container runs on, which every container made from one directory shares.
-    func testFilterMatchesTheIdButNotTheRootfsPath() {
-        var state = TopState(title: "corral test", refreshInterval: 1)
-        let host = HostSample(cores: 2, cpuPercent: 0, cgroupMode: "v1")
-        _ = state.apply(.snapshot(TopSnapshot(host: host, containers: [
-            ContainerSample(name: "web", id: "25b81f00aa", state: .running, command: "httpd", rootfs: "/tmp/explore/rootfs"),
-            ContainerSample(name: "db", id: "9c0d11ee42", state: .running, command: "sleep 100", image: "busybox"),
+    /// "web" run on the directory /srv/web, "db" from the busybox image.
+    func directoryAndImageContainers(_ state: ContainerState) -> TopState {
+        var top = TopState(title: "corral test", refreshInterval: 1)
+        _ = top.apply(.snapshot(TopSnapshot(host: HostSample(cores: 2, cpuPercent: 0, cgroupMode: "v1"), containers: [
+            ContainerSample(name: "web", id: "25b81f00aa", state: state, command: "httpd", rootfs: "/srv/web"),
+            ContainerSample(name: "db", id: "9c0d11ee42", state: state, command: "sleep 100", image: "busybox"),
         ]), at: 1))
-        _ = state.run(.openFilter, .type("t"), .type("m"), .type("p"), .submit)
+        return top
+    }
+
+    func testFilterMatchesTheIdButNotTheRootfsPath() {
+        var state = directoryAndImageContainers(.running)
+        _ = state.run(.openFilter, .type("s"), .type("r"), .type("v"), .submit)
         XCTAssertEqual(state.rows.map(\.name), [], "the rootfs path matched")
         _ = state.run(.openFilter, .back, .openFilter, .type("2"), .type("5"), .type("B"), .submit)
         XCTAssertEqual(state.rows.map(\.name), ["web"], "an id prefix (any case)")
@@ -305,12 +310,7 @@ final class ReducerTests: XCTestCase {
     }
 
     func testTheDetailViewSaysRootfsOrImage() throws {
-        var state = TopState(title: "corral test", refreshInterval: 1)
-        let host = HostSample(cores: 2, cpuPercent: 0, cgroupMode: "v1")
-        _ = state.apply(.snapshot(TopSnapshot(host: host, containers: [
-            ContainerSample(name: "web", id: "25b81f00aa", state: .exited, command: "httpd", rootfs: "/srv/web"),
-            ContainerSample(name: "db", id: "9c0d11ee42", state: .exited, command: "sleep 100", image: "busybox"),
-        ]), at: 1))
+        var state = directoryAndImageContainers(.exited)
         _ = state.run(.select("web"), .openDetail)
         XCTAssertNotNil(render(state, 120, 30).row(containing: "rootfs /srv/web"))
         XCTAssertFalse(render(state, 120, 30).text.contains("image"))
