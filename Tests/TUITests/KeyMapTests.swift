@@ -114,8 +114,14 @@ final class KeyMapTests: XCTestCase {
         XCTAssertEqual(KeyMap.action(for: .char("K"), in: state, hits: []), .type("K"))
         XCTAssertEqual(KeyMap.action(for: .enter, in: state, hits: []), .type(" "))
         XCTAssertEqual(KeyMap.action(for: .tab, in: state, hits: []), .type(" "))
+        // A pasted ESC (as in copied coloured output) and what follows it stay paste.
+        XCTAssertNil(KeyMap.action(for: .escape, in: state, hits: []), "an ESC in a paste ended it")
+        state.overlay = .none
+        for key: Key in [.escape, .char("["), .char("0"), .char("m"), .char(" "), .char("K"), .enter] {
+            XCTAssertNil(KeyMap.action(for: key, in: state, hits: []), "\(key) acted after an ESC in a paste")
+        }
+        state.overlay = .form(NewContainerForm())
         XCTAssertEqual(KeyMap.action(for: .pasteEnd, in: state, hits: []), .paste(false))
-        XCTAssertEqual(KeyMap.action(for: .escape, in: state, hits: []), .paste(false), "Esc ends a paste whose end was lost")
         _ = state.apply(.paste(false))
         XCTAssertEqual(KeyMap.action(for: .enter, in: state, hits: []), .submit, "after the paste, keys again")
     }

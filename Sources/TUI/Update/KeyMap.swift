@@ -59,10 +59,12 @@ public enum KeyMap {
     }
 
     /// Pasted text goes into a text field (its line breaks and tabs as spaces) and is dropped
-    /// anywhere else: a paste must never act as keys. Esc ends a paste whose end never came
-    /// (terminals filter it out of pasted text), so keys can't stay swallowed.
+    /// anywhere else: a paste must never act as keys, up to the terminal's closing bracket.
     private static func pastedAction(_ key: Key, state: TopState) -> Action? {
-        if key == .escape { return .paste(false) }
+        // An ESC inside a paste is the paste's (copied coloured output holds them), not the end
+        // of it: ending the paste there read the rest as keys — a pasted "\e[0m K" killed the
+        // selected container. Only the terminal's closing bracket ends it.
+        if key == .escape { return nil }
         switch state.overlay {
         case .form, .filter, .quota:
             switch key {
